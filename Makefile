@@ -1,0 +1,38 @@
+# Two commands from a fresh clone (see README):
+#   make lab    set up .venv and open the lessons in JupyterLab
+#   make test   set up .venv and run the whole test suite (ruff + pytest)
+
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test lint setup clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "medialit needs Python 3.11 or newer; install it and run make again." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.lab-installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.lab-installed
+
+setup: $(VENV)/.lab-installed
+
+lab: $(VENV)/.lab-installed
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/00-start-here.ipynb
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+test: $(VENV)/.test-installed lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info

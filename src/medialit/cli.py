@@ -1,0 +1,86 @@
+"""The ``medialit`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from medialit import __version__
+
+
+def _annotation_files(paths: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            from medialit.article import list_articles
+
+            files += [
+                p
+                for stem in list_articles(path)
+                for p in sorted(path.glob(f"{stem}.*"))
+                if p.suffix in {".yaml", ".yml", ".json"}
+            ]
+        else:
+            files.append(path)
+    return files
+
+
+def cmd_check_annotations(args: argparse.Namespace) -> int:
+    """Validate annotation files; print every problem, or a one-line summary per good file."""
+    from medialit.article import from_file
+    from medialit.validation import AnnotationError
+
+    files = _annotation_files(args.paths)
+    if not files:
+        print("error: no annotation files found in " + ", ".join(args.paths), file=sys.stderr)
+        return 2
+    failed = 0
+    for path in files:
+        if not path.exists():
+            print(f"{path}: file not found; check the path", file=sys.stderr)
+            failed += 1
+            continue
+        try:
+            article = from_file(path)
+        except AnnotationError as exc:
+            print(exc, file=sys.stderr)
+            failed += 1
+            continue
+        n_claims = len(article.claims())
+        n_loaded = sum(len(s.loaded) for s in article.sentences)
+        print(
+            f"{path}: OK: {len(article.sentences)} sentences (headline included), "
+            f"{n_claims} claims, {n_loaded} loaded phrases"
+        )
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="medialit",
+        description="medialit: a Jupyter kit that teaches media literacy.",
+    )
+    parser.add_argument("--version", action="version", version=f"medialit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser(
+        "check-annotations",
+        help="validate annotation files (YAML or JSON) against the label scheme and article text",
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="annotation files or folders")
+    check.set_defaults(func=cmd_check_annotations)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

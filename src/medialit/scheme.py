@@ -1,0 +1,86 @@
+"""The label scheme: labels, source kinds, parts, voices and claim statuses.
+
+The scheme is data (``medialit/data/scheme.yaml``); this module loads it and
+renders it for lessons.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """The kit's label scheme, loaded from its YAML file."""
+
+    raw: dict[str, Any]
+
+    def ids(self, group: str) -> list[str]:
+        """The ids of one group: labels, source_kinds, parts, voices, claim_status, support."""
+        return [item["id"] for item in self.raw[group]]
+
+    def name(self, group: str, item_id: str) -> str:
+        """The reader-facing name of one item, e.g. name('labels', 'vague')."""
+        for item in self.raw[group]:
+            if item["id"] == item_id:
+                return item["name"]
+        raise KeyError(f"{item_id!r} is not in the scheme's {group}")
+
+    @property
+    def labels(self) -> list[dict[str, str]]:
+        return list(self.raw["labels"])
+
+    @property
+    def label_ids(self) -> list[str]:
+        return self.ids("labels")
+
+    @property
+    def decision_order(self) -> list[str]:
+        return list(self.raw["decision_order"])
+
+    def label_names(self) -> dict[str, str]:
+        """Map label id to its name, in scheme order."""
+        return {item["id"]: item["name"] for item in self.raw["labels"]}
+
+    def to_html(self) -> str:
+        """The scheme as an HTML table, with the decision order below it."""
+        rows = "".join(
+            "<tr>"
+            f"<td><b>{html.escape(lab['name'])}</b></td>"
+            f"<td>{html.escape(lab['definition'])}</td>"
+            f"<td><i>{html.escape(lab['question'])}</i></td>"
+            f"<td>“{html.escape(lab['example'])}”</td>"
+            "</tr>"
+            for lab in self.labels
+        )
+        steps = "".join(f"<li>{html.escape(step)}</li>" for step in self.decision_order)
+        return (
+            '<table class="medialit-scheme">'
+            "<thead><tr><th>Label</th><th>What it means</th>"
+            "<th>Ask yourself</th><th>Example (a different story)</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+            f"<p><b>When a sentence seems to fit two labels, ask in this order:</b></p><ol>{steps}</ol>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+@cache
+def load_scheme() -> Scheme:
+    """Load the kit's label scheme (cached)."""
+    text = resources.files("medialit").joinpath("data/scheme.yaml").read_text(encoding="utf-8")
+    return Scheme(yaml.safe_load(text))
+
+
+def show() -> Any:
+    """Display the scheme in a notebook (returns an IPython HTML object)."""
+    from IPython.display import HTML
+
+    return HTML(load_scheme().to_html())
