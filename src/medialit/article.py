@@ -86,8 +86,12 @@ class Article:
         return "\n\n".join(" ".join(s.text for s in para) for para in self.paragraphs().values())
 
     def claims(self) -> list[dict[str, Any]]:
-        """Every checkable claim, with the id of its sentence."""
-        return [{"sentence": s.id, **c} for s in self.sentences for c in s.claims]
+        """Every checkable claim, with its sentence id and a stable key such as "p6s1#1"."""
+        return [
+            {"key": f"{s.id}#{n}", "sentence": s.id, **c}
+            for s in self.sentences
+            for n, c in enumerate(s.claims, start=1)
+        ]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per sentence with every annotation field."""

@@ -328,8 +328,7 @@ def _check_text(data: dict[str, Any], folder: Path, add: Any) -> None:
         if not items:
             add(
                 ("sentences",),
-                f"paragraph {n} of {article['text_file']} has no sentences; "
-                f"add p{n}s1 starting {paragraph[:40]!r}",
+                f"paragraph {n} of {article['text_file']} has no sentences; add p{n}s1 starting {paragraph[:40]!r}",
             )
             continue
         at = next(
@@ -402,8 +401,7 @@ def validate_data(data: Any, text: str, shown: str, folder: Path) -> list[Proble
         if s["id"] in seen:
             add(
                 ("sentences", i, "id"),
-                f"duplicate id {s['id']!r} (also used by item {seen[s['id']] + 1}); "
-                "every sentence needs its own id",
+                f"duplicate id {s['id']!r} (also used by item {seen[s['id']] + 1}); every sentence needs its own id",
             )
         seen.setdefault(s["id"], i)
         if i not in bad:
@@ -420,9 +418,7 @@ def validate_data(data: Any, text: str, shown: str, folder: Path) -> list[Proble
         if "h1" in seen and isinstance(claim.get("span"), str):
             head = sentences[seen["h1"]]
             if isinstance(head.get("text"), str) and not occurs(head["text"], claim["span"]):
-                add(
-                    ("article", "headline_claim", "span"), f"{claim['span']!r} does not occur in the headline"
-                )
+                add(("article", "headline_claim", "span"), f"{claim['span']!r} does not occur in the headline")
     if not errors:
         _check_text(data, folder, add)
     return sorted(problems, key=lambda p: p.line or 0)

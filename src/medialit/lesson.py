@@ -1,0 +1,190 @@
+"""The object a lesson or exercise notebook starts with: article, saved answers, widgets.
+
+from medialit.lesson import Lesson
+lesson = Lesson("01-anatomy", article="venezuela-prisoner-releases-2026-01-14")
+lesson.show_article()
+lesson.labeler(["h1", "p1s1"])
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from medialit.answers import AnswerStore
+from medialit.article import Article, load_article
+from medialit.widgets.base import STYLE, mark
+
+
+class _HTML:
+    """Minimal rich-display object (avoids importing IPython at module import)."""
+
+    def __init__(self, markup: str):
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        from medialit.widgets.base import plain
+
+        return plain(self.markup)
+
+
+class Lesson:
+    """One notebook's article, answer store and widget factory.
+
+    ``graded=True`` (exercises) makes every Check button report completeness only.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        article: str | Path | Article = "venezuela-prisoner-releases-2026-01-14",
+        *,
+        graded: bool = False,
+        folder: str | Path | None = None,
+    ):
+        self.name = name
+        self.graded = graded
+        self.article = article if isinstance(article, Article) else load_article(article)
+        self.store = AnswerStore(name, folder)
+        self._widgets: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        saved = "answers restored" if self.store.answers else "no answers saved yet"
+        return f"Lesson {self.name!r} on {self.article.id!r}: {saved} ({self.store.path.name})."
+
+    def _repr_html_(self) -> str:
+        warning = ""
+        if self.store.warning:
+            warning = f'<div class="medialit-warning">⚠️ {html.escape(self.store.warning)}</div>'
+        done = len(self.store.answers)
+        status = (
+            f"Welcome back: {done} saved answer set{'s' if done != 1 else ''} restored from "
+            f"<code>{html.escape(self.store.path.name)}</code>."
+            if done
+            else f"Your answers will be saved as you go in <code>{html.escape(self.store.path.name)}</code>."
+        )
+        return f'{STYLE}{warning}<div class="medialit-summary">✅ Ready. {status}</div>'
+
+    # ------------------------------------------------------------------ reading
+
+    def article_html(
+        self, paragraphs: list[int] | None = None, ids: bool = False, marks: dict[str, list[str]] | None = None
+    ) -> str:
+        """The article as HTML: headline, byline, numbered paragraphs (optionally sentence ids)."""
+        a = self.article
+        marks = marks or {}
+        out = [STYLE, f"<h3>{html.escape(a.title)}</h3>"]
+        if paragraphs is None:
+            note = " · <b>invented text for practice</b>" if a.invented else ""
+            out.append(f"<p><i>{html.escape(a.byline)} · published {html.escape(a.published)}{note}</i></p>")
+        for n, sentences in a.paragraphs().items():
+            if paragraphs is not None and n not in paragraphs:
+                continue
+            body = " ".join(
+                (f"<span class='medialit-id'>[{s.id}]</span>" if ids else "") + mark(s.text, marks.get(s.id, []))
+                for s in sentences
+            )
+            out.append(f"<p><span class='medialit-id'>¶{n}</span> {body}</p>")
+        return "".join(out)
+
+    def show_article(self, paragraphs: list[int] | None = None, ids: bool = False) -> _HTML:
+        """Display the article (or some paragraphs), with paragraph numbers."""
+        return _HTML(self.article_html(paragraphs, ids))
+
+    def show_sentences(self, ids: list[str], spans: str | None = None) -> _HTML:
+        """Display chosen sentences with their ids; ``spans`` marks a field ("cue", "hedges", ...)."""
+        items = []
+        for sid in ids:
+            s = self.article.sentence(sid)
+            marked: list[str] = []
+            if spans == "loaded":
+                marked = [x["span"] for x in s.loaded]
+            elif spans:
+                marked = list(getattr(s, spans))
+            items.append(f"<li><span class='medialit-id'>[{s.id}]</span>{mark(s.text, marked)}</li>")
+        return _HTML(STYLE + f"<ul>{''.join(items)}</ul>")
+
+    def scheme(self) -> _HTML:
+        """The label scheme, with definitions, questions and examples."""
+        from medialit.scheme import load_scheme
+
+        return _HTML(load_scheme().to_html())
+
+    # ------------------------------------------------------------------ widgets
+
+    def _make(self, key: str, factory: Any, *args: Any, **kwargs: Any) -> Any:
+        widget = factory(*args, key=key, store=self.store, graded=self.graded, **kwargs)
+        self._widgets[key] = widget
+        return widget
+
+    def labeler(self, ids: list[str] | None = None, key: str = "labels", **kw: Any):
+        from medialit.widgets import SentenceLabeler
+
+        return self._make(key, SentenceLabeler, self.article, ids, **kw)
+
+    def source_mapper(self, ids: list[str] | None = None, key: str = "sources", **kw: Any):
+        from medialit.widgets import SourceMapper
+
+        return self._make(key, SourceMapper, self.article, ids, **kw)
+
+    def highlighter(self, ids: list[str], field: str = "loaded", key: str | None = None, **kw: Any):
+        from medialit.widgets import PhraseHighlighter
+
+        return self._make(key or f"highlight-{field}", PhraseHighlighter, self.article, ids, field, **kw)
+
+    def voice_chooser(self, ids: list[str] | None = None, key: str = "voices", **kw: Any):
+        from medialit.widgets import VoiceChooser
+
+        return self._make(key, VoiceChooser, self.article, ids, **kw)
+
+    def claim_checker(self, key: str = "claims", **kw: Any):
+        from medialit.widgets import ClaimChecker
+
+        return self._make(key, ClaimChecker, self.article, **kw)
+
+    def reliability(self, key: str = "reliability", **kw: Any):
+        from medialit.widgets import ReliabilityJudge
+
+        return self._make(key, ReliabilityJudge, self.article, **kw)
+
+    def rewrite(self, sentence_id: str, key: str | None = None, **kw: Any):
+        from medialit.widgets import RewriteBox
+
+        return self._make(key or f"rewrite-{sentence_id}", RewriteBox, self.article, sentence_id, **kw)
+
+    def headline_support(self, ids: list[str] | None = None, key: str = "headline", **kw: Any):
+        from medialit.widgets import HeadlineSupport
+
+        return self._make(key, HeadlineSupport, self.article, ids, **kw)
+
+    def verification_log(self, entries: int = 3, key: str = "verification", **kw: Any):
+        from medialit.widgets import VerificationLog
+
+        return self._make(key, VerificationLog, self.article, entries, **kw)
+
+    def note(self, key: str, prompt: str, model: str = "", **kw: Any):
+        """A saved free-text answer to a reflection question; ``model`` (HTML) is shown on Check."""
+        from medialit.widgets import NoteBox
+
+        return self._make(key, NoteBox, prompt, model=model, **kw)
+
+    def choice(self, key: str, rows: list[Any], columns: list[Any], **kw: Any):
+        """A custom choice table (for questions not tied to one annotation field)."""
+        from medialit.widgets import ChoiceTable
+
+        return self._make(key, ChoiceTable, rows, columns, **kw)
+
+    # ------------------------------------------------------------------ tables
+
+    def table(self) -> Any:
+        """The annotation as a pandas DataFrame, one row per sentence."""
+        return self.article.to_frame()
+
+    def sourcing_profile(self) -> Any:
+        from medialit.analysis import sourcing_profile
+
+        return sourcing_profile(self.article)

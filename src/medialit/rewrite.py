@@ -1,0 +1,169 @@
+"""Automatic pre-checks for a neutral rewrite of a framed sentence.
+
+They help the student and the human grader; they do not replace the grader. Each
+check says what it looked for, using the sentence's gold annotation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from medialit.article import Sentence
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "than",
+        "then",
+        "more",
+        "most",
+        "very",
+        "both",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "while",
+        "also",
+        "there",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "his",
+        "her",
+        "not",
+        "no",
+        "yet",
+        "so",
+        "such",
+        "into",
+        "about",
+        "after",
+        "before",
+        "over",
+        "under",
+        "since",
+    ]
+)
+REPORTING = re.compile(
+    r"\b(say|says|said|saying|claim|claims|claimed|according to|report|reports|reported|"
+    r"told|tells|state|states|stated|confirm|confirms|confirmed|dispute|disputes|disputed|"
+    r"view|views|viewed|believe|believes|argue|argues|argued|describe|describes|described)\b",
+    re.IGNORECASE,
+)
+WORDS = re.compile(r"[\w’'-]+")
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words of ``text`` that carry meaning (no stopwords)."""
+    return [w for w in (x.lower().strip("’'-") for x in WORDS.findall(text)) if w and w not in STOPWORDS]
+
+
+def _kept(words: list[str], text: str) -> float:
+    have = set(content_words(text))
+    return sum(w in have for w in words) / len(words) if words else 1.0
+
+
+@dataclass(frozen=True)
+class Check:
+    """One pre-check: its name, whether it passed, and why."""
+
+    name: str
+    passed: bool
+    detail: str
+
+
+def rewrite_checks(sentence: Sentence, rewrite: str) -> list[Check]:
+    """Pre-check a neutral rewrite: loaded words gone, attribution kept, meaning kept.
+
+    Only the writer's own loaded phrases must go; a source's words stay, attributed.
+    """
+    text = rewrite.strip()
+    if not text:
+        return [Check("written", False, "Write your neutral version in the box first.")]
+    checks: list[Check] = []
+    if " ".join(text.split()) == " ".join(sentence.text.split()):
+        checks.append(Check("changed", False, "This is the original sentence; change the loaded words."))
+
+    framing = [item for item in sentence.loaded if item["voice"] == "writer"]
+    lingering = []
+    for item in framing:
+        words = content_words(item["span"])
+        if item["span"].lower() in text.lower() or (words and _kept(words, text) >= 2 / 3):
+            lingering.append(item["span"])
+    if lingering:
+        detail = "Still there: " + "; ".join(f"“{s}”" for s in lingering) + ". Replace them with plain words."
+    else:
+        gone = "; ".join(f"“{x['span']}”" for x in framing) or "the writer used no loaded phrase here"
+        detail = f"The loaded wording is gone ({gone})."
+    checks.append(Check("loaded words gone", not lingering, detail))
+
+    source = sentence.source.get("span")
+    if source:
+        who = _kept(content_words(source), text) >= 0.5
+        cue = bool(REPORTING.search(text)) or any(
+            part.lower() in text.lower() for c in sentence.cue for part in c.split(" ... ")
+        )
+        ok = who and cue
+        detail = (
+            f"You kept who says it (“{source}”) and a reporting word."
+            if ok
+            else f"Keep who says it (“{source}”) and a reporting word such as “say”."
+            if not who
+            else "Keep a reporting word (says, claims, according to) so it stays attributed."
+        )
+        checks.append(Check("attribution kept", ok, detail))
+    else:
+        checks.append(Check("attribution kept", True, "The original names no source, so there is none to keep."))
+
+    loaded_words = {w for item in framing for w in content_words(item["span"])}
+    core = [w for w in content_words(sentence.text) if w not in loaded_words]
+    numbers = re.findall(r"\d+", sentence.text)
+    missing_numbers = [n for n in numbers if n not in text]
+    share = _kept(core, text)
+    ok = share >= 0.5 and not missing_numbers
+    if missing_numbers:
+        detail = "Keep the numbers and dates: " + ", ".join(missing_numbers) + "."
+    elif ok:
+        detail = f"You kept {share:.0%} of the sentence's other key words, so the facts are still there."
+    else:
+        detail = (
+            f"Only {share:.0%} of the sentence's other key words are still there; "
+            "keep the facts, change only the framing."
+        )
+    checks.append(Check("meaning kept", ok, detail))
+    return checks

@@ -1,0 +1,164 @@
+"""The base of every answer widget: saved answers, a Check button, readable feedback."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import ipywidgets as w
+
+from medialit.answers import AnswerStore
+from medialit.spans import char_ranges
+
+ICONS = {"correct": "✅", "alternative": "🟡", "wrong": "❌", "missing": "⬜"}
+WORDS = {
+    "correct": "Correct.",
+    "alternative": "Acceptable alternative (part of the points).",
+    "wrong": "Not quite.",
+    "missing": "No answer yet.",
+}
+STYLE = """<style>
+.medialit-fb {font-size: 0.95em; line-height: 1.45; margin: 2px 0 8px 0;}
+.medialit-fb mark {background: #ffe58a; padding: 0 2px;}
+.medialit-sentence {line-height: 1.5;}
+.medialit-id {font-family: monospace; color: #555; margin-right: 4px;}
+.medialit-warning {border-left: 4px solid #d9534f; background: #fdf1f0; padding: 6px 10px;}
+.medialit-summary {border-left: 4px solid #337ab7; background: #eef5fb; padding: 6px 10px;}
+</style>"""
+
+
+def mark(text: str, spans: list[str] | tuple[str, ...]) -> str:
+    """HTML of ``text`` with every occurrence of ``spans`` wrapped in <mark>."""
+    out, pos = [], 0
+    for start, end in char_ranges(text, list(spans)):
+        out += [html.escape(text[pos:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def sentence_html(sentence_id: str, text: str, spans: tuple[str, ...] = ()) -> str:
+    """A sentence with its id, e.g. "[p5s1] Officials in Caracas say ..."."""
+    return (
+        f'<span class="medialit-sentence"><span class="medialit-id">[{html.escape(sentence_id)}]</span>'
+        f"{mark(text, spans)}</span>"
+    )
+
+
+def plain(markup: str) -> str:
+    """Feedback HTML as plain text (for tests and logs)."""
+    text = re.sub(r"<(style)[^>]*>.*?</\1>", "", markup, flags=re.S)
+    text = re.sub(r"<br\s*/?>|</(p|div|li|tr|h\d)>", "\n", text)
+    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+class AnswerWidget:
+    """An answer widget: a value saved to the answer store, a Check button, feedback.
+
+    ``graded=True`` (in nbgrader exercises) makes Check report only whether the
+    answer is complete, never whether it is correct.
+    """
+
+    def __init__(self, key: str, store: AnswerStore | None = None, graded: bool = False, title: str = ""):
+        self.key = key
+        self.store = store
+        self.graded = graded
+        self.title = title
+        self.notes: list[str] = []  # problems met while restoring saved answers
+        self.feedback = w.HTML(layout=w.Layout(width="100%"))
+        self.check_button = w.Button(
+            description="Check completeness" if graded else "Check",
+            button_style="primary",
+            tooltip="See what is still missing" if graded else "See feedback on your answers",
+        )
+        self.check_button.on_click(lambda _: self.check())
+        self._restoring = False
+
+    # subclasses implement these three
+    def _controls(self) -> list[w.Widget]:
+        raise NotImplementedError
+
+    def get_value(self) -> Any:
+        raise NotImplementedError
+
+    def _apply(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def feedback_html(self) -> str:
+        raise NotImplementedError
+
+    def completeness_html(self) -> str:
+        raise NotImplementedError
+
+    # shared behaviour
+    @property
+    def value(self) -> Any:
+        return self.get_value()
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        self._restoring = True
+        try:
+            self._apply(value)
+        finally:
+            self._restoring = False
+        self._save()
+
+    def _restore(self) -> None:
+        """Load the saved answer, if any, into the controls."""
+        if self.store is None:
+            return
+        saved = self.store.get(self.key)
+        if saved is None:
+            return
+        self._restoring = True
+        try:
+            self._apply(saved)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            self.notes.append(f"Saved answers for '{self.key}' could not be restored ({exc}); starting fresh.")
+        finally:
+            self._restoring = False
+
+    def _changed(self, *_: Any) -> None:
+        if not self._restoring:
+            self._save()
+
+    def _save(self) -> None:
+        if self.store is not None:
+            self.store.set(self.key, self.get_value())
+
+    def check(self) -> str:
+        """Show feedback (or, when graded, completeness) and return it as plain text."""
+        markup = self.completeness_html() if self.graded else self.feedback_html()
+        self.feedback.value = STYLE + f'<div class="medialit-fb">{markup}</div>'
+        return plain(markup)
+
+    @property
+    def feedback_text(self) -> str:
+        return plain(self.feedback.value)
+
+    def build(self) -> w.VBox:
+        """The full widget: title, restore notes, controls, Check button, feedback."""
+        parts: list[w.Widget] = []
+        if self.title:
+            parts.append(w.HTML(f"<h4>{html.escape(self.title)}</h4>"))
+        warnings = ([self.store.warning] if self.store is not None and self.store.warning else []) + self.notes
+        for note in warnings:
+            parts.append(w.HTML(STYLE + f'<div class="medialit-warning">⚠️ {html.escape(note)}</div>'))
+        parts += [*self._controls(), self.check_button, self.feedback]
+        return w.VBox(parts, layout=w.Layout(width="100%"))
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        if not hasattr(self, "_box"):
+            self._box = self.build()
+        display(self._box)
+
+    @property
+    def widget(self) -> w.VBox:
+        if not hasattr(self, "_box"):
+            self._box = self.build()
+        return self._box

@@ -1,0 +1,156 @@
+"""Phrase highlighter: click words to mark phrases (loaded language, hedges, sources, cues)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from medialit.answers import AnswerStore
+from medialit.article import Article, Sentence
+from medialit.scoring import SpanReport, score_spans, token_indices, tokens
+from medialit.widgets.base import AnswerWidget, mark
+
+FIELDS = {
+    "loaded": ("loaded or evaluative phrases", lambda s: [x["span"] for x in s.loaded]),
+    "hedges": ("hedges", lambda s: list(s.hedges)),
+    "cue": ("reporting words", lambda s: list(s.cue)),
+    "source": ("words naming a source", lambda s: [s.source[k] for k in ("span", "relayed") if k in s.source]),
+}
+
+
+class PhraseHighlighter(AnswerWidget):
+    """Each word is a toggle button; consecutive marked words form a phrase.
+
+    Saved as {sentence id: [phrase, ...]}. ``select(id, phrase)`` marks a phrase
+    from Python, as clicking its words would.
+    """
+
+    def __init__(
+        self,
+        article: Article,
+        ids: list[str],
+        field: str = "loaded",
+        *,
+        key: str | None = None,
+        store: AnswerStore | None = None,
+        graded: bool = False,
+        title: str = "",
+    ):
+        if field not in FIELDS:
+            raise ValueError(f"field must be one of {', '.join(FIELDS)}, not {field!r}")
+        self.what, getter = FIELDS[field]
+        super().__init__(key or f"highlight-{field}", store, graded, title or f"Mark the {self.what}")
+        self.article = article
+        self.sentences: list[Sentence] = [article.sentence(i) for i in ids]
+        self.gold = {s.id: getter(s) for s in self.sentences}
+        self.buttons: dict[str, list[w.ToggleButton]] = {}
+        for s in self.sentences:
+            row = []
+            for start, end in tokens(s.text):
+                b = w.ToggleButton(
+                    value=False,
+                    description=s.text[start:end],
+                    layout=w.Layout(width="auto", margin="1px", padding="0 4px", height="28px"),
+                    tooltip="click to mark or unmark",
+                )
+                b.observe(self._toggled, names="value")
+                row.append(b)
+            self.buttons[s.id] = row
+        self._restore()
+
+    def _toggled(self, change: dict[str, Any]) -> None:
+        change["owner"].button_style = "warning" if change["new"] else ""
+        self._changed()
+
+    # ---------------------------------------------------------------- value
+
+    def phrases(self, sid: str) -> list[str]:
+        s = next(x for x in self.sentences if x.id == sid)
+        spans, run = [], []
+        toks = tokens(s.text)
+        for i, b in enumerate(self.buttons[sid] + [None]):
+            if b is not None and b.value:
+                run.append(i)
+            elif run:
+                spans.append(s.text[toks[run[0]][0] : toks[run[-1]][1]])
+                run = []
+        return spans
+
+    def get_value(self) -> dict[str, list[str]]:
+        return {s.id: self.phrases(s.id) for s in self.sentences}
+
+    def _apply(self, value: Any) -> None:
+        if not isinstance(value, dict):
+            raise TypeError(f"expected a mapping of sentence ids to phrases, got {type(value).__name__}")
+        unknown = [k for k in value if k not in self.buttons]
+        if unknown:
+            self.notes.append(f"Ignored saved phrases for unknown sentences: {', '.join(map(str, unknown))}.")
+        for s in self.sentences:
+            spans = value.get(s.id, [])
+            if not isinstance(spans, list):
+                raise TypeError(f"phrases for {s.id} must be a list")
+            marked = set().union(*(token_indices(s.text, p) for p in spans if isinstance(p, str))) if spans else set()
+            for i, b in enumerate(self.buttons[s.id]):
+                b.value = i in marked
+
+    def select(self, sid: str, phrase: str) -> None:
+        """Mark ``phrase`` in sentence ``sid`` (it must occur in the sentence)."""
+        s = next((x for x in self.sentences if x.id == sid), None)
+        if s is None:
+            raise KeyError(f"{sid!r} is not one of this highlighter's sentences")
+        words = token_indices(s.text, phrase)
+        if not words:
+            raise ValueError(f"{phrase!r} does not occur in {sid}")
+        for i in words:
+            self.buttons[sid][i].value = True
+
+    def clear(self) -> None:
+        self.value = {}
+
+    # ---------------------------------------------------------------- scoring
+
+    def report(self) -> SpanReport:
+        return score_spans({s.id: s.text for s in self.sentences}, self.gold, self.get_value())
+
+    def score(self) -> tuple[float, int]:
+        return self.report().f1, 1
+
+    def feedback_html(self) -> str:
+        r = self.report()
+
+        def listing(items: list[tuple[str, str]]) -> str:
+            return ", ".join(f"“{html.escape(p)}” ({sid})" for sid, p in items) or "none"
+
+        texts = "".join(
+            f"<li><span class='medialit-id'>[{s.id}]</span>{mark(s.text, self.gold[s.id])}</li>"
+            for s in self.sentences
+            if self.gold[s.id]
+        )
+        return (
+            f"<b>Found ({len(r.found)} of {len(r.found) + len(r.missed)}):</b> {listing(r.found)}<br>"
+            f"<b>Missed:</b> {listing(r.missed)}<br>"
+            f"<b>Marked but not in the answer key:</b> {listing(r.extra)}<br>"
+            f"<div class='medialit-summary'>Overlap score (F1): {r.f1:.2f}. Precision {r.precision:.0%}: "
+            f"how much of what you marked is in the key. Recall {r.recall:.0%}: how much of the key "
+            f"you marked.</div><p>The {self.what} in the answer key:</p><ul>{texts}</ul>"
+        )
+
+    def completeness_html(self) -> str:
+        value = self.get_value()
+        empty = [sid for sid, spans in value.items() if not spans]
+        n = sum(len(v) for v in value.values())
+        msg = f"You marked {n} phrase{'s' if n != 1 else ''} in {len(value) - len(empty)} of {len(value)} sentences."
+        if empty:
+            msg += f" Nothing marked yet in: {', '.join(empty)} (fine if you found nothing there)."
+        return f'<div class="medialit-summary">{msg}</div>'
+
+    def _controls(self) -> list[w.Widget]:
+        parts: list[w.Widget] = [
+            w.HTML(f"<p>Click every word that belongs to the {self.what}. Click again to unmark.</p>")
+        ]
+        for s in self.sentences:
+            parts.append(w.HTML(f"<span class='medialit-id'>[{s.id}]</span>"))
+            parts.append(w.HBox(self.buttons[s.id], layout=w.Layout(flex_flow="row wrap", width="100%")))
+        return parts

@@ -1,0 +1,235 @@
+"""Widgets built from an article's annotation: labels, sources, voices, claims, headline."""
+
+from __future__ import annotations
+
+import html
+
+from medialit.answers import AnswerStore
+from medialit.article import Article
+from medialit.scheme import load_scheme
+from medialit.widgets.base import sentence_html
+from medialit.widgets.choices import ChoiceTable, Column, Row
+
+NOBODY = "nobody (the writer)"
+
+
+def _why(article: Article, sid: str) -> str:
+    s = article.sentence(sid)
+    return html.escape(s.rationale)
+
+
+class SentenceLabeler(ChoiceTable):
+    """A label per sentence; feedback gives the rationale with the deciding words marked."""
+
+    def __init__(
+        self,
+        article: Article,
+        ids: list[str] | None = None,
+        *,
+        key: str = "labels",
+        store: AnswerStore | None = None,
+        graded: bool = False,
+        title: str = "Label each sentence",
+    ):
+        scheme = load_scheme()
+        column = Column("label", [(lab["name"], lab["id"]) for lab in scheme.labels])
+        rows = []
+        for sid in ids or article.ids:
+            s = article.sentence(sid)
+            explanation = ""
+            if not graded:
+                explanation = f"{sentence_html(s.id, s.text, s.decisive)}<br>{html.escape(s.rationale)}"
+            rows.append(Row(s.id, sentence_html(s.id, s.text), {"label": s.label}, {"label": s.also}, explanation))
+        super().__init__(
+            rows,
+            [column],
+            key=key,
+            store=store,
+            graded=graded,
+            title=title,
+            noun="sentence",
+            instructions="Choose the label that fits each sentence best, then press <b>Check</b>.",
+        )
+
+
+class SourceMapper(ChoiceTable):
+    """For each sentence: who is the source, and what kind of source is it?"""
+
+    def __init__(
+        self,
+        article: Article,
+        ids: list[str] | None = None,
+        *,
+        key: str = "sources",
+        store: AnswerStore | None = None,
+        graded: bool = False,
+        title: str = "Who says so?",
+    ):
+        scheme = load_scheme()
+        chosen = [article.sentence(i) for i in ids] if ids else list(article.sentences)
+        names = sorted({s.source["span"] for s in article.sentences if "span" in s.source}, key=str.lower)
+        who = Column("who", [(n, n) for n in names] + [(NOBODY, NOBODY)], heading="Source")
+        kinds = Column("kind", [(k["name"], k["id"]) for k in scheme.raw["source_kinds"]], heading="Kind of source")
+        rows = []
+        for s in chosen:
+            gold_who = s.source.get("span", NOBODY)
+            explanation = "" if graded else self._explain(s)
+            rows.append(
+                Row(
+                    s.id,
+                    sentence_html(s.id, s.text),
+                    {"who": gold_who, "kind": s.source["kind"]},
+                    explanation=explanation,
+                )
+            )
+        super().__init__(
+            rows,
+            [who, kinds],
+            key=key,
+            store=store,
+            graded=graded,
+            title=title,
+            noun="sentence",
+            instructions="For each sentence, pick who the information comes from and what kind of "
+            "source that is. If nobody is credited, pick <i>nobody (the writer)</i> and <i>No source</i>.",
+        )
+
+    @staticmethod
+    def _explain(s) -> str:
+        src = s.source
+        cue = ", ".join(f"“{html.escape(c)}”" for c in s.cue) or "no reporting word"
+        spans = tuple(x for x in (src.get("span"), src.get("relayed"), *s.cue) if x)
+        text = sentence_html(s.id, s.text, spans)
+        if src["kind"] == "none":
+            return f"{text}<br>No source is given ({cue}): the writer speaks on their own authority."
+        extra = ""
+        if src.get("relayed"):
+            extra = f" It relays “{html.escape(src['relayed'])}”, who stay unnamed: second-hand."
+        return f"{text}<br>Source: “{html.escape(src['span'])}”; reporting words: {cue}.{extra}"
+
+
+class VoiceChooser(ChoiceTable):
+    """For each loaded phrase: is it the writer's wording, or a source's?"""
+
+    def __init__(
+        self,
+        article: Article,
+        ids: list[str] | None = None,
+        *,
+        key: str = "voices",
+        store: AnswerStore | None = None,
+        graded: bool = False,
+        title: str = "Whose words are these?",
+    ):
+        scheme = load_scheme()
+        col = Column("voice", [(v["name"], v["id"]) for v in scheme.raw["voices"]])
+        rows = []
+        for sid in ids or article.ids:
+            s = article.sentence(sid)
+            for n, item in enumerate(s.loaded, start=1):
+                prompt = f"<b>“{html.escape(item['span'])}”</b> in {sentence_html(s.id, s.text, (item['span'],))}"
+                why = ""
+                if not graded:
+                    src = s.source.get("span")
+                    why = (
+                        f"Reported as the words or view of “{html.escape(src)}”."
+                        if item["voice"] == "source" and src
+                        else "No source is credited with these words: the writer chose them."
+                    )
+                rows.append(Row(f"{s.id}#{n}", prompt, {"voice": item["voice"]}, explanation=why))
+        super().__init__(
+            rows,
+            [col],
+            key=key,
+            store=store,
+            graded=graded,
+            title=title,
+            noun="phrase",
+            instructions="Each highlighted phrase is loaded. Who is speaking: the writer, or a source "
+            "the writer reports?",
+        )
+
+
+class ClaimChecker(ChoiceTable):
+    """For each checkable claim: what kind of source vouches for it, and is it disputed?"""
+
+    def __init__(
+        self,
+        article: Article,
+        *,
+        key: str = "claims",
+        store: AnswerStore | None = None,
+        graded: bool = False,
+        title: str = "Who vouches for each number?",
+    ):
+        scheme = load_scheme()
+        kinds = Column(
+            "source_kind", [(k["name"], k["id"]) for k in scheme.raw["source_kinds"]], heading="Vouched for by"
+        )
+        status = Column("status", [(k["name"], k["id"]) for k in scheme.raw["claim_status"]], heading="Status")
+        rows = []
+        for n, c in enumerate(article.claims(), start=1):
+            s = article.sentence(c["sentence"])
+            prompt = f"<b>Claim {n}:</b> “{html.escape(c['span'])}” — {sentence_html(s.id, s.text, (c['span'],))}"
+            why = ""
+            if not graded:
+                why = f"Vouched for by {html.escape(c['vouched_by'])}. To check it: {html.escape(c['verify'])}"
+            rows.append(
+                Row(c["key"], prompt, {"source_kind": c["source_kind"], "status": c["status"]}, explanation=why)
+            )
+        super().__init__(
+            rows,
+            [kinds, status],
+            key=key,
+            store=store,
+            graded=graded,
+            title=title,
+            noun="claim",
+            instructions="For each claim, say what kind of source stands behind it, and whether the "
+            "article reports it as asserted, attributed, disputed or confirmed.",
+        )
+
+
+class HeadlineSupport(ChoiceTable):
+    """Which body sentences support the headline's claim? (one yes/no per sentence)"""
+
+    def __init__(
+        self,
+        article: Article,
+        ids: list[str] | None = None,
+        *,
+        key: str = "headline",
+        store: AnswerStore | None = None,
+        graded: bool = False,
+        title: str = "Which sentences support the headline?",
+    ):
+        claim = article.headline_claim
+        if not claim:
+            raise ValueError(f"{article.id} has no headline_claim in its annotation")
+        support = set(claim["support"])
+        col = Column("supports", [("supports the claim", "yes"), ("does not support it", "no")])
+        rows = []
+        for sid in ids or [s.id for s in article.body]:
+            s = article.sentence(sid)
+            why = ""
+            if not graded:
+                why = (
+                    html.escape(claim["note"])
+                    if sid in support
+                    else f"This sentence gives no reason for “{html.escape(claim['span'])}”."
+                )
+            rows.append(
+                Row(s.id, sentence_html(s.id, s.text), {"supports": "yes" if sid in support else "no"}, explanation=why)
+            )
+        span = html.escape(claim["span"])
+        super().__init__(
+            rows,
+            [col],
+            key=key,
+            store=store,
+            graded=graded,
+            title=title,
+            noun="sentence",
+            instructions=f"The headline says “<b>{span}</b>”. For each sentence, does it give evidence "
+            "for that claim? Timing alone (“after”) is not evidence of a cause.",
+        )

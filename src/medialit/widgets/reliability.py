@@ -1,0 +1,74 @@
+"""Reliability judgement: "how solid is this claim?", scored for discernment, not scepticism."""
+
+from __future__ import annotations
+
+import html
+
+from medialit.answers import AnswerStore
+from medialit.article import Article
+from medialit.scoring import SHAKY, SOLID, ReliabilityReport, score_reliability
+from medialit.widgets.base import sentence_html
+from medialit.widgets.choices import ChoiceTable, Column, Row
+
+GOLD = {"strong": SOLID, "weak": SHAKY}
+
+
+class ReliabilityJudge(ChoiceTable):
+    """For each claim: solid or shaky on this article's evidence?
+
+    The score is discernment (hit rate on shaky claims minus false alarms on solid
+    ones), so calling everything shaky scores 0. Scepticism is reported apart.
+    """
+
+    def __init__(
+        self,
+        article: Article,
+        *,
+        key: str = "reliability",
+        store: AnswerStore | None = None,
+        graded: bool = False,
+        title: str = "How solid is each claim?",
+    ):
+        col = Column("judgement", [("solid: well supported", SOLID), ("shaky: weakly supported", SHAKY)])
+        rows = []
+        self.gold_support: dict[str, str] = {}
+        for c in article.claims():
+            s = article.sentence(c["sentence"])
+            key_ = c["key"]
+            self.gold_support[key_] = c["support"]
+            why = ""
+            if not graded:
+                why = (
+                    f"Vouched for by {html.escape(c['vouched_by'])} ({html.escape(c['status'])}). "
+                    f"To check it: {html.escape(c['verify'])}"
+                )
+            prompt = f"<b>“{html.escape(c['span'])}”</b> — {sentence_html(s.id, s.text, (c['span'],))}"
+            rows.append(Row(key_, prompt, {"judgement": GOLD[c["support"]]}, explanation=why))
+        super().__init__(
+            rows,
+            [col],
+            key=key,
+            store=store,
+            graded=graded,
+            title=title,
+            noun="claim",
+            instructions="On the evidence in this article alone, is each claim solid or shaky? "
+            "Being suspicious of everything does not score: what counts is telling the two apart.",
+        )
+
+    def report(self) -> ReliabilityReport:
+        return score_reliability(self.gold_support, self.get_value())
+
+    def score(self) -> tuple[float, int]:
+        return self.report().credit * len(self.rows), len(self.rows)
+
+    def summary_html(self) -> str:
+        r = self.report()
+        return (
+            '<div class="medialit-summary">'
+            f"<b>Discernment: {r.discernment:+.2f}</b> (from −1 to +1). You called "
+            f"{r.hit_rate:.0%} of the shaky claims shaky, and {r.false_alarm_rate:.0%} of the solid "
+            "claims shaky too. 0 means no better than calling everything the same.<br>"
+            f"<b>Scepticism: {r.scepticism:.0%}</b> of your answers said “shaky”. Scepticism on its "
+            "own earns nothing: a good reader trusts solid claims and doubts shaky ones.</div>"
+        )

@@ -1,0 +1,73 @@
+"""Rewrite box: the student rewrites a framed sentence neutrally; pre-checks comment on it."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from medialit.answers import AnswerStore
+from medialit.article import Article
+from medialit.rewrite import rewrite_checks
+from medialit.widgets.base import AnswerWidget, mark
+
+
+class RewriteBox(AnswerWidget):
+    """Free text, saved as a string. Check runs the automatic pre-checks."""
+
+    def __init__(
+        self,
+        article: Article,
+        sentence_id: str,
+        *,
+        key: str | None = None,
+        store: AnswerStore | None = None,
+        graded: bool = False,
+        title: str = "Rewrite it neutrally",
+    ):
+        super().__init__(key or f"rewrite-{sentence_id}", store, graded, title)
+        self.sentence = article.sentence(sentence_id)
+        self.text = w.Textarea(
+            placeholder="Write your neutral version of the sentence here.",
+            layout=w.Layout(width="100%", height="6em"),
+        )
+        self.text.observe(self._changed, names="value")
+        self._restore()
+
+    def get_value(self) -> str:
+        return self.text.value
+
+    def _apply(self, value: Any) -> None:
+        if not isinstance(value, str):
+            raise TypeError(f"expected text, got {type(value).__name__}")
+        self.text.value = value
+
+    def checks(self):
+        return rewrite_checks(self.sentence, self.text.value)
+
+    def feedback_html(self) -> str:
+        items = "".join(
+            f"<li>{'✅' if c.passed else '❌'} <b>{html.escape(c.name)}</b>: {html.escape(c.detail)}</li>"
+            for c in self.checks()
+        )
+        return (
+            f"<ul>{items}</ul><p><i>These are automatic pre-checks. Your teacher (or you, comparing "
+            "with a classmate) judges whether the rewrite is fair and neutral.</i></p>"
+        )
+
+    def completeness_html(self) -> str:
+        words = len(self.text.value.split())
+        if not words:
+            return '<div class="medialit-warning">The box is still empty.</div>'
+        return f'<div class="medialit-summary">✅ Written: {words} words. Your teacher will grade it.</div>'
+
+    def _controls(self) -> list[w.Widget]:
+        s = self.sentence
+        loaded = [x["span"] for x in s.loaded if x["voice"] == "writer"]
+        original = mark(s.text, loaded) if not self.graded else html.escape(s.text)
+        return [
+            w.HTML(f"<p><b>The original</b> <span class='medialit-id'>[{s.id}]</span>: {original}</p>"),
+            w.HTML("<p>Keep the facts and who says them; replace judgement words with plain description.</p>"),
+            self.text,
+        ]
