@@ -44,9 +44,6 @@ def label_profile(article: Article, body_only: bool = True) -> pd.DataFrame:
 
 def plot_share(table: pd.DataFrame, title: str) -> Figure:
     """A horizontal bar chart of a profile table's ``share`` column, in percent."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 0.5 + 0.45 * len(table)))

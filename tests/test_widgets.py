@@ -1,0 +1,219 @@
+"""The widgets' plain-Python API: set values, press Check, read the feedback."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED_ID, SEEDS
+
+from medialit.answers import AnswerStore
+from medialit.article import load_article
+from medialit.widgets import (
+    ClaimChecker,
+    HeadlineSupport,
+    NoteBox,
+    PhraseHighlighter,
+    ReliabilityJudge,
+    RewriteBox,
+    SentenceLabeler,
+    SourceMapper,
+    VerificationLog,
+    VoiceChooser,
+)
+
+
+@pytest.fixture(scope="module")
+def article():
+    return load_article(SEED_ID, SEEDS)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return AnswerStore("test", tmp_path)
+
+
+def test_labeler_feedback_correct_alternative_wrong(article, store):
+    lab = SentenceLabeler(article, ["p6s1", "p3s1", "p4s2"], store=store)
+    lab.set("p6s1", "named")  # gold
+    lab.set("p3s1", "vague")  # accepted alternative
+    lab.set("p4s2", "framing")  # wrong (gold: speculation)
+    text = lab.check()
+    assert "Named-source claim — Correct." in text
+    assert "Anonymous or vague-source claim — Acceptable alternative" in text
+    assert "Framing or interpretation — Not quite. Best answer: Speculation." in text
+    assert article.sentence("p4s2").rationale in text
+    assert "Score: 1.5 / 3" in text
+    # the deciding words are highlighted in the per-sentence feedback
+    assert "<mark>According to Bloomberg report</mark>" in lab.row_feedback["p3s1"].value
+    assert "<mark>may follow</mark>" in lab.row_feedback["p4s2"].value
+
+
+def test_labeler_graded_checks_completeness_only(article, store):
+    lab = SentenceLabeler(article, ["h1", "p4s2", "p6s1"], store=store, graded=True)
+    lab.set("h1", "named")
+    text = lab.check()
+    assert "2 sentences still have no answer: p4s2, p6s1" in text
+    assert "Correct" not in text and "Not quite" not in text and "rationale" not in text
+    assert article.sentence("p4s2").rationale not in text
+    lab.set("p4s2", "speculation")
+    lab.set("p6s1", "named")
+    assert "All 3 sentences answered" in lab.check()
+
+
+def test_labeler_rejects_unknown_label(article, store):
+    lab = SentenceLabeler(article, ["h1"], store=store)
+    with pytest.raises(ValueError, match="not an option"):
+        lab.set("h1", "rumour")
+
+
+def test_changing_a_choice_clears_its_old_feedback(article, store):
+    lab = SentenceLabeler(article, ["h1"], store=store)
+    lab.set("h1", "named")
+    lab.check()
+    assert lab.row_feedback["h1"].value
+    lab.set("h1", "unsourced")
+    assert lab.row_feedback["h1"].value == ""
+
+
+def test_source_mapper(article, store):
+    sm = SourceMapper(article, ["p3s1", "p7s2", "p8s1"], store=store)
+    sm.set("p3s1", "Bloomberg report", "who")
+    sm.set("p3s1", "second-hand", "kind")
+    sm.set("p7s2", "Foro Penal", "who")
+    sm.set("p7s2", "anonymous", "kind")
+    sm.set("p8s1", "nobody (the writer)", "who")
+    sm.set("p8s1", "none", "kind")
+    points, total = sm.score()
+    assert (points, total) == (2.5, 3)
+    text = sm.check()
+    assert "people familiar with the case" in text and "second-hand" in text
+    assert sm.value["p7s2"] == {"who": "Foro Penal", "kind": "anonymous"}
+
+
+def test_voice_chooser_and_claims(article, store):
+    vc = VoiceChooser(article, ["p5s1"], store=store)
+    assert [r.key for r in vc.rows] == ["p5s1#1", "p5s1#2"]
+    vc.set("p5s1#1", "source")
+    vc.set("p5s1#2", "source")
+    assert vc.score() == (1.0, 2)
+    assert "No source is credited with these words" in vc.check()
+    cc = ClaimChecker(article, store=store)
+    cc.set("p6s1#1", "named", "source_kind")
+    cc.set("p6s1#1", "disputed", "status")
+    assert cc.score()[0] == 1.0
+    assert "Foro Penal" in cc.check()  # the verify hint for the disputed 116 claim
+
+
+def test_headline_support(article, store):
+    hs = HeadlineSupport(article, ["p8s3", "p9s1"], store=store)
+    hs.set("p8s3", "yes")
+    hs.set("p9s1", "yes")
+    text = hs.check()
+    assert "Score: 1 / 2" in text
+    assert "gives no reason for “Under US Pressure”" in text
+
+
+def test_highlighter_found_missed_extra(article, store):
+    hl = PhraseHighlighter(article, ["p5s1", "p8s1"], "loaded", store=store)
+    hl.select("p5s1", "stunning political rupture")
+    hl.select("p8s1", "Washington")
+    assert hl.value == {"p5s1": ["stunning political rupture"], "p8s1": ["Washington"]}
+    text = hl.check()
+    assert "Found (1 of 3): “stunning political rupture” (p5s1)" in text
+    assert "Missed: “deliberate effort to stabilize the country” (p5s1), “restraint” (p8s1)" in text
+    assert "Marked but not in the answer key: “Washington” (p8s1)" in text
+    # clicking a word button is the same as select()
+    hl.buttons["p8s1"][-1].value = True  # "restraint"
+    assert hl.value["p8s1"] == ["Washington", "restraint"]
+    assert hl.buttons["p8s1"][-1].button_style == "warning"
+
+
+def test_highlighter_partial_overlap_counts_as_found(article, store):
+    hl = PhraseHighlighter(article, ["p2s2"], "loaded", store=store)
+    hl.select("p2s2", "shaped more by pressure")  # 4 of 7 words
+    r = hl.report()
+    assert ("p2s2", "shaped more by pressure than by principle") in r.found
+    assert 0 < r.f1 < 1
+
+
+def test_highlighter_graded_and_bad_phrase(article, store):
+    hl = PhraseHighlighter(article, ["p4s2", "p7s2"], "hedges", store=store, graded=True)
+    hl.select("p4s2", "may")
+    text = hl.check()
+    assert "You marked 1 phrase in 1 of 2 sentences" in text and "Found" not in text
+    with pytest.raises(ValueError, match="does not occur"):
+        hl.select("p4s2", "might")
+
+
+@pytest.mark.parametrize(
+    ("answers", "discernment", "credit"),
+    [
+        ("all-shaky", 0.0, 0.0),
+        ("all-solid", 0.0, 0.0),
+        ("perfect", 1.0, 1.0),
+        ("inverted", -1.0, 0.0),
+        ("blank", 0.0, 0.0),
+    ],
+)
+def test_reliability_scores_discernment_not_scepticism(article, store, answers, discernment, credit):
+    rj = ReliabilityJudge(article, store=store)
+    gold = {k: ("shaky" if v == "weak" else "solid") for k, v in rj.gold_support.items()}
+    flip = {"shaky": "solid", "solid": "shaky"}
+    value = {
+        "all-shaky": dict.fromkeys(gold, "shaky"),
+        "all-solid": dict.fromkeys(gold, "solid"),
+        "perfect": gold,
+        "inverted": {k: flip[v] for k, v in gold.items()},
+        "blank": {},
+    }[answers]
+    rj.value = value
+    report = rj.report()
+    assert report.discernment == pytest.approx(discernment)
+    assert report.credit == pytest.approx(credit)
+    text = rj.check()
+    assert "Discernment" in text and "Scepticism" in text
+    if answers == "all-shaky":
+        assert report.scepticism == 1.0 and rj.score()[0] == 0
+
+
+def test_rewrite_box_prechecks(article, store):
+    rb = RewriteBox(article, "p5s1", store=store)
+    assert "❌ written" in rb.check()
+    rb.value = (
+        "Officials in Caracas say the releases are part of a deliberate effort to stabilize the "
+        "country after last week’s capture of President Nicolás Maduro."
+    )
+    text = rb.check()
+    assert "✅ loaded words gone" in text and "✅ attribution kept" in text and "✅ meaning kept" in text
+    rb.value = "The country got a lot calmer after a stunning political rupture."
+    text = rb.check()
+    assert "❌ loaded words gone" in text and "❌ attribution kept" in text and "❌ meaning kept" in text
+
+
+def test_rewrite_box_graded_shows_no_prechecks(article, store):
+    rb = RewriteBox(article, "p8s1", store=store, graded=True)
+    rb.value = "Washington has not commented."
+    text = rb.check()
+    assert "Written: 4 words" in text and "loaded" not in text
+
+
+def test_verification_log(article, store):
+    log = VerificationLog(article, 3, store=store)
+    assert "Plan 1: choose a claim." in log.check()
+    plan = {
+        "search": "Foro Penal list of political prisoners released January 2026",
+        "sources": "Foro Penal's own statements and Reuters coverage of the releases",
+        "change_mind": "If Foro Penal's count is close to 116 I would trust the figure more",
+    }
+    log.value = [{"claim": "p6s1#1", **plan}, {"claim": "p7s2#1", **plan}, {"claim": "p6s1#1", **plan}]
+    text = log.check()
+    assert "Choose a different claim for each plan." in text
+    log.value = [{"claim": "p6s1#1", **plan}, {"claim": "p7s2#1", **plan}, {"claim": "p3s1#1", **plan}]
+    text = log.check()
+    assert "All 3 plans are complete." in text and "One good check" in text
+
+
+def test_note_box(store):
+    note = NoteBox("What did you notice?", key="notice", store=store, model="Compare with this.")
+    assert "Write at least 5 words" in note.check()
+    note.value = "The headline says more than the body shows."
+    assert "Saved: 8 words" in note.check() and "Compare with" in note.check()
