@@ -126,6 +126,12 @@ class Lesson:
 
         return self._make(key, SentenceLabeler, self.article, ids, **kw)
 
+    def part_sorter(self, ids: list[str] | None = None, key: str = "parts", **kw: Any):
+        """Which part of the story (headline, lede, attribution, background, analysis) is each sentence?"""
+        from medialit.widgets import PartSorter
+
+        return self._make(key, PartSorter, self.article, ids, **kw)
+
     def source_mapper(self, ids: list[str] | None = None, key: str = "sources", **kw: Any):
         from medialit.widgets import SourceMapper
 

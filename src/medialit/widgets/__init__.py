@@ -8,6 +8,7 @@ from medialit.widgets.choices import ChoiceTable, Column, Row
 from medialit.widgets.highlighter import PhraseHighlighter
 from medialit.widgets.labeler import ClaimChecker, HeadlineSupport, SentenceLabeler, SourceMapper, VoiceChooser
 from medialit.widgets.note_box import NoteBox
+from medialit.widgets.parts import PartSorter
 from medialit.widgets.reliability import ReliabilityJudge
 from medialit.widgets.rewrite_box import RewriteBox
 from medialit.widgets.verification import VerificationLog
@@ -18,6 +19,7 @@ __all__ = [
     "Column",
     "HeadlineSupport",
     "NoteBox",
+    "PartSorter",
     "PhraseHighlighter",
     "ReliabilityJudge",
     "RewriteBox",

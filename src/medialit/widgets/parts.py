@@ -1,0 +1,52 @@
+"""Part sorter: which part of a news story (headline, lede, ...) is each sentence?"""
+
+from __future__ import annotations
+
+import html
+
+from medialit.answers import AnswerStore
+from medialit.article import Article
+from medialit.scheme import load_scheme
+from medialit.widgets.base import sentence_html
+from medialit.widgets.choices import ChoiceTable, Column, Row
+
+
+class PartSorter(ChoiceTable):
+    """For each sentence: its part of the story (the annotation's ``part`` field).
+
+    Feedback names the best part and gives the scheme's definition of it.
+    """
+
+    def __init__(
+        self,
+        article: Article,
+        ids: list[str] | None = None,
+        *,
+        key: str = "parts",
+        store: AnswerStore | None = None,
+        graded: bool = False,
+        title: str = "Which part of the story is it?",
+    ):
+        parts = load_scheme().raw["parts"]
+        definitions = {p["id"]: (p["name"], p["definition"]) for p in parts}
+        column = Column("part", [(p["name"], p["id"]) for p in parts])
+        rows = []
+        for sid in ids or article.ids:
+            s = article.sentence(sid)
+            explanation = ""
+            if not graded:
+                name, definition = definitions[s.part]
+                explanation = f"<b>{html.escape(name)}</b>: {html.escape(definition)}"
+            rows.append(Row(s.id, sentence_html(s.id, s.text), {"part": s.part}, explanation=explanation))
+        names = ", ".join(f"<i>{html.escape(p['name'])}</i>" for p in parts)
+        super().__init__(
+            rows,
+            [column],
+            key=key,
+            store=store,
+            graded=graded,
+            title=title,
+            noun="sentence",
+            instructions=f"Choose the part of the story each sentence belongs to ({names}), "
+            "then press <b>Check</b>.",
+        )
