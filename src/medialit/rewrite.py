@@ -93,9 +93,34 @@ def content_words(text: str) -> list[str]:
     return [w for w in (x.lower().strip("’'-") for x in WORDS.findall(text)) if w and w not in STOPWORDS]
 
 
+IRREGULAR = {"said": "say", "told": "tell", "freed": "free", "taken": "take", "took": "take"}
+SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def word_stem(word: str) -> str:
+    """A rough stem, so that a rewrite is not faulted for grammar or spelling variants.
+
+    Straight and curly apostrophes count as the same, possessives are dropped, British
+    "-ise" matches American "-ize", and one common ending is cut: "captured", "capture"
+    and "captures" all give "captur"; "week's" and "week’s" give "week".
+    """
+    word = word.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    word = IRREGULAR.get(word, word)
+    word = re.sub(r"is(e|ed|es|ing|ation)$", r"iz\1", word) if len(word) > 6 else word
+    if not word.endswith("ss"):
+        for suffix in SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                break
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word
+
+
 def _kept(words: list[str], text: str) -> float:
-    have = set(content_words(text))
-    return sum(w in have for w in words) / len(words) if words else 1.0
+    """The share of ``words`` that ``text`` still contains, compared by :func:`word_stem`."""
+    have = {word_stem(w) for w in content_words(text)}
+    return sum(word_stem(w) in have for w in words) / len(words) if words else 1.0
 
 
 @dataclass(frozen=True)
@@ -126,7 +151,11 @@ def rewrite_checks(sentence: Sentence, rewrite: str) -> list[Check]:
         if item["span"].lower() in text.lower() or (words and _kept(words, text) >= 2 / 3):
             lingering.append(item["span"])
     if lingering:
-        detail = "Still there: " + "; ".join(f"“{s}”" for s in lingering) + ". Replace them with plain words."
+        detail = (
+            "Still there, in full or in part: "
+            + "; ".join(f"“{s}”" for s in lingering)
+            + ". Replace them with plain words."
+        )
     else:
         gone = "; ".join(f"“{x['span']}”" for x in framing) or "the writer used no loaded phrase here"
         detail = f"The loaded wording is gone ({gone})."
