@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -161,6 +162,44 @@ def from_file(path: str | Path) -> Article:
         sentences=tuple(_sentence(i, s) for i, s in enumerate(raw)),
         path=path,
         headline_claim=dict(meta.get("headline_claim") or {}),
+    )
+
+
+def load_text(path: str | Path, article_id: str | None = None) -> Article:
+    """An article without its annotation, for graded work whose answer key is kept private.
+
+    The text file has the usual layout (headline, header lines, paragraphs separated
+    by blank lines) with one sentence per line, which gives the ids p1s1, p1s2, ...
+    The gold fields are empty; the key is loaded separately when grading.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FileNotFoundError(f"Cannot read the article text {path}: {exc}") from None
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.strip())]
+    if len(blocks) < 3:
+        raise ValueError(f"{path}: expected a headline, header lines and paragraphs separated by blank lines")
+    header = blocks[1].splitlines()
+    byline = next((h for h in header if h.lower().startswith("by ")), "")
+    rows = [("h1", 0, 1, blocks[0])]
+    for n, block in enumerate(blocks[2:], start=1):
+        for m, line in enumerate((x.strip() for x in block.splitlines() if x.strip()), start=1):
+            rows.append((f"p{n}s{m}", n, m, line))
+    empty: dict[str, Any] = {"kind": "none"}
+    sentences = tuple(
+        Sentence(sid, para, num, pos, "", txt, "", (), empty, (), (), (), (), (), "")
+        for pos, (sid, para, num, txt) in enumerate(rows)
+    )
+    return Article(
+        id=article_id or path.stem,
+        title=blocks[0],
+        byline=byline.removeprefix("By ").strip(),
+        published="",
+        invented=any("invented" in h.lower() for h in header),
+        provenance="",
+        sentences=sentences,
+        path=path,
     )
 
 

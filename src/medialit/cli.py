@@ -57,6 +57,20 @@ def cmd_check_annotations(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    """Regenerate exercises/ from solutions/ with nbgrader."""
+    from medialit.build import BuildError, build
+
+    try:
+        folders = build(args.root, args.out, args.assignments or None)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for folder in folders:
+        print(f"generated {folder}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="medialit",
@@ -70,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="annotation files or folders")
     check.set_defaults(func=cmd_check_annotations)
+
+    build = sub.add_parser("build", help="regenerate exercises/ (student versions) from the masters in solutions/")
+    build.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="only these (default: all)")
+    build.add_argument("--root", default=".", help="the medialit folder (default: the current folder)")
+    build.add_argument("--out", default=None, help="write the student versions here instead of exercises/")
+    build.set_defaults(func=cmd_build)
     return parser
 
 

@@ -17,7 +17,7 @@ from medialit.article import Article, load_article
 from medialit.widgets.base import STYLE, mark
 
 
-class _HTML:
+class RichHTML:
     """Minimal rich-display object (avoids importing IPython at module import)."""
 
     def __init__(self, markup: str):
@@ -91,11 +91,11 @@ class Lesson:
             out.append(f"<p><span class='medialit-id'>¶{n}</span> {body}</p>")
         return "".join(out)
 
-    def show_article(self, paragraphs: list[int] | None = None, ids: bool = False) -> _HTML:
+    def show_article(self, paragraphs: list[int] | None = None, ids: bool = False) -> RichHTML:
         """Display the article (or some paragraphs), with paragraph numbers."""
-        return _HTML(self.article_html(paragraphs, ids))
+        return RichHTML(self.article_html(paragraphs, ids))
 
-    def show_sentences(self, ids: list[str], spans: str | None = None) -> _HTML:
+    def show_sentences(self, ids: list[str], spans: str | None = None) -> RichHTML:
         """Display chosen sentences with their ids; ``spans`` marks a field ("cue", "hedges", ...)."""
         items = []
         for sid in ids:
@@ -106,13 +106,13 @@ class Lesson:
             elif spans:
                 marked = list(getattr(s, spans))
             items.append(f"<li><span class='medialit-id'>[{s.id}]</span>{mark(s.text, marked)}</li>")
-        return _HTML(STYLE + f"<ul>{''.join(items)}</ul>")
+        return RichHTML(STYLE + f"<ul>{''.join(items)}</ul>")
 
-    def scheme(self) -> _HTML:
+    def scheme(self) -> RichHTML:
         """The label scheme, with definitions, questions and examples."""
         from medialit.scheme import load_scheme
 
-        return _HTML(load_scheme().to_html())
+        return RichHTML(load_scheme().to_html())
 
     # ------------------------------------------------------------------ widgets
 

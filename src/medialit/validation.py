@@ -277,13 +277,14 @@ def _where(path: tuple[Any, ...], data: Any) -> str:
     return out
 
 
-def _body_paragraphs(text: str) -> tuple[str, list[str]]:
+def body_paragraphs(text: str) -> tuple[str, list[str]]:
     """Split an article text file into its headline and body paragraphs.
 
     Layout: headline, blank line, header lines (byline, date), blank line, then
-    paragraphs separated by blank lines.
+    paragraphs separated by blank lines. Within a paragraph, line breaks count as
+    spaces, so a text may also put one sentence per line.
     """
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.strip())]
+    blocks = [" ".join(line.strip() for line in b.strip().splitlines()) for b in re.split(r"\n\s*\n", text.strip())]
     headline = blocks[0] if blocks else ""
     return headline, blocks[2:]
 
@@ -296,7 +297,7 @@ def _check_text(data: dict[str, Any], folder: Path, add: Any) -> None:
     if not text_path.is_file():
         add(("article", "text_file"), f"{article['text_file']!r} not found next to the annotation file")
         return
-    headline, paragraphs = _body_paragraphs(text_path.read_text(encoding="utf-8"))
+    headline, paragraphs = body_paragraphs(text_path.read_text(encoding="utf-8"))
     heads = [s for s in sentences if s["id"] == "h1"]
     if not heads:
         add(("sentences",), "no headline item; add a sentence with id 'h1' and the headline as text")

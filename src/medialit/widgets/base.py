@@ -92,6 +92,11 @@ class AnswerWidget:
     def completeness_html(self) -> str:
         raise NotImplementedError
 
+    @property
+    def complete(self) -> bool:
+        """True when every part has an answer (says nothing about correctness)."""
+        raise NotImplementedError
+
     # shared behaviour
     @property
     def value(self) -> Any:

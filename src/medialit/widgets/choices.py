@@ -106,6 +106,13 @@ class ChoiceTable(AnswerWidget):
                     chosen = None
                 self.dropdowns[row_key][col.name].value = chosen
 
+    def gold_value(self) -> dict[str, Any]:
+        """The answer key in the same shape as ``value``."""
+        if len(self.columns) == 1:
+            name = self.columns[0].name
+            return {row.key: row.gold[name] for row in self.rows}
+        return {row.key: {c.name: row.gold[c.name] for c in self.columns} for row in self.rows}
+
     def set(self, row_key: str, choice: str | None, column: str | None = None) -> None:
         """Choose an option, as a click would (``column`` defaults to the first)."""
         name = column or self.columns[0].name
@@ -138,6 +145,10 @@ class ChoiceTable(AnswerWidget):
         res = self.results()
         points = sum(r.credit for row in res.values() for r in row.values()) / len(self.columns)
         return points, len(self.rows)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing()
 
     def missing(self) -> list[str]:
         value = self.get_value()

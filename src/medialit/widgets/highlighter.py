@@ -95,6 +95,10 @@ class PhraseHighlighter(AnswerWidget):
             for i, b in enumerate(self.buttons[s.id]):
                 b.value = i in marked
 
+    def gold_value(self) -> dict[str, list[str]]:
+        """The answer key in the same shape as ``value``."""
+        return {sid: list(spans) for sid, spans in self.gold.items()}
+
     def select(self, sid: str, phrase: str) -> None:
         """Mark ``phrase`` in sentence ``sid`` (it must occur in the sentence)."""
         s = next((x for x in self.sentences if x.id == sid), None)
@@ -137,14 +141,21 @@ class PhraseHighlighter(AnswerWidget):
             f"you marked.</div><p>The {self.what} in the answer key:</p><ul>{texts}</ul>"
         )
 
+    @property
+    def complete(self) -> bool:
+        """At least one phrase marked (a sentence may rightly have none)."""
+        return any(self.get_value().values())
+
     def completeness_html(self) -> str:
         value = self.get_value()
         empty = [sid for sid, spans in value.items() if not spans]
         n = sum(len(v) for v in value.values())
+        if not n:
+            return '<div class="medialit-warning">Nothing marked yet: click the words of the phrases you find.</div>'
         msg = f"You marked {n} phrase{'s' if n != 1 else ''} in {len(value) - len(empty)} of {len(value)} sentences."
         if empty:
             msg += f" Nothing marked yet in: {', '.join(empty)} (fine if you found nothing there)."
-        return f'<div class="medialit-summary">{msg}</div>'
+        return f'<div class="medialit-summary">✅ {msg}</div>'
 
     def _controls(self) -> list[w.Widget]:
         parts: list[w.Widget] = [

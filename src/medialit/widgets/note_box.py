@@ -41,6 +41,10 @@ class NoteBox(AnswerWidget):
             raise TypeError(f"expected text, got {type(value).__name__}")
         self.text.value = value
 
+    @property
+    def complete(self) -> bool:
+        return len(self.text.value.split()) >= self.min_words
+
     def completeness_html(self) -> str:
         words = len(self.text.value.split())
         if words < self.min_words:

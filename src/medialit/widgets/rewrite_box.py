@@ -56,6 +56,10 @@ class RewriteBox(AnswerWidget):
             "with a classmate) judges whether the rewrite is fair and neutral.</i></p>"
         )
 
+    @property
+    def complete(self) -> bool:
+        return bool(self.text.value.strip())
+
     def completeness_html(self) -> str:
         words = len(self.text.value.split())
         if not words:

@@ -82,6 +82,10 @@ class VerificationLog(AnswerWidget):
             out.append("Choose a different claim for each plan.")
         return out
 
+    @property
+    def complete(self) -> bool:
+        return not self.problems()
+
     def completeness_html(self) -> str:
         problems = self.problems()
         if not problems:

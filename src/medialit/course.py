@@ -1,0 +1,147 @@
+"""A course workspace: nbgrader's folders, gradebook and configuration, outside the repository.
+
+Layout of a workspace::
+
+    nbgrader_config.py   the shared medialit settings, with this workspace's folders
+    source/              the masters (copied from the kit's solutions/)
+    release/             the student versions
+    submitted/ autograded/ feedback/
+    seeds/               the articles the exercises read
+    exchange/            nbgrader's exchange folder
+    gradebook.db         the SQLite gradebook
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from medialit.build import load_config, scripts_on_path
+
+CONFIG_TEMPLATE = '''"""nbgrader configuration of a medialit course workspace (written by medialit)."""
+
+from medialit.nbgrader_settings import apply_common
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.Exchange.root = {exchange!r}
+apply_common(c)
+'''
+
+
+def kit_root() -> Path:
+    """The medialit checkout (holds solutions/ and seeds/)."""
+    return Path(__file__).resolve().parents[2]
+
+
+class CourseError(RuntimeError):
+    """A course operation failed; the message says what to do."""
+
+
+class Course:
+    """An nbgrader course workspace."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+        if not (self.root / "nbgrader_config.py").is_file():
+            raise CourseError(
+                f"{self.root} is not a medialit course (no nbgrader_config.py). "
+                "Create one with: medialit course init DIR"
+            )
+
+    @classmethod
+    def init(cls, root: str | Path, kit: str | Path | None = None) -> Course:
+        """Create a workspace in ``root`` (which must be new or empty) from the kit's masters."""
+        root = Path(root).resolve()
+        kit = Path(kit) if kit else kit_root()
+        if root.exists() and any(root.iterdir()):
+            raise CourseError(f"{root} already exists and is not empty; choose a new folder.")
+        if not (kit / "solutions").is_dir():
+            raise CourseError(f"{kit} has no solutions/ folder; pass the medialit folder with --kit.")
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(kit / "solutions", root / "source", ignore=shutil.ignore_patterns("*.answers*.json"))
+        shutil.copytree(kit / "seeds", root / "seeds")
+        for name in ("release", "submitted", "autograded", "feedback", "exchange"):
+            (root / name).mkdir()
+        (root / "exchange").chmod(0o777)
+        text = CONFIG_TEMPLATE.format(root=str(root), exchange=str(root / "exchange"))
+        (root / "nbgrader_config.py").write_text(text, encoding="utf-8")
+        return cls(root)
+
+    # ---------------------------------------------------------------- nbgrader
+
+    def config(self):
+        return load_config(self.root)
+
+    def api(self, **overrides: Any):
+        """An NbGraderAPI on this workspace (``overrides``: extra CourseDirectory settings)."""
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        scripts_on_path()
+        config = self.config()
+        for key, value in overrides.items():
+            setattr(config.CourseDirectory, key, value)
+        return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+    def assignments(self) -> list[str]:
+        source = self.root / "source"
+        return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+    def require_assignment(self, assignment: str) -> None:
+        if assignment not in self.assignments():
+            raise CourseError(
+                f"Unknown assignment {assignment!r}; this course has: {', '.join(self.assignments()) or 'none'}"
+            )
+
+    def generate(self, assignment: str) -> Path:
+        """Generate the student version into release/ (and record the assignment in the gradebook)."""
+        self.require_assignment(assignment)
+        result = self.api().generate_assignment(assignment, force=True)
+        if not result["success"]:
+            raise CourseError(f"nbgrader could not generate {assignment}:\n{result.get('log', '')[-2000:]}")
+        return self.root / "release" / assignment
+
+    def submission_dir(self, assignment: str, student: str) -> Path:
+        return self.root / "submitted" / student / assignment
+
+    def add_submission(
+        self, assignment: str, student: str, files: dict[str, bytes | str | Path], timestamp: datetime | None = None
+    ) -> Path:
+        """Place a student's files in submitted/STUDENT/ASSIGNMENT (replacing an older copy)."""
+        folder = self.submission_dir(assignment, student)
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        for name, content in files.items():
+            target = folder / name
+            if isinstance(content, Path):
+                shutil.copyfile(content, target)
+            elif isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        stamp = (timestamp or datetime.now()).strftime("%Y-%m-%d %H:%M:%S.%f")
+        (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
+        return folder
+
+    def autograde_one(self, assignment: str, student: str, force: bool = True) -> dict[str, Any]:
+        """Autograde one submission with stock nbgrader (in this process)."""
+        return self.api().autograde(assignment, student, force=force, create=True)
+
+    def scores(self, assignment: str) -> dict[str, dict[str, Any]]:
+        """Per student: score, max_score, autograded (False: no result exists), needs_manual_grade."""
+        subs = self.api().get_submissions(assignment)
+        return {
+            s["student"]: {
+                "score": s["score"],
+                "max_score": s["max_score"],
+                "autograded": s["autograded"],
+                "needs_manual_grade": s["needs_manual_grade"],
+            }
+            for s in subs
+        }
