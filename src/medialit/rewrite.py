@@ -162,7 +162,19 @@ def rewrite_checks(sentence: Sentence, rewrite: str) -> list[Check]:
     checks.append(Check("loaded words gone", not lingering, detail))
 
     source = sentence.source.get("span")
-    if source:
+    if source and not sentence.cue:
+        # The original only sounds sourced ("For diplomats watching closely, ..."): nobody is
+        # reported as saying anything, so a rewrite must not invent a reporting word for them.
+        invented = _kept(content_words(source), text) >= 0.5 and bool(REPORTING.search(text))
+        detail = (
+            f"In the original nobody is reported as saying this: “{source}” comes with no reporting "
+            "word. Don't add one (“say”, “believe”) to make it look sourced."
+            if invented
+            else f"The original only sounds sourced (“{source}”, with no reporting word), and your "
+            "version does not invent a quote for them."
+        )
+        checks.append(Check("attribution kept", not invented, detail))
+    elif source:
         who = _kept(content_words(source), text) >= 0.5
         cue = bool(REPORTING.search(text)) or any(
             part.lower() in text.lower() for c in sentence.cue for part in c.split(" ... ")
