@@ -82,7 +82,8 @@ STOPWORDS = frozenset(
 REPORTING = re.compile(
     r"\b(say|says|said|saying|claim|claims|claimed|according to|report|reports|reported|"
     r"told|tells|state|states|stated|confirm|confirms|confirmed|dispute|disputes|disputed|"
-    r"view|views|viewed|believe|believes|argue|argues|argued|describe|describes|described)\b",
+    r"view|views|viewed|see|sees|saw|think|thinks|thought|believe|believes|argue|argues|argued|"
+    r"describe|describes|described)\b",
     re.IGNORECASE,
 )
 WORDS = re.compile(r"[\w’'-]+")
