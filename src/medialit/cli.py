@@ -71,6 +71,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate exercise notebooks; exit non-zero when any check fails."""
+    from medialit.validate import validate_notebook
+
+    failed = 0
+    for path in args.notebooks:
+        result = validate_notebook(path)
+        if result.passed:
+            print(f"{path}: passed: every part is complete. Submit it when you are ready.")
+            continue
+        failed += 1
+        print(f"{path}: NOT complete yet:", file=sys.stderr)
+        for problem in result.problems:
+            print(f"  - {problem}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="medialit",
@@ -90,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--root", default=".", help="the medialit folder (default: the current folder)")
     build.add_argument("--out", default=None, help="write the student versions here instead of exercises/")
     build.set_defaults(func=cmd_build)
+
+    validate = sub.add_parser("validate", help="check that an exercise notebook is complete (exits 1 if not)")
+    validate.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
+    validate.set_defaults(func=cmd_validate)
     return parser
 
 

@@ -121,18 +121,20 @@ class Exercise(Lesson):
         """What is still missing in a widget's saved answer ('' when complete)."""
         factory, args, kwargs = self._specs.get(widget_key, (None, (), {}))
         if factory is None:
-            return f"the answer widget '{widget_key}' was not created: run all cells from the top"
-        widget = factory(*args, key=widget_key, store=None, graded=True, **kwargs)
+            return f"{widget_key}: the answer widget was not created; run all cells from the top"
+        if not self.store.path.exists():
+            return f"{widget_key}: nothing answered yet; run the cells from the top and answer with the widget"
         value = self.saved().get(widget_key)
         if value is None:
-            return f"'{widget_key}': nothing answered yet"
+            return f"{widget_key}: nothing answered yet; answer with the widget"
+        widget = factory(*args, key=widget_key, store=None, graded=True, **kwargs)
         try:
             widget.value = value
-        except (TypeError, ValueError) as exc:
-            return f"'{widget_key}': the saved answer has the wrong form ({exc})"
+        except (TypeError, ValueError, AttributeError) as exc:
+            return f"{widget_key}: the saved answer has the wrong form ({exc}); answer with the widget again"
         from medialit.widgets.base import plain
 
-        return "" if widget.complete else plain(widget.completeness_html())
+        return "" if widget.complete else f"{widget_key}: {plain(widget.completeness_html())}"
 
     def is_complete(self, widget_key: str) -> bool:
         return not self.missing(widget_key)

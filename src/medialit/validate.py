@@ -1,0 +1,61 @@
+"""`medialit validate`: nbgrader's validation, with an exit code and plain reasons.
+
+``nbgrader validate`` exits 0 even when validation fails; this does not.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass
+class Validation:
+    """The outcome of validating one notebook."""
+
+    path: Path
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def _reason(raw: str) -> str:
+    lines = [ANSI.sub("", line).strip() for line in raw.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if line.startswith("AssertionError"):
+            return line.removeprefix("AssertionError:").strip() or "a check failed"
+    return lines[-1] if lines else "a check failed"
+
+
+def validate_notebook(path: str | Path) -> Validation:
+    """Run the notebook's visible checks as nbgrader validate does, and explain any failure."""
+    from nbgrader.validator import Validator
+
+    from medialit.build import scripts_on_path
+
+    path = Path(path)
+    result = Validation(path)
+    if not path.is_file():
+        result.problems.append(f"{path}: file not found")
+        return result
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        result.problems.append(f"{path} is not a readable notebook ({exc}); ask your teacher for a fresh copy")
+        return result
+    scripts_on_path()
+    outcome = Validator().validate(str(path.resolve()))
+    for cell in outcome.get("type_changed", []):
+        result.problems.append(f"a cell's type was changed from {cell['old_type']} to {cell['new_type']}")
+    for cell in outcome.get("changed", []):
+        first = cell["source"].splitlines()[0] if cell["source"] else ""
+        result.problems.append(f"a read-only cell was edited (it starts: {first!r}); ask for a fresh copy")
+    for cell in outcome.get("failed", []):
+        result.problems.append(_reason(cell.get("raw_error", "")))
+    return result
