@@ -18,6 +18,7 @@ an assignment (``points = ex.award(...)``), never in a bare expression.
 from __future__ import annotations
 
 import html
+import json
 import os
 import sys
 from pathlib import Path
@@ -150,9 +151,33 @@ class Exercise(Lesson):
                 raise AssertionError(f"The saved answer for '{widget_key}' has the wrong form: {exc}") from None
         got, total = grader.score()
         earned = round(points * got / total, 2) if total else 0.0
+        self._record(widget_key, grader, earned, points)
         print(f"{widget_key}: {earned:g} of {points:g} points")
         sys.displayhook(earned)  # nbgrader reads the cell's execute_result as partial credit
         return earned
+
+    def results_path(self) -> Path:
+        """Where award() records each part's scored detail (read by feedback and class reports)."""
+        return self.store.path.with_name(f"{self.name}.results.json")
+
+    def _record(self, widget_key: str, grader: Any, earned: float, points: float) -> None:
+        path = self.results_path()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if not isinstance(data, dict) or data.get("assignment") != self.name:
+            data = {"assignment": self.name, "article": self.article.id, "parts": {}}
+        data["parts"][widget_key] = {
+            "title": grader.title,
+            "points": earned,
+            "max_points": points,
+            "html": grader.report_html(),
+            **grader.result_data(),
+        }
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
 
     # ------------------------------------------------------------------ manual grading
 

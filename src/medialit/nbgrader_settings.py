@@ -14,6 +14,7 @@ IGNORE = [
     "__pycache__",
     "feedback",
     "*.answers.corrupt-*",
+    "*.results.json",
     "*.key.yaml",
     "*.key.json",
 ]

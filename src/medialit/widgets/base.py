@@ -92,6 +92,14 @@ class AnswerWidget:
     def completeness_html(self) -> str:
         raise NotImplementedError
 
+    def report_html(self) -> str:
+        """The full feedback as HTML (for feedback pages); by default the Check feedback."""
+        return self.feedback_html()
+
+    def result_data(self) -> dict[str, Any]:
+        """The scored answer as plain data, for class reports. Subclasses add detail."""
+        return {"kind": type(self).__name__}
+
     @property
     def complete(self) -> bool:
         """True when every part has an answer (says nothing about correctness)."""

@@ -213,6 +213,22 @@ class ChoiceTable(AnswerWidget):
         self._last_detail = "".join(lines)
         return self.summary_html()
 
+    def report_html(self) -> str:
+        summary = self.feedback_html()
+        return getattr(self, "_last_detail", "") + summary
+
+    def result_data(self) -> dict[str, Any]:
+        """Per row and column: the answer, the gold answer and the status."""
+        results = self.results()
+        return {
+            "kind": "choices",
+            "columns": [c.name for c in self.columns],
+            "rows": {
+                row: {col: {"answer": r.answer, "gold": r.gold, "status": r.status} for col, r in cols.items()}
+                for row, cols in results.items()
+            },
+        }
+
     def check(self) -> str:
         """Show feedback under each row and a summary; return it all as plain text."""
         summary = super().check()

@@ -41,6 +41,7 @@ class PhraseHighlighter(AnswerWidget):
         if field not in FIELDS:
             raise ValueError(f"field must be one of {', '.join(FIELDS)}, not {field!r}")
         self.what, getter = FIELDS[field]
+        self.field = field
         super().__init__(key or f"highlight-{field}", store, graded, title or f"Mark the {self.what}")
         self.article = article
         self.sentences: list[Sentence] = [article.sentence(i) for i in ids]
@@ -120,6 +121,19 @@ class PhraseHighlighter(AnswerWidget):
 
     def score(self) -> tuple[float, int]:
         return self.report().f1, 1
+
+    def result_data(self) -> dict[str, Any]:
+        r = self.report()
+        return {
+            "kind": "spans",
+            "field": self.field,
+            "found": r.found,
+            "missed": r.missed,
+            "extra": r.extra,
+            "precision": r.precision,
+            "recall": r.recall,
+            "f1": r.f1,
+        }
 
     def feedback_html(self) -> str:
         r = self.report()

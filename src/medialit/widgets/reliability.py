@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from medialit.answers import AnswerStore
 from medialit.article import Article
@@ -58,6 +59,20 @@ class ReliabilityJudge(ChoiceTable):
 
     def report(self) -> ReliabilityReport:
         return score_reliability(self.gold_support, self.get_value())
+
+    def result_data(self) -> dict[str, Any]:
+        r = self.report()
+        data = super().result_data()
+        data.update(
+            kind="reliability",
+            hit_rate=r.hit_rate,
+            false_alarm_rate=r.false_alarm_rate,
+            discernment=r.discernment,
+            scepticism=r.scepticism,
+            answered=r.answered,
+            total=r.total,
+        )
+        return data
 
     def score(self) -> tuple[float, int]:
         return self.report().credit * len(self.rows), len(self.rows)

@@ -1,0 +1,70 @@
+"""Per-student grading status of an assignment: graded, flagged or failed, with the reason.
+
+Written by `medialit autograde` to ``COURSE/status/ASSIGNMENT.json`` and read by
+feedback, export and report, so no student ever gets a silent zero.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+GRADED, FLAGGED, FAILED = "graded", "flagged", "failed"
+
+
+@dataclass
+class StudentStatus:
+    """One student's outcome for one assignment."""
+
+    student: str
+    status: str  # graded | flagged | failed
+    reason: str = ""  # why flagged or failed, in words a teacher understands
+    score: float | None = None  # auto score in the gradebook (None: no result exists)
+    max_score: float | None = None
+    flags: list[str] = field(default_factory=list)  # tampering found, cell by cell
+    seconds: float = 0.0
+    submitted: str = ""  # the submission's timestamp
+    graded_at: str = ""
+
+
+def status_path(course_root: Path, assignment: str) -> Path:
+    return Path(course_root) / "status" / f"{assignment}.json"
+
+
+def load_status(course_root: Path, assignment: str) -> dict[str, StudentStatus]:
+    """The recorded statuses of an assignment (empty if it was never autograded)."""
+    path = status_path(course_root, assignment)
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {s: StudentStatus(**row) for s, row in data.get("students", {}).items()}
+
+
+def save_status(course_root: Path, assignment: str, statuses: dict[str, StudentStatus]) -> Path:
+    """Merge ``statuses`` into the recorded ones (other students keep theirs) and save atomically."""
+    merged = load_status(course_root, assignment)
+    merged.update(statuses)
+    path = status_path(course_root, assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {
+        "assignment": assignment,
+        "updated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "students": {s: asdict(merged[s]) for s in sorted(merged)},
+    }
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def load_results(course_root: Path, assignment: str, student: str) -> dict | None:
+    """The scored detail the hidden tests recorded for one student (None if absent or unreadable)."""
+    path = Path(course_root) / "autograded" / student / assignment / f"{assignment}.results.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("parts"), dict) else None
