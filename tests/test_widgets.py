@@ -217,3 +217,19 @@ def test_note_box(store):
     assert "Write at least 5 words" in note.check()
     note.value = "The headline says more than the body shows."
     assert "Saved: 8 words" in note.check() and "Compare with" in note.check()
+
+
+def test_check_before_answering_reveals_no_key(article, store):
+    lab = SentenceLabeler(article, ["p4s2", "p8s3"], store=store)
+    text = lab.check()
+    assert "No answer yet" in text
+    for sid in ("p4s2", "p8s3"):
+        assert article.sentence(sid).rationale not in text
+
+
+def test_split_cue_matches_whole_words_only(article):
+    from medialit.spans import span_parts
+
+    text = article.sentence("p8s3").text
+    (a, b), (c, d) = span_parts(text, "view ... as")
+    assert text[a:b] == "view" and text[c:d] == "as" and text[c - 1] == " "

@@ -103,6 +103,10 @@ class Lesson:
             marked: list[str] = []
             if spans == "loaded":
                 marked = [x["span"] for x in s.loaded]
+            elif spans == "claims":
+                marked = [c["span"] for c in s.claims]
+            elif spans == "source":
+                marked = [s.source[k] for k in ("span", "relayed") if k in s.source]
             elif spans:
                 marked = list(getattr(s, spans))
             items.append(f"<li><span class='medialit-id'>[{s.id}]</span>{mark(s.text, marked)}</li>")

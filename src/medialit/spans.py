@@ -1,6 +1,7 @@
 """Find annotation spans in sentence text.
 
-A span is an exact, case-sensitive piece of the sentence. A span written with
+A span is an exact, case-sensitive piece of the sentence made of whole words
+(so "as" is not found inside "releases"). A span written with
 " ... " (for example "view ... as") is discontinuous: its parts must occur in
 that order.
 """
@@ -18,12 +19,25 @@ def span_parts(text: str, span: str) -> list[tuple[int, int]] | None:
     found: list[tuple[int, int]] = []
     pos = 0
     for part in parts:
-        start = text.find(part, pos)
+        start = _find_whole(text, part, pos)
         if start < 0:
             return None
         found.append((start, start + len(part)))
         pos = start + len(part)
     return found
+
+
+def _find_whole(text: str, part: str, pos: int) -> int:
+    """Index of ``part`` in ``text`` from ``pos``, not starting or ending inside a word; -1 if none."""
+    start = text.find(part, pos)
+    while start >= 0:
+        end = start + len(part)
+        cut_before = part[0].isalnum() and start > 0 and text[start - 1].isalnum()
+        cut_after = part[-1].isalnum() and end < len(text) and text[end].isalnum()
+        if not (cut_before or cut_after):
+            return start
+        start = text.find(part, start + 1)
+    return -1
 
 
 def occurs(text: str, span: str) -> bool:

@@ -186,7 +186,8 @@ class ChoiceTable(AnswerWidget):
                 line += f" Best answer: <b>{html.escape(col.label_of(r.gold))}</b>."
             parts.append(line)
         body = "<br>".join(parts)
-        if row.explanation:
+        answered = any(results[c.name].status != "missing" for c in self.columns)
+        if row.explanation and answered:  # never reveal the key for an unanswered row
             body += f"<br><i>Why:</i> {row.explanation}"
         return body
 
