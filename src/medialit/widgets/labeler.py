@@ -216,7 +216,7 @@ class HeadlineSupport(ChoiceTable):
                 why = (
                     html.escape(claim["note"])
                     if sid in support
-                    else f"This sentence gives no reason for “{html.escape(claim['span'])}”."
+                    else f"Not evidence for “{html.escape(claim['span'])}”. {html.escape(s.rationale)}"
                 )
             rows.append(
                 Row(s.id, sentence_html(s.id, s.text), {"supports": "yes" if sid in support else "no"}, explanation=why)

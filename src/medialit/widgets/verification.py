@@ -16,7 +16,7 @@ FIELDS = [
     ("sources", "Which independent sources will you read?", "who else reports on it, not the article itself"),
     ("change_mind", "What would change your mind?", "what you would need to find to doubt or trust the claim"),
 ]
-MIN_WORDS = 4
+MIN_WORDS = {"search": 3, "sources": 4, "change_mind": 4}
 
 
 class VerificationLog(AnswerWidget):
@@ -75,8 +75,8 @@ class VerificationLog(AnswerWidget):
             if e["claim"].value is None:
                 out.append(f"Plan {n}: choose a claim.")
             for name, label, _ in FIELDS:
-                if len(e[name].value.split()) < MIN_WORDS:
-                    out.append(f"Plan {n}: answer “{label}” in at least {MIN_WORDS} words.")
+                if len(e[name].value.split()) < MIN_WORDS[name]:
+                    out.append(f"Plan {n}: answer “{label}” in at least {MIN_WORDS[name]} words.")
         picked = [c for c in chosen if c]
         if len(set(picked)) < len(picked):
             out.append("Choose a different claim for each plan.")
@@ -101,8 +101,9 @@ class VerificationLog(AnswerWidget):
                 continue
             own = claim["vouched_by"]
             parts.append(
-                f"<p><b>Plan {n}: “{html.escape(claim['span'])}”.</b> The article's voucher is "
-                f"{html.escape(own)}: reading them again is not lateral reading. "
+                f"<p><b>Plan {n}: “{html.escape(claim['span'])}”.</b> The article relies on "
+                f"{html.escape(own)}. Re-reading the article is not lateral reading; going to that source "
+                f"itself, or to someone independent of it, is. "
                 f"<i>One good check:</i> {html.escape(claim['verify'])}</p>"
             )
         return "".join(parts)
