@@ -109,7 +109,7 @@ def test_headline_support(article, store):
     hs.set("p9s1", "yes")
     text = hs.check()
     assert "Score: 1 / 2" in text
-    assert "gives no reason for “Under US Pressure”" in text
+    assert "Not evidence for “Under US Pressure”" in text
 
 
 def test_highlighter_found_missed_extra(article, store):
