@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check that an exercise notebook is complete (exits 1 if not)")
     validate.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
     validate.set_defaults(func=cmd_validate)
+
+    from medialit.cli_course import add_course_commands
+
+    add_course_commands(sub)
     return parser
 
 
@@ -120,7 +124,17 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    return int(args.func(args))
+    from medialit.course import CourseError
+    from medialit.roster import RosterError
+
+    try:
+        return int(args.func(args))
+    except (CourseError, RosterError, FileNotFoundError, NotADirectoryError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("stopped (Ctrl+C); nothing already written was lost", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

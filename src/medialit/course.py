@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from medialit.build import load_config, scripts_on_path
+from medialit.roster import Student, read_roster, write_roster
 
 CONFIG_TEMPLATE = '''"""nbgrader configuration of a medialit course workspace (written by medialit)."""
 
@@ -54,10 +55,14 @@ class Course:
             )
 
     @classmethod
-    def init(cls, root: str | Path, kit: str | Path | None = None) -> Course:
-        """Create a workspace in ``root`` (which must be new or empty) from the kit's masters."""
+    def init(cls, root: str | Path, kit: str | Path | None = None, roster: str | Path | None = None) -> Course:
+        """Create a workspace in ``root`` (which must be new or empty) from the kit's masters.
+
+        ``roster``: a CSV of students (checked before anything is created).
+        """
         root = Path(root).resolve()
         kit = Path(kit) if kit else kit_root()
+        students = read_roster(roster) if roster else []
         if root.exists() and any(root.iterdir()):
             raise CourseError(f"{root} already exists and is not empty; choose a new folder.")
         if not (kit / "solutions").is_dir():
@@ -70,7 +75,38 @@ class Course:
         (root / "exchange").chmod(0o777)
         text = CONFIG_TEMPLATE.format(root=str(root), exchange=str(root / "exchange"))
         (root / "nbgrader_config.py").write_text(text, encoding="utf-8")
-        return cls(root)
+        course = cls(root)
+        write_roster(root / "roster.csv", students)
+        course.import_roster(students)
+        return course
+
+    def roster(self) -> list[Student]:
+        """The class roster (empty if none was imported)."""
+        path = self.root / "roster.csv"
+        return read_roster(path) if path.exists() and path.stat().st_size else []
+
+    def import_roster(self, students: list[Student]) -> None:
+        """Add or update students in the gradebook."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.db_url, "medialit") as gb:
+            for s in students:
+                gb.update_or_create_student(
+                    s.student_id,
+                    first_name=s.first_name,
+                    last_name=s.last_name,
+                    email=s.email or None,
+                    lms_user_id=s.lms_id or None,
+                )
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite gradebook (nbgrader's default place in the course root)."""
+        return self.root / "gradebook.db"
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.db_path}"
 
     # ---------------------------------------------------------------- nbgrader
 
@@ -105,6 +141,28 @@ class Course:
         if not result["success"]:
             raise CourseError(f"nbgrader could not generate {assignment}:\n{result.get('log', '')[-2000:]}")
         return self.root / "release" / assignment
+
+    def release(self, assignment: str, to: str = "exchange", out: str | Path | None = None) -> Path:
+        """Release an assignment: to nbgrader's exchange, or as a folder or zip for an LMS."""
+        folder = self.generate(assignment)
+        if to == "exchange":
+            result = self.api().release_assignment(assignment, force=True)
+            if not result["success"]:
+                raise CourseError(f"nbgrader could not release {assignment}:\n{result.get('log', '')[-1500:]}")
+            return self.root / "exchange" / "medialit" / "outbound" / assignment
+        target = Path(out or self.root / "lms").resolve()
+        target.mkdir(parents=True, exist_ok=True)
+        if to == "folder":
+            dest = target / assignment
+            if dest.exists():
+                shutil.rmtree(dest)
+            shutil.copytree(folder, dest)
+            return dest
+        if to == "zip":
+            return Path(
+                shutil.make_archive(str(target / assignment), "zip", root_dir=folder.parent, base_dir=assignment)
+            )
+        raise CourseError(f"Unknown release target {to!r}; use exchange, folder or zip")
 
     def submission_dir(self, assignment: str, student: str) -> Path:
         return self.root / "submitted" / student / assignment

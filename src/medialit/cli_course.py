@@ -1,0 +1,165 @@
+"""The instructor's commands: course init, release, collect, autograde, feedback, export, report, demo."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+COURSE_ENV = "MEDIALIT_COURSE"
+
+
+def _course(args: argparse.Namespace):
+    from medialit.course import Course
+
+    return Course(args.course or os.environ.get(COURSE_ENV) or Path.cwd())
+
+
+def cmd_course_init(args: argparse.Namespace) -> int:
+    from medialit.course import Course
+
+    course = Course.init(args.dir, kit=args.kit, roster=args.roster)
+    students = len(course.roster())
+    print(f"created the course workspace {course.root}")
+    print(f"  assignments: {', '.join(course.assignments())}")
+    print(f"  roster: {students} student(s)" + ("" if students else " (add one later with --roster)"))
+    print(f"  next: cd {course.root} && medialit release {course.assignments()[0]}")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    course = _course(args)
+    where = course.release(args.assignment, to=args.to, out=args.out)
+    print(f"released {args.assignment} to {where}")
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from medialit.collect import collect_exchange, collect_lms
+
+    course = _course(args)
+    if args.source == "exchange":
+        report = collect_exchange(course, args.assignment)
+    else:
+        report = collect_lms(course, args.assignment, args.source)
+    print(report.summary())
+    return 0
+
+
+def cmd_autograde(args: argparse.Namespace) -> int:
+    from medialit.autograde import autograde, status_table
+    from medialit.status import FAILED
+
+    course = _course(args)
+    statuses = autograde(course, args.assignment, args.student or None, jobs=args.jobs, progress=not args.quiet)
+    print(status_table(statuses))
+    failed = [s for s, st in statuses.items() if st.status == FAILED]
+    if failed:
+        print(
+            f"\n{len(failed)} submission(s) failed: {', '.join(failed)}. Their reasons are above; "
+            "fix or ask for a new file, collect again, then rerun autograde.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from medialit.feedback import write_feedback
+
+    course = _course(args)
+    pages = write_feedback(course, args.assignment)
+    print(f"wrote {len(pages)} feedback page(s) under {course.root / 'feedback'}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from medialit.export import export_grades
+
+    course = _course(args)
+    path = export_grades(course, args.assignment, args.format, Path(args.out) if args.out else None)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from medialit.report import write_report
+
+    course = _course(args)
+    path = write_report(course, args.assignment, Path(args.out) if args.out else None)
+    print(f"wrote the class report {path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from medialit.demo import run_demo
+
+    return run_demo(args.dir, students=args.students, jobs=args.jobs, seed=args.seed, assignments=args.assignment)
+
+
+def add_course_commands(sub: argparse._SubParsersAction) -> None:
+    """Register the instructor's subcommands."""
+    course_opt = argparse.ArgumentParser(add_help=False)
+    course_opt.add_argument(
+        "--course", metavar="DIR", help=f"the course workspace (default: ${COURSE_ENV} or the current folder)"
+    )
+
+    course = sub.add_parser("course", help="manage a course workspace")
+    course_sub = course.add_subparsers(dest="course_command", metavar="COMMAND", required=True)
+    init = course_sub.add_parser("init", help="create a course workspace outside the repository")
+    init.add_argument("dir", metavar="DIR", help="a new, empty folder")
+    init.add_argument("--roster", metavar="CSV", help="students: student_id, first_name, last_name, email, lms_id")
+    init.add_argument("--kit", metavar="PATH", help="the medialit folder with solutions/ (default: this checkout)")
+    init.set_defaults(func=cmd_course_init)
+
+    release = sub.add_parser("release", parents=[course_opt], help="release an assignment to students")
+    release.add_argument("assignment", metavar="ASSIGNMENT")
+    release.add_argument(
+        "--to",
+        choices=["exchange", "folder", "zip"],
+        default="exchange",
+        help="nbgrader's exchange (default), or a folder or zip to upload to an LMS",
+    )
+    release.add_argument("--out", metavar="PATH", help="where the folder or zip goes (default: COURSE/lms)")
+    release.set_defaults(func=cmd_release)
+
+    collect = sub.add_parser("collect", parents=[course_opt], help="collect submissions")
+    collect.add_argument("assignment", metavar="ASSIGNMENT")
+    collect.add_argument("source", metavar="FROM", help="'exchange', or an LMS download (zip or folder)")
+    collect.set_defaults(func=cmd_collect)
+
+    grade = sub.add_parser("autograde", parents=[course_opt], help="autograde submissions in parallel")
+    grade.add_argument("assignment", metavar="ASSIGNMENT")
+    grade.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of cores)")
+    grade.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.set_defaults(func=cmd_autograde)
+
+    feedback = sub.add_parser("feedback", parents=[course_opt], help="write per-student HTML feedback")
+    feedback.add_argument("assignment", metavar="ASSIGNMENT")
+    feedback.set_defaults(func=cmd_feedback)
+
+    export = sub.add_parser("export", parents=[course_opt], help="write a grade table for your LMS")
+    export.add_argument("assignment", metavar="ASSIGNMENT")
+    export.add_argument("--format", choices=["csv", "canvas", "moodle"], default="csv")
+    export.add_argument("--out", metavar="FILE")
+    export.set_defaults(func=cmd_export)
+
+    report = sub.add_parser("report", parents=[course_opt], help="write the class item analysis (HTML + CSV)")
+    report.add_argument("assignment", metavar="ASSIGNMENT")
+    report.add_argument("--out", metavar="DIR")
+    report.set_defaults(func=cmd_report)
+
+    demo = sub.add_parser("demo", help="run a whole grading week on a synthetic class, headless")
+    demo.add_argument("--dir", metavar="DIR", help="keep the demo course here (default: a temporary folder)")
+    demo.add_argument("--students", type=int, default=32, help="class size (at least 30; default 32)")
+    demo.add_argument("--jobs", type=int, default=None, help="autograde worker processes (default: cores)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (the demo is deterministic)")
+    demo.add_argument(
+        "--assignment",
+        action="append",
+        metavar="ASSIGNMENT",
+        help="assignments to run (default: ps1-sources and ps2-numbers)",
+    )
+    demo.set_defaults(func=cmd_demo)

@@ -1,0 +1,272 @@
+"""`medialit demo`: a whole grading week on a synthetic class, headless and deterministic.
+
+It creates a course in a temporary folder, a class of simulated students with graded
+skill (expert, good, partial, careless, "everything is unreliable", blank, tampered and
+broken submissions), and runs release → collect (exchange and an LMS zip) → autograde →
+feedback → export → report.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import tempfile
+import time
+import zipfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from medialit.scheme import load_scheme
+
+FIRST = [
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elif",
+    "Femi",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jamal",
+    "Kira",
+    "Leo",
+    "Mia",
+    "Noah",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wen",
+    "Xavi",
+    "Yara",
+    "Zane",
+]
+LAST = [
+    "Okafor",
+    "Silva",
+    "Novak",
+    "Haddad",
+    "Kowalski",
+    "Mensah",
+    "Larsen",
+    "Moreau",
+    "Tanaka",
+    "Rossi",
+    "Nguyen",
+    "Schmidt",
+    "Garcia",
+    "Ivanova",
+    "Petit",
+    "Costa",
+]
+# profile -> (share of answers that match the key, how many students in a class of 32)
+PROFILES: list[tuple[str, float, int]] = [
+    ("expert", 0.97, 4),
+    ("good", 0.8, 8),
+    ("partial", 0.55, 6),
+    ("careless", 0.3, 5),
+    ("sceptic", 0.6, 4),
+    ("blank", 0.0, 2),
+    ("tampered", 0.8, 1),
+    ("broken", 0.0, 2),
+]
+OPTIONS = {
+    "label": None,
+    "kind": "source_kinds",
+    "source_kind": "source_kinds",
+    "status": "claim_status",
+    "voice": "voices",
+    "part": "parts",
+}
+FIXED = {"judgement": ["solid", "shaky"], "supports": ["yes", "no"]}
+
+
+def class_list(size: int, seed: int) -> list[tuple[str, str, str, str]]:
+    """(student id, first name, last name, profile) for a class of ``size``, deterministic."""
+    rng = random.Random(seed)
+    counts = [round(n * size / 32) for _, _, n in PROFILES]
+    counts[1] += size - sum(counts)  # round-off goes to "good"
+    profiles = [name for (name, _, _), n in zip(PROFILES, counts, strict=True) for _ in range(n)]
+    rng.shuffle(profiles)
+    return [(f"s{i + 1:02d}", rng.choice(FIRST), rng.choice(LAST), p) for i, p in enumerate(profiles)]
+
+
+def _options(column: str, gold_values: set[str]) -> list[str]:
+    if column in FIXED:
+        return FIXED[column]
+    group = OPTIONS.get(column)
+    scheme = load_scheme()
+    if column == "label":
+        return scheme.label_ids
+    if group:
+        return scheme.ids(group)
+    return sorted(gold_values)
+
+
+def _spoil_choice(gold: str | None, options: list[str], p: float, rng: random.Random) -> str | None:
+    if rng.random() < p:
+        return gold
+    wrong = [o for o in options if o != gold]
+    return rng.choice(wrong) if wrong and rng.random() > 0.1 else None
+
+
+def synthesize(gold: dict[str, Any], profile: str, p: float, rng: random.Random) -> dict[str, Any]:
+    """A student's answers: the key, spoiled according to the profile."""
+    out: dict[str, Any] = {}
+    for key, value in gold.items():
+        if isinstance(value, str):  # a rewrite
+            out[key] = {
+                "expert": "Observers say the releases are a cautious, incomplete step taken under outside pressure.",
+                "good": "Diplomats see the releases as a careful first step made under pressure.",
+                "partial": "It is a signal shaped by pressure.",
+            }.get(profile, "It is bad.")
+        elif isinstance(value, list):  # a verification plan
+            out[key] = [
+                {
+                    **entry,
+                    "search": entry["search"] if rng.random() < p else "venezuela",
+                    "change_mind": entry["change_mind"] if rng.random() < p else "",
+                }
+                for entry in value
+            ]
+        elif all(isinstance(v, list) for v in value.values()):  # highlights
+            out[key] = {sid: [s for s in spans if rng.random() < p] for sid, spans in value.items()}
+        elif key == "reliability" and profile == "sceptic":
+            out[key] = dict.fromkeys(value, "shaky")
+        else:
+            columns: dict[str, set[str]] = {}
+            for v in value.values():
+                for col, g in v.items() if isinstance(v, dict) else [("label" if key.startswith("label") else key, v)]:
+                    columns.setdefault(col, set()).add(g)
+            spoiled = {}
+            for row, v in value.items():
+                if isinstance(v, dict):
+                    spoiled[row] = {c: _spoil_choice(g, _options(c, columns[c]), p, rng) for c, g in v.items()}
+                else:
+                    col = next(iter(columns))
+                    spoiled[row] = _spoil_choice(v, _options(col, columns[col]), p, rng)
+            out[key] = spoiled
+    return out
+
+
+def gold_answers(course, assignment: str) -> dict[str, Any]:
+    """Run the master in a scratch folder of the course to get its (complete) answers."""
+    from nbclient import NotebookClient
+
+    scratch = course.root / "scratch" / assignment
+    shutil.copytree(course.root / "source" / assignment, scratch)
+    try:
+        nb = nbformat.read(scratch / f"{assignment}.ipynb", as_version=4)
+        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(scratch)}}).execute()
+        return json.loads((scratch / f"{assignment}.answers.json").read_text(encoding="utf-8"))["answers"]
+    finally:
+        shutil.rmtree(course.root / "scratch", ignore_errors=True)
+
+
+def _answers_file(assignment: str, answers: dict[str, Any]) -> str:
+    return json.dumps(
+        {"medialit_answers": 1, "name": assignment, "saved": "2026-01-20T10:00:00+00:00", "answers": answers}, indent=1
+    )
+
+
+def _notebook(release: Path, assignment: str, profile: str) -> bytes:
+    text = (release / f"{assignment}.ipynb").read_bytes()
+    if profile == "broken":
+        return text[: len(text) // 3]  # a truncated upload
+    if profile == "tampered":
+        nb = nbformat.reads(text.decode("utf-8"), as_version=4)
+        nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("-score")]
+        return nbformat.writes(nb).encode("utf-8")
+    return text
+
+
+def run_demo(
+    folder: str | None = None,
+    students: int = 32,
+    jobs: int | None = None,
+    seed: int = 2026,
+    assignments: list[str] | None = None,
+) -> int:
+    """Run the demo; print the grade table and where the reports are. Returns an exit code."""
+    from medialit.autograde import autograde, status_table
+    from medialit.collect import collect_exchange, collect_lms, submit_to_exchange
+    from medialit.course import Course, CourseError
+    from medialit.export import export_grades
+    from medialit.feedback import write_feedback
+    from medialit.report import write_report
+    from medialit.roster import Student, write_roster
+
+    if students < 30:
+        raise CourseError("the demo class needs at least 30 students (--students 30 or more)")
+    start = time.perf_counter()
+    base = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="medialit-demo-"))
+    people = class_list(students, seed)
+    roster = [
+        Student(sid, first, last, f"{sid}@school.example", str(10_000 + i))
+        for i, (sid, first, last, _) in enumerate(people)
+    ]
+    roster_csv = base / "roster.csv"
+    base.mkdir(parents=True, exist_ok=True)
+    write_roster(roster_csv, roster)
+    course = Course.init(base / "course", roster=roster_csv)
+    print(f"demo course: {course.root} ({students} simulated students, seed {seed})")
+    assignments = assignments or ["ps1-sources", "ps2-numbers"]
+    rng = random.Random(seed)
+    failed_any = False
+    for assignment in assignments:
+        release = course.release(assignment, to="exchange")
+        course.release(assignment, to="zip", out=base / "lms")
+        gold = gold_answers(course, assignment)
+        zip_path = base / "lms" / f"{assignment}-submissions.zip"
+        when = datetime(2026, 1, 20, 9, 0)
+        with zipfile.ZipFile(zip_path, "w") as archive:
+            for i, ((sid, first, last, profile), entry) in enumerate(zip(people, roster, strict=True)):
+                p = dict((n, q) for n, q, _ in PROFILES)[profile]
+                files = {f"{assignment}.ipynb": _notebook(release, assignment, profile)}
+                if profile != "blank":
+                    files[f"{assignment}.answers.json"] = _answers_file(assignment, synthesize(gold, profile, p, rng))
+                if i % 2 == 0:  # half the class submits through nbgrader's exchange
+                    home = base / "students" / sid / assignment
+                    shutil.rmtree(home, ignore_errors=True)
+                    home.mkdir(parents=True)
+                    for name, content in files.items():
+                        (home / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+                    submit_to_exchange(course, assignment, sid, home)
+                else:  # the other half uploads to the LMS (Canvas names; the last upload is late)
+                    late = "LATE_" if i == len(people) - 1 else ""
+                    stamp = when + timedelta(minutes=i) + (timedelta(days=2) if late else timedelta())
+                    for name, content in files.items():
+                        info = zipfile.ZipInfo(
+                            f"{_squash(last + first)}_{late}{entry.lms_id}_{900 + i}_{name}",
+                            date_time=stamp.timetuple()[:6],
+                        )
+                        archive.writestr(info, content)
+        print(f"\n== {assignment}: released to the exchange and as {base / 'lms' / (assignment + '.zip')}")
+        print(collect_exchange(course, assignment).summary())
+        print(collect_lms(course, assignment, zip_path).summary())
+        statuses = autograde(course, assignment, jobs=jobs)
+        print(status_table(statuses))
+        failed_any |= any(st.status == "failed" for st in statuses.values())
+        pages = write_feedback(course, assignment)
+        exports = [export_grades(course, assignment, fmt) for fmt in ("csv", "canvas", "moodle")]
+        report = write_report(course, assignment)
+        print(f"feedback: {len(pages)} pages under {course.root / 'feedback'}")
+        print("grades for your LMS: " + ", ".join(str(p) for p in exports))
+        print(f"class report: {report}")
+    print(f"\ndemo finished in {time.perf_counter() - start:.0f} s. The course is kept in {course.root}.")
+    if failed_any:
+        print("As planned, the broken submissions are listed as failed, with their reasons: nobody got a silent 0.")
+    return 0
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
