@@ -222,7 +222,9 @@ def autograde(
     for student in students:
         job, reason = prepare(course, assignment, student, work)
         if job is None:
-            statuses[student] = StudentStatus(student, FAILED, reason, graded_at=now)
+            statuses[student] = StudentStatus(
+                student, FAILED, _keeps(course, assignment, student, reason), graded_at=now
+            )
         else:
             ready.append(job)
     bar = _progress(len(students), f"autograde {assignment}") if progress else None
@@ -252,11 +254,16 @@ def autograde(
     return dict(sorted(statuses.items()))
 
 
+def _keeps(course: Course, assignment: str, student: str, reason: str) -> str:
+    """Say so when an earlier result exists: it stays in place."""
+    if (course.root / "autograded" / student / assignment).exists():
+        return reason + "; the earlier result is kept"
+    return reason
+
+
 def _finish(course: Course, assignment: str, job: Job, out: dict[str, Any], work: Path, now: str) -> StudentStatus:
     if not out["success"]:
-        reason = _failure_reason(out["log"])
-        if (course.root / "autograded" / job.student / assignment).exists():
-            reason += "; the earlier result is kept"
+        reason = _keeps(course, assignment, job.student, _failure_reason(out["log"]))
         return StudentStatus(
             job.student, FAILED, reason, flags=job.flags, seconds=out["seconds"], submitted=job.submitted, graded_at=now
         )

@@ -228,5 +228,6 @@ def submit_to_exchange(course: Course, assignment: str, student: str, folder: Pa
     config.CourseDirectory.assignment_id = assignment
     config.CourseDirectory.student_id = student
     coursedir = CourseDirectory(config=config)
+    config.Exchange.assignment_dir = str(folder.parent)
     submit = ExchangeSubmit(coursedir=coursedir, authenticator=Authenticator(config=config), config=config)
     submit.start()

@@ -23,13 +23,16 @@ from medialit.roster import Student, read_roster, write_roster
 
 CONFIG_TEMPLATE = '''"""nbgrader configuration of a medialit course workspace (written by medialit)."""
 
+from pathlib import Path
+
 from medialit.nbgrader_settings import apply_common
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
-c.CourseDirectory.root = {root!r}
+here = Path(__file__).resolve().parent  # the workspace can be moved or copied
+c.CourseDirectory.root = str(here)
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "release"
-c.Exchange.root = {exchange!r}
+c.Exchange.root = str(here / "exchange")
 apply_common(c)
 '''
 
@@ -53,6 +56,7 @@ class Course:
                 f"{self.root} is not a medialit course (no nbgrader_config.py). "
                 "Create one with: medialit course init DIR"
             )
+        scripts_on_path()  # nbgrader's gradebook runs the `alembic` command
 
     @classmethod
     def init(cls, root: str | Path, kit: str | Path | None = None, roster: str | Path | None = None) -> Course:
@@ -73,8 +77,7 @@ class Course:
         for name in ("release", "submitted", "autograded", "feedback", "exchange"):
             (root / name).mkdir()
         (root / "exchange").chmod(0o777)
-        text = CONFIG_TEMPLATE.format(root=str(root), exchange=str(root / "exchange"))
-        (root / "nbgrader_config.py").write_text(text, encoding="utf-8")
+        (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE, encoding="utf-8")
         course = cls(root)
         write_roster(root / "roster.csv", students)
         course.import_roster(students)
@@ -146,7 +149,10 @@ class Course:
         """Release an assignment: to nbgrader's exchange, or as a folder or zip for an LMS."""
         folder = self.generate(assignment)
         if to == "exchange":
-            result = self.api().release_assignment(assignment, force=True)
+            api = self.api()
+            if (self.root / "exchange" / "medialit" / "outbound" / assignment).exists():
+                api.unrelease(assignment)  # re-release: replace the copy students fetch from now on
+            result = api.release_assignment(assignment)
             if not result["success"]:
                 raise CourseError(f"nbgrader could not release {assignment}:\n{result.get('log', '')[-1500:]}")
             return self.root / "exchange" / "medialit" / "outbound" / assignment
