@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint setup clean
+.PHONY: lab test lint setup demo clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "medialit needs Python 3.11 or newer; install it and run make again." >&2; exit 1; }
@@ -27,6 +27,9 @@ setup: $(VENV)/.lab-installed
 
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/00-start-here.ipynb
+
+demo: $(VENV)/.lab-installed
+	$(BIN)/medialit demo
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

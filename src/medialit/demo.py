@@ -189,6 +189,53 @@ def _notebook(release: Path, assignment: str, profile: str) -> bytes:
     return text
 
 
+def simulate_week_submissions(
+    course,
+    assignment: str,
+    folder: Path,
+    people: list[tuple[str, str, str, str]] | None = None,
+    rng: random.Random | None = None,
+) -> Path:
+    """Simulated students answer and submit: half to the exchange, half in a Canvas-style zip.
+
+    ``people``: (student id, first, last, profile); by default the course roster with
+    the profiles expert, partial and broken in turn. Returns the zip's path.
+    """
+    from medialit.collect import submit_to_exchange
+
+    rng = rng or random.Random(2026)
+    if people is None:
+        cycle = ["expert", "partial", "broken"]
+        people = [(s.student_id, s.first_name, s.last_name, cycle[i % 3]) for i, s in enumerate(course.roster())]
+    lms_ids = {s.student_id: s.lms_id or str(10_000 + i) for i, s in enumerate(course.roster())}
+    release = course.root / "release" / assignment
+    gold = gold_answers(course, assignment)
+    skill = {name: p for name, p, _ in PROFILES}
+    zip_path = Path(folder) / f"{assignment}-canvas-download.zip"
+    when = datetime(2026, 1, 20, 9, 0)
+    with zipfile.ZipFile(zip_path, "w") as archive:
+        for i, (sid, first, last, profile) in enumerate(people):
+            files = {f"{assignment}.ipynb": _notebook(release, assignment, profile)}
+            if profile != "blank":
+                files[f"{assignment}.answers.json"] = _answers_file(
+                    assignment, synthesize(gold, profile, skill[profile], rng)
+                )
+            if i % 2 == 0:  # half the class submits through nbgrader's exchange
+                home = Path(folder) / "students" / sid / assignment
+                shutil.rmtree(home, ignore_errors=True)
+                home.mkdir(parents=True)
+                for name, content in files.items():
+                    (home / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+                submit_to_exchange(course, assignment, sid, home)
+            else:  # the other half uploads to the LMS (Canvas names; the last upload is late)
+                late = "LATE_" if i == len(people) - 1 else ""
+                stamp = when + timedelta(minutes=i) + (timedelta(days=2) if late else timedelta())
+                for name, content in files.items():
+                    entry = f"{_squash(last + first)}_{late}{lms_ids.get(sid, 0)}_{900 + i}_{name}"
+                    archive.writestr(zipfile.ZipInfo(entry, date_time=stamp.timetuple()[:6]), content)
+    return zip_path
+
+
 def run_demo(
     folder: str | None = None,
     students: int = 32,
@@ -198,7 +245,7 @@ def run_demo(
 ) -> int:
     """Run the demo; print the grade table and where the reports are. Returns an exit code."""
     from medialit.autograde import autograde, status_table
-    from medialit.collect import collect_exchange, collect_lms, submit_to_exchange
+    from medialit.collect import collect_exchange, collect_lms
     from medialit.course import Course, CourseError
     from medialit.export import export_grades
     from medialit.feedback import write_feedback
@@ -223,33 +270,9 @@ def run_demo(
     rng = random.Random(seed)
     failed_any = False
     for assignment in assignments:
-        release = course.release(assignment, to="exchange")
+        course.release(assignment, to="exchange")
         course.release(assignment, to="zip", out=base / "lms")
-        gold = gold_answers(course, assignment)
-        zip_path = base / "lms" / f"{assignment}-submissions.zip"
-        when = datetime(2026, 1, 20, 9, 0)
-        with zipfile.ZipFile(zip_path, "w") as archive:
-            for i, ((sid, first, last, profile), entry) in enumerate(zip(people, roster, strict=True)):
-                p = dict((n, q) for n, q, _ in PROFILES)[profile]
-                files = {f"{assignment}.ipynb": _notebook(release, assignment, profile)}
-                if profile != "blank":
-                    files[f"{assignment}.answers.json"] = _answers_file(assignment, synthesize(gold, profile, p, rng))
-                if i % 2 == 0:  # half the class submits through nbgrader's exchange
-                    home = base / "students" / sid / assignment
-                    shutil.rmtree(home, ignore_errors=True)
-                    home.mkdir(parents=True)
-                    for name, content in files.items():
-                        (home / name).write_bytes(content if isinstance(content, bytes) else content.encode())
-                    submit_to_exchange(course, assignment, sid, home)
-                else:  # the other half uploads to the LMS (Canvas names; the last upload is late)
-                    late = "LATE_" if i == len(people) - 1 else ""
-                    stamp = when + timedelta(minutes=i) + (timedelta(days=2) if late else timedelta())
-                    for name, content in files.items():
-                        info = zipfile.ZipInfo(
-                            f"{_squash(last + first)}_{late}{entry.lms_id}_{900 + i}_{name}",
-                            date_time=stamp.timetuple()[:6],
-                        )
-                        archive.writestr(info, content)
+        zip_path = simulate_week_submissions(course, assignment, base, people, rng)
         print(f"\n== {assignment}: released to the exchange and as {base / 'lms' / (assignment + '.zip')}")
         print(collect_exchange(course, assignment).summary())
         print(collect_lms(course, assignment, zip_path).summary())
