@@ -1,0 +1,281 @@
+"""Per-student feedback pages: one self-contained HTML file per student and assignment.
+
+Pages go to ``COURSE/feedback/STUDENT/ASSIGNMENT/ASSIGNMENT.html``, the file nbgrader's
+``release_feedback`` delivers (with the submission's ``timestamp.txt`` and
+``submission_secret.txt``, copied beside it). They are built from the scored detail
+the hidden tests recorded (``ASSIGNMENT.results.json``), the saved answers and the
+gradebook, never from notebook cells: no hidden test, solution or traceback can appear.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from medialit.answers import AnswerFileError, read_answers
+from medialit.classdata import (
+    NO_SUBMISSION,
+    assignment_titles,
+    course_article,
+    grade_table,
+    submission_folders,
+)
+from medialit.course import Course, CourseError
+from medialit.status import FAILED, FLAGGED, load_results
+from medialit.widgets.base import STYLE
+from medialit.widgets.verification import FIELDS as PLAN_FIELDS
+
+if TYPE_CHECKING:
+    from nbgrader.api import Gradebook
+
+PAGE_STYLE = """<style>
+body {font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 52em; margin: 2em auto;
+      padding: 0 1em; color: #222; line-height: 1.5;}
+h1 {margin-bottom: 0.2em;} h2 {border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 1.6em;}
+.meta {color: #555;} .points {float: right; font-weight: bold;}
+.status-graded {border-left: 4px solid #3c763d; background: #eef7ee; padding: 6px 10px;}
+.status-flagged {border-left: 4px solid #f0ad4e; background: #fdf6ec; padding: 6px 10px;}
+.status-failed {border-left: 4px solid #d9534f; background: #fdf1f0; padding: 6px 10px;}
+blockquote {border-left: 3px solid #ccc; margin: 0.5em 0; padding: 0.2em 1em; white-space: pre-wrap;}
+</style>"""
+
+
+@dataclass
+class Cells:
+    """A submission's gradebook entries: grades and teacher comments by cell name."""
+
+    grades: dict[str, dict[str, Any]] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)
+
+
+def write_feedback(course: Course, assignment: str, students: list[str] | None = None) -> list[Path]:
+    """Write a feedback page for each student (default: everyone who submitted); return the pages.
+
+    Raises CourseError for an unknown assignment or a student the course does not know.
+    """
+    table = grade_table(course, assignment).set_index("student_id", drop=False)
+    if students is None:
+        students = [s for s in table.index if table.at[s, "submitted"] or table.at[s, "reason"] != NO_SUBMISSION]
+    unknown = [s for s in students if s not in table.index]
+    if unknown:
+        raise CourseError(
+            f"No submission and no roster entry for {', '.join(unknown)} in {assignment}; "
+            f"students known: {', '.join(table.index) or 'none'}"
+        )
+    title, headings = assignment_titles(course, assignment)
+    with course.api().gradebook as gb:
+        cells = {student: gradebook_cells(gb, assignment, student) for student in students}
+    pages = []
+    for student in students:
+        body = student_page(course, assignment, table.loc[student], cells[student], title, headings)
+        pages.append(_save(course, assignment, student, body))
+    return pages
+
+
+def _save(course: Course, assignment: str, student: str, page: str) -> Path:
+    folder = course.root / "feedback" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{assignment}.html"
+    path.write_text(page, encoding="utf-8")
+    latest_first = submission_folders(course, assignment, student)[::-1]  # submitted/, then autograded/
+    for name in ("timestamp.txt", "submission_secret.txt"):  # release_feedback needs both beside the page
+        source = next((d / name for d in latest_first if (d / name).is_file()), None)
+        if source is not None:
+            shutil.copyfile(source, folder / name)
+    return path
+
+
+# ---------------------------------------------------------------- reading
+
+
+def gradebook_cells(gb: Gradebook, assignment: str, student: str) -> Cells:
+    """The student's grades (score, max, manual score) and teacher comments, by cell name."""
+    from nbgrader.api import MissingEntry
+
+    cells = Cells()
+    try:
+        submission = gb.find_submission(assignment, student)
+    except MissingEntry:
+        return cells
+    for notebook in submission.notebooks:
+        for g in notebook.grades:
+            cells.grades[g.name] = {
+                "score": g.score,
+                "max_score": g.max_score,
+                "auto_score": g.auto_score,
+                "manual_score": g.manual_score,
+            }
+        for c in notebook.comments:
+            if c.manual_comment:
+                cells.comments[c.name] = c.manual_comment
+    return cells
+
+
+def saved_answers(course: Course, assignment: str, student: str) -> tuple[dict[str, Any], str]:
+    """The student's saved answers, and why they could not be read ('' when fine)."""
+    problem = f"{assignment}.answers.json was not submitted"
+    for folder in submission_folders(course, assignment, student):
+        path = folder / f"{assignment}.answers.json"
+        if not path.exists():
+            continue
+        try:
+            return read_answers(path), ""
+        except AnswerFileError as exc:
+            problem = str(exc)
+    return {}, problem
+
+
+# ---------------------------------------------------------------- page
+
+
+def student_page(
+    course: Course, assignment: str, row: pd.Series, cells: Cells, title: str, headings: dict[str, str]
+) -> str:
+    """The whole feedback page of one student."""
+    student = row["student_id"]
+    name = f"{row['first_name']} {row['last_name']}".strip()
+    who = f"{html.escape(name)} ({html.escape(student)})" if name else html.escape(student)
+    parts = [
+        f"<h1>{html.escape(title)}</h1>",
+        f'<p class="meta">Feedback for {who} · assignment <code>{html.escape(assignment)}</code></p>',
+        _score_html(row),
+        _status_html(row, assignment),
+    ]
+    if row["status"] != FAILED:
+        parts.append(_parts_html(course, assignment, student, cells, headings))
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}: {html.escape(student)}</title>{PAGE_STYLE}{STYLE}</head>"
+        f"<body>{''.join(parts)}</body></html>\n"
+    )
+
+
+def _points(value: float | None) -> str:
+    return "–" if value is None or pd.isna(value) else f"{float(value):g}"
+
+
+def _score_html(row: pd.Series) -> str:
+    if pd.isna(row["score"]):
+        return f"<p><b>Score: not graded</b> (out of {_points(row['max_score'])} points)</p>"
+    text = f"<p><b>Score: {_points(row['score'])} / {_points(row['max_score'])}</b>"
+    if row["needs_manual_grade"]:
+        text += " (your teacher has not yet graded every part; the score may go up)"
+    return text + "</p>"
+
+
+def _status_html(row: pd.Series, assignment: str) -> str:
+    reason = html.escape(row["reason"] or "no reason was recorded")
+    if row["status"] == FAILED:
+        if row["reason"] == NO_SUBMISSION:
+            what = "We have no submission from you for this assignment."
+            todo = (
+                "If you did submit it, tell your teacher when and how; otherwise submit it now, if it is not too late."
+            )
+        else:
+            what = f"Your submission could not be graded automatically: {reason}."
+            todo = (
+                f"Nothing is lost: your answers are saved in <code>{assignment}.answers.json</code> beside your "
+                f"notebook. Open <code>{assignment}.ipynb</code>, run all cells, press <b>Validate</b>, and submit "
+                "the notebook <i>together with</i> that file again. If the notebook does not open, ask your "
+                "teacher for a fresh copy (your saved answers come back), or send your teacher the answers file."
+            )
+        return (
+            f'<div class="status-failed"><b>Not graded.</b> {what}<br><b>What to do:</b> {todo}<br>'
+            "This is not a zero: your teacher sees this problem too.</div>"
+        )
+    if row["status"] == FLAGGED:
+        return (
+            f'<div class="status-flagged"><b>Graded, under review.</b> Your teacher is checking this submission: '
+            f"{reason}. The score may change.</div>"
+        )
+    return '<div class="status-graded"><b>Graded.</b> Each part below explains what was expected and why.</div>'
+
+
+def _parts_html(course: Course, assignment: str, student: str, cells: Cells, headings: dict[str, str]) -> str:
+    data = load_results(course.root, assignment, student) or {}
+    results = data.get("parts", {})
+    answers, problem = saved_answers(course, assignment, student)
+    # the gradebook decides which parts exist (a part recorded in results.json but not graded is not shown)
+    auto = [n.removesuffix("-score") for n, g in cells.grades.items() if g["auto_score"] is not None and g["max_score"]]
+    sections = [
+        _auto_part(key, results.get(key), cells, headings, _why_unscored(key, answers, problem))
+        for key in auto or results
+    ]
+    manual = [n for n, g in cells.grades.items() if g["auto_score"] is None and g["max_score"]]
+    if manual:
+        article = course_article(course, assignment, data["article"]) if data.get("article") else None
+        sections += [_manual_part(name, answers, cells, headings, article) for name in manual]
+    if not sections:
+        sections.append("<p>No detailed feedback was recorded for this submission; ask your teacher.</p>")
+    return "".join(sections)
+
+
+def _section(heading: str, points: str, body: str) -> str:
+    return f'<section><h2>{html.escape(heading)} <span class="points">{points}</span></h2>{body}</section>'
+
+
+def _why_unscored(key: str, answers: dict[str, Any], problem: str) -> str:
+    """Why a part has no recorded detail: the answers file's problem, or this answer's."""
+    if problem:
+        return problem
+    if key not in answers:
+        return "no answer was saved for this part"
+    return "your saved answer for this part could not be scored; ask your teacher"
+
+
+def _auto_part(key: str, part: dict | None, cells: Cells, headings: dict[str, str], unscored: str) -> str:
+    grade = cells.grades.get(f"{key}-score", {})
+    maximum = grade.get("max_score") or (part or {}).get("max_points")
+    score = grade.get("score") if grade.get("score") is not None else (part or {}).get("points", 0)
+    heading = headings.get(key) or (part or {}).get("title") or key
+    if part is None:
+        body = f'<div class="medialit-warning">No detailed feedback for this part: {html.escape(unscored)}.</div>'
+    else:
+        body = f'<div class="medialit-fb">{part.get("html", "")}</div>'
+    comment = cells.comments.get(f"{key}-score")
+    if comment:
+        body += f"<p><b>Your teacher's comment:</b> {html.escape(comment)}</p>"
+    return _section(heading, f"{_points(score)} / {_points(maximum)}", body)
+
+
+def _manual_part(name: str, answers: dict[str, Any], cells: Cells, headings: dict[str, str], article: Any) -> str:
+    key = name.removesuffix("-rubric")
+    grade = cells.grades[name]
+    heading = headings.get(key) or f"Graded by your teacher: {key}"
+    body = "<p><b>Your answer, as saved:</b></p>" + _answer_html(answers.get(key), article)
+    if grade["manual_score"] is None:
+        points = f"– / {_points(grade['max_score'])}"
+        body += "<p><i>Your teacher has not graded this part yet.</i></p>"
+    else:
+        points = f"{_points(grade['score'])} / {_points(grade['max_score'])}"
+    comment = cells.comments.get(name)
+    if comment:
+        body += f"<p><b>Your teacher's comment:</b> {html.escape(comment)}</p>"
+    return _section(heading, points, body)
+
+
+def _answer_html(value: Any, article: Any) -> str:
+    """A saved free-text answer: text, or a list of plans (each a mapping of fields)."""
+    if not value:
+        return '<div class="medialit-warning">No answer was saved.</div>'
+    if isinstance(value, str):
+        return f"<blockquote>{html.escape(value)}</blockquote>"
+    if not isinstance(value, list):
+        return f"<blockquote>{html.escape(str(value))}</blockquote>"
+    claims = {c["key"]: c for c in article.claims()} if article is not None else {}
+    items = []
+    for entry in value:
+        if not isinstance(entry, dict):
+            continue
+        claim = claims.get(entry.get("claim"))
+        lines = [f"<b>Claim:</b> “{html.escape(claim['span'])}” [{html.escape(claim['sentence'])}]"] if claim else []
+        if not claim and entry.get("claim"):
+            lines.append(f"<b>Claim:</b> {html.escape(str(entry['claim']))}")
+        lines += [f"<b>{html.escape(label)}</b> {html.escape(str(entry.get(k) or '–'))}" for k, label, _ in PLAN_FIELDS]
+        items.append("<li>" + "<br>".join(lines) + "</li>")
+    return f"<ol>{''.join(items)}</ol>"
