@@ -1,0 +1,375 @@
+"""Class item analysis: one self-contained HTML page per assignment, with CSV files beside it.
+
+Built from the scored detail each student's hidden tests recorded (results.json):
+which sentences the class misread, the label confusion matrix, the phrases missed
+most, discernment against scepticism, and the score distribution. Plots are PNGs
+embedded as base64 (matplotlib's Agg renderer, no pyplot state), so the page needs
+no other file. Sections an assignment has no data for are left out.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from medialit.article import Article
+from medialit.classdata import class_results, course_article, grade_table
+from medialit.course import Course
+from medialit.scheme import load_scheme
+from medialit.status import FAILED
+
+STATUSES = ["correct", "alternative", "wrong", "missing"]
+SHARE_WORDS = ["correct", "accepted alternative", "wrong", "unanswered"]
+COLOURS = {"correct": "#3c763d", "alternative": "#f0ad4e", "wrong": "#d9534f", "missing": "#bbbbbb"}
+NO_ANSWER = "(no answer)"
+TOP_MISREAD = 5
+CSV_FILES = ["item_accuracy.csv", "confusion.csv", "missed_phrases.csv", "discernment.csv", "scores.csv"]
+
+PAGE_STYLE = """<style>
+body {font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 64em; margin: 2em auto;
+      padding: 0 1em; color: #222; line-height: 1.45;}
+h2 {border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 1.8em;}
+table {border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0;}
+th, td {border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top;}
+th {background: #f4f4f4;} .note {color: #555;} img {max-width: 100%;}
+.misread {border-left: 4px solid #d9534f; background: #fdf1f0; padding: 6px 14px;}
+.misread li {margin: 0.3em 0;} .id {font-family: monospace; font-weight: bold;}
+</style>"""
+
+
+def write_report(course: Course, assignment: str, out: Path | None = None) -> Path:
+    """Write the item analysis of ``assignment`` (default ``COURSE/reports/ASSIGNMENT/index.html``)."""
+    table = grade_table(course, assignment)
+    out = Path(out) if out else course.root / "reports" / assignment / "index.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    included = table[table["status"] != FAILED]["student_id"].tolist()
+    results = class_results(course, assignment, included)
+    article = _article(course, assignment, results)
+    frames = {
+        "item_accuracy.csv": item_accuracy(results, article),
+        "confusion.csv": label_confusion(results),
+        "missed_phrases.csv": missed_phrases(results, article),
+        "discernment.csv": discernment(results),
+        "scores.csv": score_table(table),
+    }
+    for name in CSV_FILES:
+        path = out.parent / name
+        if frames[name].empty:
+            path.unlink(missing_ok=True)  # no stale file from an earlier report
+        else:
+            frames[name].to_csv(path, index=name == "confusion.csv", encoding="utf-8")
+    out.write_text(_page(assignment, table, results, frames), encoding="utf-8")
+    return out
+
+
+def _article(course: Course, assignment: str, results: dict[str, dict]) -> Article | None:
+    ids = {data.get("article") for data in results.values()} - {None}
+    return course_article(course, assignment, ids.pop()) if len(ids) == 1 else None
+
+
+def _parts(results: dict[str, dict], kind: str) -> Iterator[tuple[str, str, dict]]:
+    """(student, part key, part) for every recorded part of ``kind``."""
+    for student, data in results.items():
+        for key, part in data.get("parts", {}).items():
+            if isinstance(part, dict) and part.get("kind") == kind:
+                yield student, key, part
+
+
+# ---------------------------------------------------------------- tables
+
+
+def choice_records(results: dict[str, dict], article: Article | None) -> pd.DataFrame:
+    """One row per student, part, sentence and column of every choices part whose rows are sentences."""
+    ids = set(article.ids) if article else set()
+    records = [
+        {"student": student, "part": key, "column": col, "sentence": sid, **r}
+        for student, key, part in _parts(results, "choices")
+        if part.get("rows") and set(part["rows"]) <= ids
+        for sid, cols in part["rows"].items()
+        for col, r in cols.items()
+    ]
+    columns = ["student", "part", "column", "sentence", "answer", "gold", "status"]
+    return pd.DataFrame(records, columns=columns)
+
+
+def item_accuracy(results: dict[str, dict], article: Article | None) -> pd.DataFrame:
+    """Per sentence (and part and column): shares correct / alternative / wrong / missing, worst first.
+
+    Worst means least credit (alternative = half), then most wrong answers.
+    """
+    df = choice_records(results, article)
+    if df.empty:
+        return pd.DataFrame()
+    keys = ["part", "column", "sentence"]
+    shares = pd.crosstab([df[k] for k in keys], df["status"], normalize="index")
+    shares = shares.reindex(columns=STATUSES, fill_value=0.0)
+    shares["credit"] = shares["correct"] + shares["alternative"] / 2
+    wrong = df[df["status"] == "wrong"].groupby(keys)["answer"].agg(lambda s: s.value_counts().index[0])
+    grouped = df.groupby(keys)
+    items = pd.DataFrame({"gold": grouped["gold"].first(), "students": grouped["student"].nunique()})
+    items = items.join(shares.round(3)).join(wrong.rename("most_common_wrong")).reset_index()
+    items["text"] = items["sentence"].map(lambda sid: article.sentence(sid).text)
+    items["position"] = items["sentence"].map(lambda sid: article.sentence(sid).position)
+    items = items.sort_values(["credit", "wrong", "position"], ascending=[True, False, True], kind="stable")
+    order = ["sentence", "part", "column", "text", "gold", "students", *STATUSES, "credit", "most_common_wrong"]
+    return items[order].fillna({"most_common_wrong": ""}).reset_index(drop=True)
+
+
+def label_confusion(results: dict[str, dict]) -> pd.DataFrame:
+    """Counts of gold label (rows) against chosen label (columns), over every part with a ``label`` column."""
+    records = [
+        {"gold": cols["label"]["gold"], "chosen": cols["label"]["answer"] or NO_ANSWER}
+        for _, _, part in _parts(results, "choices")
+        if "label" in part.get("columns", [])
+        for cols in part.get("rows", {}).values()
+        if "label" in cols
+    ]
+    if not records:
+        return pd.DataFrame()
+    df = pd.DataFrame(records)
+    labels = load_scheme().label_ids
+    extra = sorted((set(df["gold"]) | set(df["chosen"])) - {*labels, NO_ANSWER})
+    matrix = pd.crosstab(df["gold"], df["chosen"]).reindex(
+        index=[*labels, *extra], columns=[*labels, *extra, NO_ANSWER], fill_value=0
+    )
+    matrix.index.name, matrix.columns.name = "gold", "chosen"
+    return matrix
+
+
+def missed_phrases(results: dict[str, dict], article: Article | None) -> pd.DataFrame:
+    """Per key phrase of every highlighting part: how many students missed it, most missed first."""
+    records = [
+        {"field": part.get("field", key), "sentence": sid, "phrase": phrase, "missed": int(kind == "missed")}
+        for _, key, part in _parts(results, "spans")
+        for kind in ("found", "missed")
+        for sid, phrase in part.get(kind, [])
+    ]
+    if not records:
+        return pd.DataFrame()
+    df = pd.DataFrame(records)
+    table = df.groupby(["field", "sentence", "phrase"], sort=False)["missed"].agg(["sum", "count"]).reset_index()
+    table = table.rename(columns={"sum": "missed", "count": "students"})
+    table["share_missed"] = (table["missed"] / table["students"]).round(3)
+    positions = {s.id: s.position for s in article.sentences} if article else {}
+    table["position"] = table["sentence"].map(positions)
+    table = table.sort_values(["missed", "field", "position"], ascending=[False, True, True], kind="stable")
+    return table.drop(columns="position").reset_index(drop=True)
+
+
+def discernment(results: dict[str, dict]) -> pd.DataFrame:
+    """Per student and reliability part: hit rate, false-alarm rate, discernment, scepticism."""
+    fields = ["hit_rate", "false_alarm_rate", "discernment", "scepticism", "answered", "total"]
+    records = [
+        {"student": student, "part": key, **{f: part.get(f) for f in fields}}
+        for student, key, part in _parts(results, "reliability")
+    ]
+    return pd.DataFrame(records)
+
+
+def score_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Every student's score in the gradebook (empty when not graded) with status and reason."""
+    return table[["student_id", "score", "max_score", "percent", "status", "reason", "needs_manual_grade"]]
+
+
+# ---------------------------------------------------------------- plots
+
+
+def _png(fig: Figure, alt: str) -> str:
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def accuracy_plot(items: pd.DataFrame, limit: int = 20) -> str:
+    """Stacked horizontal bars of the worst ``limit`` items, worst on top."""
+    top = items.head(limit).iloc[::-1]
+    multi = _multi_column_parts(items)
+    names = [f"{row['sentence']} · {_item_name(row, multi)}" for _, row in top.iterrows()]
+    fig = Figure(figsize=(8, 0.32 * len(top) + 1.2))
+    ax = fig.add_subplot()
+    left = pd.Series(0.0, index=top.index)
+    for status in STATUSES:
+        ax.barh(names, top[status], left=left, color=COLOURS[status], label=status)
+        left += top[status]
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of students")
+    ax.legend(ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    return _png(fig, "Share correct, alternative, wrong and missing per sentence, worst first")
+
+
+def confusion_plot(matrix: pd.DataFrame) -> str:
+    """Heatmap of the label confusion matrix with its counts written in."""
+    fig = Figure(figsize=(1.1 * len(matrix.columns) + 2, 0.8 * len(matrix.index) + 1.5))
+    ax = fig.add_subplot()
+    ax.imshow(matrix.values, cmap="Blues")
+    ax.set_xticks(range(len(matrix.columns)), matrix.columns, rotation=30, ha="right")
+    ax.set_yticks(range(len(matrix.index)), matrix.index)
+    ax.set_xlabel("chosen by students")
+    ax.set_ylabel("gold label")
+    peak = matrix.values.max() or 1
+    for (i, j), count in pd.DataFrame(matrix.values).stack().items():
+        ax.text(j, i, str(count), ha="center", va="center", color="white" if count > peak / 2 else "black")
+    return _png(fig, "Label confusion matrix: gold label against chosen label")
+
+
+def discernment_plot(points: pd.DataFrame) -> str:
+    """Scepticism (x) against discernment (y); dot size shows how many students share a point."""
+    counts = points.groupby(["scepticism", "discernment"]).size().reset_index(name="n")
+    fig = Figure(figsize=(6, 4.5))
+    ax = fig.add_subplot()
+    ax.axhline(0, color="#999", linewidth=0.8)
+    ax.scatter(counts["scepticism"], counts["discernment"], s=40 + 60 * counts["n"], alpha=0.7, color="#337ab7")
+    for row in counts[counts["n"] > 1].itertuples():
+        ax.annotate(str(row.n), (row.scepticism, row.discernment), ha="center", va="center", color="white")
+    ax.annotate("everything shaky", (1, 0), xytext=(0.68, -0.35), arrowprops={"arrowstyle": "->", "color": "#777"})
+    ax.text(0.02, 1.1, "goal: up here, without doubting everything", color="#3c763d", va="center")
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_ylim(-1.05, 1.2)
+    ax.set_xlabel("scepticism (share of answers saying “shaky”)")
+    ax.set_ylabel("discernment (hit rate − false alarms)")
+    return _png(fig, "Discernment against scepticism, one dot per student")
+
+
+def score_plot(scores: pd.Series, maximum: float | None) -> str:
+    """Histogram of the students' scores."""
+    fig = Figure(figsize=(6, 3.2))
+    ax = fig.add_subplot()
+    ax.hist(scores, bins=min(20, max(5, len(scores))), range=(0, maximum or max(scores.max(), 1)), color="#337ab7")
+    ax.set_xlabel("score in the gradebook")
+    ax.set_ylabel("students")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    return _png(fig, "Distribution of scores")
+
+
+# ---------------------------------------------------------------- page
+
+
+def _table_html(frame: pd.DataFrame, index: bool = False) -> str:
+    return frame.to_html(index=index, na_rep="", border=0, float_format=lambda x: f"{x:g}")
+
+
+def _multi_column_parts(items: pd.DataFrame) -> set[str]:
+    """The parts that ask more than one question per sentence (e.g. sources: who and kind)."""
+    columns = items.groupby("part")["column"].nunique()
+    return set(columns[columns > 1].index)
+
+
+def _item_name(row: pd.Series, multi: set[str]) -> str:
+    """ "labels", or "sources: kind" when a part asks more than one question per sentence."""
+    return f"{row['part']}: {row['column']}" if row["part"] in multi else row["part"]
+
+
+def misread_html(items: pd.DataFrame) -> str:
+    """The top of the page: the sentences the class misread most, with what they chose instead."""
+    worst = items[items["credit"] < 1].head(TOP_MISREAD)
+    if worst.empty:
+        return '<div class="misread"><p>Every sentence was read correctly by every student.</p></div>'
+    multi = _multi_column_parts(items)
+    lines = []
+    for _, row in worst.iterrows():
+        shares = [
+            f"{row[s]:.0%} {word}" for s, word in zip(STATUSES, SHARE_WORDS, strict=True) if row[s] or s == "correct"
+        ]
+        instead = f"; most common wrong answer: <b>{html.escape(row['most_common_wrong'])}</b>"
+        lines.append(
+            f'<li><span class="id">{html.escape(row["sentence"])}</span> ({html.escape(_item_name(row, multi))}): '
+            f"{', '.join(shares)} (key: <b>{html.escape(str(row['gold']))}</b>"
+            f"{instead if row['most_common_wrong'] else ''})<br><i>{html.escape(row['text'])}</i></li>"
+        )
+    return f'<div class="misread"><ol>{"".join(lines)}</ol></div>'
+
+
+def _section(anchor: str, title: str, *body: str) -> str:
+    return f'<section id="{anchor}"><h2>{html.escape(title)}</h2>{"".join(body)}</section>'
+
+
+def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
+    items, matrix = frames["item_accuracy.csv"], frames["confusion.csv"]
+    missed, points, scores = frames["missed_phrases.csv"], frames["discernment.csv"], frames["scores.csv"]
+    out = []
+    if not items.empty:
+        out.append(
+            _section(
+                "items",
+                "Accuracy per sentence",
+                '<p class="note">Share of students per answer status, worst first (an accepted alternative '
+                "earns half). Full table: <code>item_accuracy.csv</code>.</p>",
+                accuracy_plot(items),
+                _table_html(items.drop(columns="text")),
+            )
+        )
+    if not matrix.empty:
+        out.append(
+            _section(
+                "confusion",
+                "Label confusion",
+                '<p class="note">Rows: the key\'s label; columns: what students chose (counts over all '
+                "students and sentences). Off the diagonal is where labels are confused.</p>",
+                _table_html(matrix, index=True),
+                confusion_plot(matrix),
+            )
+        )
+    if not missed.empty:
+        out.append(
+            _section(
+                "missed",
+                "Phrases missed most",
+                '<p class="note">Key phrases (loaded language, hedges) and how many students did not mark them.</p>',
+                _table_html(missed[missed["missed"] > 0]) if (missed["missed"] > 0).any() else "<p>None missed.</p>",
+            )
+        )
+    if not points.empty:
+        out.append(
+            _section(
+                "discernment",
+                "Discernment against scepticism",
+                '<p class="note">Each dot is a student. Up is better: discernment is the share of shaky claims '
+                "called shaky minus the share of solid claims called shaky. The goal is the top left: high "
+                "discernment without doubting everything. Calling <i>everything</i> shaky puts a student at "
+                "scepticism 1, discernment 0 (bottom right): suspicion is not judgement.</p>",
+                discernment_plot(points),
+                _table_html(points),
+            )
+        )
+    graded = scores["score"].dropna()
+    if not graded.empty:
+        maximum = scores["max_score"].dropna()
+        out.append(
+            _section(
+                "scores",
+                "Score distribution",
+                score_plot(graded, maximum.iloc[0] if len(maximum) else None),
+                _table_html(scores),
+            )
+        )
+    return out
+
+
+def _page(assignment: str, table: pd.DataFrame, results: dict[str, dict], frames: dict[str, pd.DataFrame]) -> str:
+    left_out = table[~table["student_id"].isin(list(results))]
+    reasons = left_out["reason"].where(left_out["status"] == FAILED, "no answers recorded")
+    why = "".join(
+        f"<li>{html.escape(s)}: {html.escape(r)}</li>" for s, r in zip(left_out["student_id"], reasons, strict=True)
+    )
+    summary = f"<p>{len(results)} students with scored answers are analysed.</p>"
+    summary += f'<p class="note">Left out:</p><ul class="note">{why}</ul>' if why else ""
+    items = frames["item_accuracy.csv"]
+    top = _section("misread", "Which sentences did the class misread?", misread_html(items)) if not items.empty else ""
+    written = ", ".join(f"<code>{n}</code>" for n in CSV_FILES if not frames[n].empty)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Item analysis: {html.escape(assignment)}</title>{PAGE_STYLE}</head><body>"
+        f"<h1>Item analysis: {html.escape(assignment)}</h1>{summary}{top}"
+        f"{''.join(_sections(frames))}"
+        f'<p class="note">Data files beside this page: {written or "none"}.</p></body></html>\n'
+    )
