@@ -1,0 +1,442 @@
+"""Instructor outputs on a small graded class: feedback pages, grade exports, the item-analysis report.
+
+One course is built for the whole module: for ps1, ps2, ps3 and ps5 the master is
+autograded (its saved answers are the gold answers), then students submit spoiled
+copies of them with the released notebook; one submits nothing answered, one a
+corrupt notebook, and one is on the roster but never submits.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+import yaml
+from conftest import ROOT, SEED_ID
+
+from medialit.article import load_article
+from medialit.classdata import NO_REASON
+from medialit.course import Course, CourseError
+from medialit.export import CANVAS_COLUMNS, CANVAS_POINTS_ROW, CSV_COLUMNS, export_grades
+from medialit.feedback import write_feedback
+from medialit.report import write_report
+from medialit.status import FAILED, FLAGGED, StudentStatus, save_status
+
+ROSTER = """student_id,first_name,last_name,email,lms_id
+ana,Ana,Alvarez,ana@example.edu,1001
+ben,Ben,Brooks,,1002
+carl,Carl,Chen,carl@example.edu,1003
+dana,Dana,Diaz,dana@example.edu,1004
+"""
+CORRUPT_REASON = "ps1-sources.ipynb is not valid JSON (the file is damaged); nothing could be graded"
+FLAG_REASON = "the locked cell reliability-score was edited"
+REWRITE = "The releases followed pressure from Washington, diplomats say."
+COMMENT = "Neutral and attributed; keep 'incomplete' from the original."
+
+
+def _ps1_ana(a: dict) -> None:
+    a["labels"].update(p4s2="framing", p3s1="vague", p6s1=None)  # wrong, accepted alternative, unanswered
+
+
+def _ps1_ben(a: dict) -> None:
+    a["labels"].update(p4s2="framing", p2s2="named", p6s1=None)  # wrong, wrong, unanswered
+
+
+def _ps2_ana(a: dict) -> None:
+    a["reliability"] = dict.fromkeys(a["reliability"], "shaky")  # everything shaky: discernment 0
+    a["hedges"]["p10s1"] = []  # misses "several"
+
+
+def _ps2_ben(a: dict) -> None:
+    a["hedges"]["p10s1"] = []  # misses "several"
+    a["hedges"]["p4s2"] = []  # misses "may"
+
+
+def _ps3_ana(a: dict) -> None:
+    a["loaded"]["p8s1"] = []  # misses "restraint" (1 of 46 words)
+    a["voices"]["p8s3#1"] = "writer"  # one of nine voices wrong
+    a["rewrite"] = REWRITE
+
+
+def _ps3_ben(a: dict) -> None:
+    a["rewrite"] = ""  # left empty: the teacher-graded part is still open
+
+
+def _ps5_ana(a: dict) -> None:
+    a["labels"]["h1"] = "framing"  # accepted alternative
+
+
+SPOILERS: dict[str, dict[str, Callable[[dict], None]]] = {
+    "ps1-sources": {"ana": _ps1_ana, "ben": _ps1_ben},
+    "ps2-numbers": {"ana": _ps2_ana, "ben": _ps2_ben},
+    "ps3-framing": {"ana": _ps3_ana, "ben": _ps3_ben},
+    "ps5-transfer": {"ana": _ps5_ana},
+}
+EXPECTED = {  # the gradebook score of each student, worked out from the spoilers above
+    "ps1-sources": {"master": 16, "ana": round(10 * 16.5 / 19, 2) + 6, "ben": round(10 * 16 / 19, 2) + 6, "blank": 0},
+    "ps2-numbers": {
+        "master": 14,
+        "ana": 6 + 0 + round(4 * (2 * 0.9 / 1.9), 2),  # hedges: recall 9/10, precision 1
+        "ben": 6 + 4 + round(4 * (2 * 0.8 / 1.8), 2),  # hedges: recall 8/10
+    },
+    "ps3-framing": {
+        "master": 10,  # the rewrite is not graded yet
+        "ana": round(6 * 90 / 91, 2) + round(4 * 8 / 9, 2) + 3,  # loaded F1 90/91, voices 8/9, manual 3
+        "ben": 10,
+    },
+    "ps5-transfer": {"master": 14, "ana": round(10 * 8.5 / 9, 2) + 4},
+}
+ASSIGNMENTS = list(SPOILERS)
+
+
+def _autograde(course: Course, ps: str, student: str, files: dict) -> None:
+    course.add_submission(ps, student, files)
+    assert course.autograde_one(ps, student)["success"], (ps, student)
+
+
+def _grade_by_hand(course: Course, ps: str, student: str, task: str, score: float, comment: str) -> None:
+    with course.api().gradebook as gb:
+        grade = gb.find_grade(task, ps, ps, student)
+        grade.manual_score, grade.needs_manual_grade = score, False  # as formgrader saves it
+        gb.find_comment(task, ps, ps, student).manual_comment = comment
+        gb.db.commit()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Course, dict[str, dict[str, dict]]]:
+    """The graded class, and each student's submitted answers per assignment."""
+    course = Course.init(tmp_path_factory.mktemp("instructor") / "course")
+    (course.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    answers: dict[str, dict[str, dict]] = {}
+    for ps, spoilers in SPOILERS.items():
+        release = course.generate(ps)
+        extra = {p.name: p for p in release.iterdir() if p.suffix != ".ipynb"}
+        notebook = {f"{ps}.ipynb": release / f"{ps}.ipynb"}
+        _autograde(course, ps, "master", {f"{ps}.ipynb": course.root / "source" / ps / f"{ps}.ipynb", **extra})
+        gold = json.loads((course.root / "autograded" / "master" / ps / f"{ps}.answers.json").read_text())
+        answers[ps] = {"master": gold["answers"]}
+        for student, spoil in spoilers.items():
+            mine = copy.deepcopy(gold["answers"])
+            spoil(mine)
+            answers[ps][student] = mine
+            saved = json.dumps({**gold, "answers": mine})
+            _autograde(course, ps, student, {**notebook, f"{ps}.answers.json": saved, **extra})
+    blank = course.root / "release" / "ps1-sources" / "ps1-sources.ipynb"
+    _autograde(course, "ps1-sources", "blank", {"ps1-sources.ipynb": blank})
+    for ps in ("ps1-sources", "ps2-numbers"):
+        course.add_submission(ps, "carl", {f"{ps}.ipynb": "{not json", f"{ps}.answers.json": "{}"})
+        assert not course.autograde_one(ps, "carl")["success"]
+    save_status(course.root, "ps1-sources", {"carl": StudentStatus("carl", FAILED, CORRUPT_REASON)})
+    save_status(
+        course.root,
+        "ps2-numbers",
+        {
+            "carl": StudentStatus("carl", FAILED, "Traceback (most recent call last):\n  File ...\nNotJSONError: ..."),
+            "ben": StudentStatus("ben", FLAGGED, FLAG_REASON, flags=[FLAG_REASON]),
+        },
+    )
+    _grade_by_hand(course, "ps3-framing", "ana", "rewrite-rubric", 3, COMMENT)
+    return course, answers
+
+
+@pytest.fixture(scope="module")
+def pages(built) -> dict[str, list[Path]]:
+    course, _ = built
+    return {ps: write_feedback(course, ps) for ps in ASSIGNMENTS}
+
+
+def _csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _text(path: Path) -> str:
+    """A page's visible text (tags dropped, entities decoded)."""
+    markup = re.sub(r"<style>.*?</style>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+# ---------------------------------------------------------------- export
+
+
+@pytest.mark.parametrize("ps", ASSIGNMENTS)
+def test_csv_export_has_exact_scores(built, ps):
+    course, _ = built
+    path = export_grades(course, ps, "csv")
+    assert path == course.root / "exports" / f"{ps}-csv.csv"
+    table = _csv(path).set_index("student_id")
+    for student, score in EXPECTED[ps].items():
+        assert float(table.at[student, "score"]) == pytest.approx(score, abs=1e-9), student
+        assert table.at[student, "status"] in ("graded", "flagged")
+
+
+def test_csv_export_columns_and_failed_rows(built):
+    course, _ = built
+    table = _csv(export_grades(course, "ps1-sources", "csv"))
+    assert list(table.columns) == CSV_COLUMNS
+    assert list(table["student_id"]) == ["ana", "ben", "carl", "dana", "blank", "master"]  # roster order first
+    rows = table.set_index("student_id")
+    assert rows.loc["ana", ["first_name", "last_name", "email"]].tolist() == ["Ana", "Alvarez", "ana@example.edu"]
+    assert float(rows.at["ana", "max_score"]) == 16 and float(rows.at["ana", "percent"]) == 91.8
+    carl = rows.loc["carl"]
+    assert (carl["score"], carl["percent"], carl["status"], carl["reason"]) == ("", "", FAILED, CORRUPT_REASON)
+    dana = rows.loc["dana"]
+    assert (dana["score"], dana["status"], dana["reason"]) == ("", FAILED, "no submission received")
+    assert rows.at["blank", "score"] == "0.0" and rows.at["blank", "status"] == "graded"
+
+
+def test_csv_export_flags_review_and_manual_grading(built):
+    course, _ = built
+    ps2 = _csv(export_grades(course, "ps2-numbers", "csv")).set_index("student_id")
+    assert (ps2.at["ben", "status"], ps2.at["ben", "reason"]) == (FLAGGED, FLAG_REASON)
+    assert ps2.at["carl", "score"] == ""
+    assert ps2.at["carl", "reason"] == NO_REASON  # a traceback is never exported
+    ps3 = _csv(export_grades(course, "ps3-framing", "csv")).set_index("student_id")
+    assert ps3["needs_manual_grade"].to_dict() == {
+        "ana": "False",  # graded by hand in the fixture
+        "ben": "True",
+        "carl": "False",
+        "dana": "False",
+        "master": "True",
+    }
+
+
+def test_canvas_export(built, tmp_path):
+    course, _ = built
+    path = export_grades(course, "ps1-sources", "canvas", out=tmp_path / "canvas.csv")
+    table = _csv(path)
+    assert list(table.columns) == [*CANVAS_COLUMNS, "ps1-sources"]
+    assert table.iloc[0]["Student"] == CANVAS_POINTS_ROW and float(table.iloc[0]["ps1-sources"]) == 16
+    rows = table.iloc[1:].set_index("SIS Login ID")
+    assert rows.loc["ana", ["Student", "ID"]].tolist() == ["Alvarez, Ana", "1001"]
+    assert float(rows.at["ana", "ps1-sources"]) == pytest.approx(EXPECTED["ps1-sources"]["ana"])
+    assert rows.at["carl", "ps1-sources"] == "" and rows.at["dana", "ps1-sources"] == ""  # empty, not 0
+    assert rows.at["master", "Student"] == "master" and rows.at["master", "ID"] == ""
+    notes = _csv(tmp_path / "canvas-notes.csv").set_index("student_id")
+    assert set(notes.index) == {"carl", "dana"}
+    assert notes.at["carl", "note"] == f"Not graded: {CORRUPT_REASON}"
+
+
+def test_moodle_export(built):
+    course, _ = built
+    table = _csv(export_grades(course, "ps3-framing", "moodle"))
+    assert list(table.columns) == [
+        "First name",
+        "Last name",
+        "ID number",
+        "Email address",
+        "ps3-framing",
+        "Feedback: ps3-framing",
+    ]
+    rows = table.set_index("ID number")
+    assert rows.at["ben", "Email address"] == ""
+    assert float(rows.at["ana", "ps3-framing"]) == pytest.approx(EXPECTED["ps3-framing"]["ana"])
+    assert rows.at["ben", "Feedback: ps3-framing"].endswith("Parts graded by the teacher are still to come.")
+    assert rows.at["carl", "ps3-framing"] == ""
+    assert rows.at["carl", "Feedback: ps3-framing"] == "Not graded: no submission received"
+
+
+def test_unknown_format_lists_the_formats(built):
+    course, _ = built
+    with pytest.raises(ValueError, match="choose one of: csv, canvas, moodle"):
+        export_grades(course, "ps1-sources", "xlsx")
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        lambda c: write_feedback(c, "ps9-nothing"),
+        lambda c: export_grades(c, "ps9-nothing", "csv"),
+        lambda c: write_report(c, "ps9-nothing"),
+    ],
+    ids=["feedback", "export", "report"],
+)
+def test_unknown_assignment_is_a_course_error(built, run):
+    course, _ = built
+    with pytest.raises(CourseError, match=r"Unknown assignment 'ps9-nothing'; this course has: .*ps1-sources"):
+        run(course)
+
+
+# ---------------------------------------------------------------- feedback
+
+
+def test_feedback_pages_where_nbgrader_releases_them(built, pages):
+    course, _ = built
+    for ps, paths in pages.items():
+        students = {"master", *SPOILERS[ps]} | ({"blank", "carl"} if ps == "ps1-sources" else set())
+        students |= {"carl"} if ps == "ps2-numbers" else set()
+        assert sorted(paths) == sorted(course.root / "feedback" / s / ps / f"{ps}.html" for s in students)
+    folder = course.root / "feedback" / "ana" / "ps1-sources"
+    assert (folder / "timestamp.txt").read_text() == (
+        course.submission_dir("ps1-sources", "ana") / "timestamp.txt"
+    ).read_text()
+
+
+def test_feedback_explains_a_wrong_sentence(built, pages):
+    course, _ = built
+    text = _text(course.root / "feedback" / "ana" / "ps1-sources" / "ps1-sources.html")
+    assert "Problem set 1 — Who says so?" in text
+    assert "Feedback for Ana Alvarez (ana)" in text
+    assert f"Score: {EXPECTED['ps1-sources']['ana']:g} / 16" in text
+    p4s2 = load_article(SEED_ID).sentence("p4s2")
+    assert re.search(
+        r"\[p4s2\] Others may follow\. ❌ Framing or interpretation — Not quite\. Best answer: Speculation", text
+    )
+    assert p4s2.rationale in text
+
+
+def test_feedback_for_a_failed_submission_says_what_to_do(built, pages):
+    course, _ = built
+    text = _text(course.root / "feedback" / "carl" / "ps1-sources" / "ps1-sources.html")
+    assert "Score: not graded (out of 16 points)" in text
+    assert f"could not be graded automatically: {CORRUPT_REASON}" in text
+    assert "What to do:" in text and "ps1-sources.answers.json" in text
+    assert "Score: 0" not in text
+    traceback = _text(course.root / "feedback" / "carl" / "ps2-numbers" / "ps2-numbers.html")
+    assert f"could not be graded automatically: {NO_REASON}." in traceback
+
+
+def test_feedback_when_nothing_was_answered(built, pages):
+    course, _ = built
+    text = _text(course.root / "feedback" / "blank" / "ps1-sources" / "ps1-sources.html")
+    assert "Score: 0 / 16" in text
+    assert text.count("No detailed feedback for this part: ps1-sources.answers.json was not submitted") == 2
+
+
+def test_feedback_shows_teacher_graded_answer_score_and_comment(built, pages):
+    course, _ = built
+    ana = _text(course.root / "feedback" / "ana" / "ps3-framing" / "ps3-framing.html")
+    assert "Part C — Rewrite it neutrally 3 / 4" in ana
+    assert REWRITE in ana and COMMENT in ana
+    ben = _text(course.root / "feedback" / "ben" / "ps3-framing" / "ps3-framing.html")
+    assert "Part C — Rewrite it neutrally – / 4" in ben
+    assert "No answer was saved." in ben and "Your teacher has not graded this part yet." in ben
+    flagged = _text(course.root / "feedback" / "ben" / "ps2-numbers" / "ps2-numbers.html")
+    assert f"Graded, under review. Your teacher is checking this submission: {FLAG_REASON}." in flagged
+
+
+def test_feedback_for_chosen_students(built, pages):
+    course, _ = built
+    [page] = write_feedback(course, "ps3-framing", ["dana"])  # on the roster, never submitted
+    text = _text(page)
+    assert "Feedback for Dana Diaz (dana)" in text and "We have no submission from you" in text
+    with pytest.raises(CourseError, match="No submission and no roster entry for zoe"):
+        write_feedback(course, "ps3-framing", ["ana", "zoe"])
+
+
+def _solution_strings(ps: str) -> list[str]:
+    """String literals of 20+ characters inside the master's solution blocks."""
+    nb = nbformat.read(ROOT / "solutions" / ps / f"{ps}.ipynb", as_version=4)
+    blocks = re.findall(r"### BEGIN SOLUTION(.*?)### END SOLUTION", "\n".join(c.source for c in nb.cells), re.S)
+    return [s for block in blocks for s in re.findall(r"\"([^\"]{20,})\"", block)]
+
+
+def test_feedback_leaks_no_hidden_test_solution_or_traceback(built, pages):
+    banned = ["BEGIN HIDDEN TESTS", "HIDDEN TESTS", "award(", "Traceback", "BEGIN SOLUTION", "ex.key(", "NotJSONError"]
+    solutions = {ps: _solution_strings(ps) for ps in [*ASSIGNMENTS, "ps4-headline"]}
+    assert any("Some observers see the releases" in s for s in solutions["ps3-framing"])
+    for ps, paths in pages.items():
+        for path in paths:
+            markup = path.read_text(encoding="utf-8")
+            for word in banned:
+                assert word not in markup, f"{path} contains {word!r}"
+            if path.parts[-3] == "master":  # the master's saved answers are the solution
+                continue
+            for text in solutions[ps]:
+                assert text not in html.unescape(markup), f"{path} contains the solution {text[:40]!r}"
+            assert "<script" not in markup and "http" not in markup.split("<body>")[0]
+
+
+# ---------------------------------------------------------------- report
+
+
+@pytest.fixture(scope="module")
+def reports(built) -> dict[str, Path]:
+    course, _ = built
+    return {ps: write_report(course, ps) for ps in ASSIGNMENTS}
+
+
+def test_report_lists_misread_sentences_worst_first(built, reports):
+    course, _ = built
+    path = reports["ps1-sources"]
+    assert path == course.root / "reports" / "ps1-sources" / "index.html"
+    items = _csv(path.parent / "item_accuracy.csv")
+    top = items.head(4)
+    assert top["sentence"].tolist() == ["p4s2", "p6s1", "p2s2", "p3s1"]
+    assert top["part"].tolist() == ["labels"] * 4
+    p4s2 = top.iloc[0]
+    assert (p4s2["correct"], p4s2["wrong"], p4s2["most_common_wrong"]) == ("0.333", "0.667", "framing")
+    assert p4s2["text"] == "Others may follow." and p4s2["students"] == "3"  # master, ana, ben
+    assert (items.iloc[4:]["credit"] == "1.0").all()
+    markup = path.read_text(encoding="utf-8")
+    head = markup[: markup.index('<section id="items">')]  # the top of the page, before any table
+    assert "Which sentences did the class misread?" in head
+    order = [head.index(f'<span class="id">{sid}</span>') for sid in ("p4s2", "p6s1", "p2s2", "p3s1")]
+    assert order == sorted(order)
+    assert "Others may follow." in head and "carl: " + CORRUPT_REASON in html.unescape(head)
+
+
+def test_report_confusion_matches_the_submissions(built, reports):
+    course, answers = built
+    gold = answers["ps1-sources"]["master"]["labels"]
+    expected = Counter(
+        (gold[sid], chosen or "(no answer)")
+        for student in ("master", "ana", "ben")
+        for sid, chosen in answers["ps1-sources"][student]["labels"].items()
+    )
+    matrix = pd.read_csv(reports["ps1-sources"].parent / "confusion.csv", index_col="gold")
+    assert list(matrix.columns) == ["named", "vague", "unsourced", "framing", "speculation", "(no answer)"]
+    got = Counter({(g, c): n for (g, c), n in matrix.stack().items() if n})
+    assert got == expected
+    assert matrix.at["speculation", "framing"] == 2 and matrix.at["framing", "named"] == 1
+    assert '<section id="confusion">' in reports["ps1-sources"].read_text()
+
+
+def test_report_missed_phrases_and_discernment(built, reports):
+    folder = reports["ps2-numbers"].parent
+    missed = _csv(folder / "missed_phrases.csv")
+    assert list(missed.columns) == ["field", "sentence", "phrase", "missed", "students", "share_missed"]
+    assert missed.head(2)[["sentence", "phrase", "missed"]].values.tolist() == [
+        ["p10s1", "several", "2"],
+        ["p4s2", "may", "1"],
+    ]
+    assert (missed.iloc[2:]["missed"] == "0").all() and (missed["students"] == "3").all()
+    points = _csv(folder / "discernment.csv").set_index("student")
+    assert (points.at["ana", "scepticism"], points.at["ana", "discernment"]) == ("1.0", "0.0")
+    assert points.at["master", "discernment"] == "1.0" and "carl" not in points.index
+    markup = reports["ps2-numbers"].read_text()
+    assert "scepticism 1, discernment 0" in markup and "top left" in markup
+    assert '<section id="confusion">' not in markup and not (folder / "confusion.csv").exists()
+
+
+def test_report_on_the_private_practice_text(built, reports):
+    folder = reports["ps5-transfer"].parent
+    key = yaml.safe_load((ROOT / "solutions" / "ps5-transfer" / "water-prices.key.yaml").read_text())
+    headline = next(s["text"] for s in key["sentences"] if s["id"] == "h1")
+    items = _csv(folder / "item_accuracy.csv")
+    assert items.iloc[0][["sentence", "text", "alternative"]].tolist() == ["h1", headline, "0.5"]
+
+
+def test_report_is_self_contained_and_leaves_out_missing_sections(built, reports):
+    for path in reports.values():
+        markup = path.read_text(encoding="utf-8")
+        assert "<script" not in markup and "<link" not in markup
+        assert not re.search(r"src=\"(?!data:image/png;base64,)", markup)
+        scores = _csv(path.parent / "scores.csv").set_index("student_id")
+        assert scores.at["dana", "score"] == "" and scores.at["dana", "status"] == FAILED
+        assert '<section id="scores">' in markup
+    ps1 = reports["ps1-sources"].read_text()
+    assert '<section id="discernment">' not in ps1 and '<section id="missed">' not in ps1
+    assert ps1.count("data:image/png;base64,") == 3  # accuracy, confusion, scores
+    assert not (reports["ps1-sources"].parent / "discernment.csv").exists()
+    ps3 = reports["ps3-framing"].read_text()  # spans, voices (not sentence rows) and a manual task
+    assert (
+        '<section id="missed">' in ps3 and '<section id="items">' not in ps3 and '<section id="confusion">' not in ps3
+    )
