@@ -110,27 +110,32 @@ def _init_worker(main_db: Path, work: Path) -> None:
     _WORKER_DB = f"sqlite:///{own}"
 
 
+RETRY_SIGNS = ("Address already in use", "Kernel died before replying", "Kernel didn't respond")
+
+
 def _grade(root: str, assignment: str, student: str, work: str) -> dict[str, Any]:
-    """Run stock nbgrader autograde for one student on this worker's gradebook."""
+    """Run stock nbgrader autograde for one student on this worker's gradebook.
+
+    A kernel that cannot start because two parallel launches picked the same port
+    is retried (twice at most); a notebook's own failure is not.
+    """
     start = time.perf_counter()
     course = Course(root)
-    try:
-        api = course.api(
-            db_url=_WORKER_DB,
-            submitted_directory=str(Path(work) / "submitted"),
-            autograded_directory=str(Path(work) / "autograded"),
-        )
-        result = api.autograde(assignment, student, force=True, create=True)
-        success, log = bool(result["success"]), result.get("log", "") or ""
-    except Exception as exc:  # a crash in one submission must not stop the class
-        success, log = False, f"{type(exc).__name__}: {exc}"
-    return {
-        "student": student,
-        "success": success,
-        "log": log,
-        "db": _WORKER_DB,
-        "seconds": time.perf_counter() - start,
-    }
+    for _attempt in range(3):
+        try:
+            api = course.api(
+                db_url=_WORKER_DB,
+                submitted_directory=str(Path(work) / "submitted"),
+                autograded_directory=str(Path(work) / "autograded"),
+            )
+            result = api.autograde(assignment, student, force=True, create=True)
+            success, log = bool(result["success"]), result.get("log", "") or ""
+        except Exception as exc:  # a crash in one submission must not stop the class
+            success, log = False, f"{type(exc).__name__}: {exc}"
+        if success or not any(sign in log for sign in RETRY_SIGNS):
+            break
+    seconds = time.perf_counter() - start
+    return {"student": student, "success": success, "log": log, "db": _WORKER_DB, "seconds": seconds}
 
 
 # ---------------------------------------------------------------- main side
