@@ -47,6 +47,5 @@ class PartSorter(ChoiceTable):
             graded=graded,
             title=title,
             noun="sentence",
-            instructions=f"Choose the part of the story each sentence belongs to ({names}), "
-            "then press <b>Check</b>.",
+            instructions=f"Choose the part of the story each sentence belongs to ({names}), then press <b>Check</b>.",
         )
