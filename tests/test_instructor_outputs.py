@@ -38,6 +38,7 @@ dana,Dana,Diaz,dana@example.edu,1004
 """
 CORRUPT_REASON = "ps1-sources.ipynb is not valid JSON (the file is damaged); nothing could be graded"
 FLAG_REASON = "the locked cell reliability-score was edited"
+KEPT = "ps5-transfer.ipynb is empty (0 bytes); the earlier result is kept"  # as `medialit autograde` says it
 REWRITE = "The releases followed pressure from Washington, diplomats say."
 COMMENT = "Neutral and attributed; keep 'incomplete' from the original."
 
@@ -95,6 +96,7 @@ EXPECTED = {  # the gradebook score of each student, worked out from the spoiler
     "ps5-transfer": {"master": 14, "ana": round(10 * 8.5 / 9, 2) + 4},
 }
 ASSIGNMENTS = list(SPOILERS)
+NOT_PLAIN = {("ps2-numbers", "ben"): FLAGGED, ("ps5-transfer", "ana"): FAILED}  # statuses the fixture records
 
 
 def _autograde(course: Course, ps: str, student: str, files: dict) -> None:
@@ -135,6 +137,7 @@ def built(tmp_path_factory) -> tuple[Course, dict[str, dict[str, dict]]]:
         course.add_submission(ps, "carl", {f"{ps}.ipynb": "{not json", f"{ps}.answers.json": "{}"})
         assert not course.autograde_one(ps, "carl")["success"]
     save_status(course.root, "ps1-sources", {"carl": StudentStatus("carl", FAILED, CORRUPT_REASON)})
+    save_status(course.root, "ps5-transfer", {"ana": StudentStatus("ana", FAILED, KEPT)})  # a failed regrade
     save_status(
         course.root,
         "ps2-numbers",
@@ -174,7 +177,20 @@ def test_csv_export_has_exact_scores(built, ps):
     table = _csv(path).set_index("student_id")
     for student, score in EXPECTED[ps].items():
         assert float(table.at[student, "score"]) == pytest.approx(score, abs=1e-9), student
-        assert table.at[student, "status"] in ("graded", "flagged")
+        assert table.at[student, "status"] == NOT_PLAIN.get((ps, student), "graded")
+
+
+def test_a_failed_regrade_keeps_and_exports_the_earlier_result(built, pages, reports):
+    course, _ = built
+    rows = _csv(export_grades(course, "ps5-transfer", "csv")).set_index("student_id")
+    assert (rows.at["ana", "status"], rows.at["ana", "reason"]) == (FAILED, KEPT)
+    assert float(rows.at["ana", "score"]) == pytest.approx(EXPECTED["ps5-transfer"]["ana"])
+    moodle = _csv(export_grades(course, "ps5-transfer", "moodle")).set_index("ID number")
+    assert moodle.at["ana", "Feedback: ps5-transfer"] == f"Latest submission not graded: {KEPT}"
+    text = _text(course.root / "feedback" / "ana" / "ps5-transfer" / "ps5-transfer.html")
+    assert "Your latest submission was not graded." in text and "(from your earlier submission" in text
+    assert "Part A — Label every sentence" in text  # the earlier result's feedback is still shown
+    assert _csv(reports["ps5-transfer"].parent / "item_accuracy.csv")["students"].eq("2").all()
 
 
 def test_csv_export_columns_and_failed_rows(built):

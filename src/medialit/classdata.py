@@ -85,8 +85,9 @@ def assignment_max_score(course: Course, assignment: str) -> float | None:
 def grade_table(course: Course, assignment: str) -> pd.DataFrame:
     """One row per student (roster order, then the others by id): who they are, score and status.
 
-    ``score`` is empty (NaN) unless the student was autograded and did not fail, so a
-    failed or missing submission is never a silent 0; ``reason`` says why.
+    ``score`` is the gradebook's score when an autograded result exists (a failed regrade
+    keeps the earlier result), else empty (NaN): a failed or missing submission is never
+    a silent 0, and ``reason`` says why.
     """
     course.require_assignment(assignment)
     scores = course.scores(assignment)
@@ -107,7 +108,7 @@ def _grade_row(status: StudentStatus | None, score: dict[str, Any] | None, total
     if status is None:
         status = StudentStatus("", FAILED, NO_SUBMISSION)
     maximum = total if total is not None else (score or {}).get("max_score")
-    scored = status.status != FAILED and bool(score and score.get("autograded"))
+    scored = bool(score and score.get("autograded"))
     value = round(float(score["score"]), 2) if scored else None
     reason = clean_reason(status.reason)
     if status.status == FAILED:

@@ -81,7 +81,7 @@ def canvas_csv(table: pd.DataFrame, assignment: str) -> pd.DataFrame:
 
 def _feedback(row: pd.Series) -> str:
     if row["status"] == FAILED:
-        return f"Not graded: {row['reason']}"
+        return f"{'Latest submission not graded' if pd.notna(row['score']) else 'Not graded'}: {row['reason']}"
     if row["status"] == FLAGGED:
         return f"Graded, under review: {row['reason']}"
     text = "Graded automatically."

@@ -146,7 +146,7 @@ def student_page(
         _score_html(row),
         _status_html(row, assignment),
     ]
-    if row["status"] != FAILED:
+    if pd.notna(row["score"]):  # graded, flagged, or failed with the earlier result kept
         parts.append(_parts_html(course, assignment, student, cells, headings))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -163,7 +163,9 @@ def _score_html(row: pd.Series) -> str:
     if pd.isna(row["score"]):
         return f"<p><b>Score: not graded</b> (out of {_points(row['max_score'])} points)</p>"
     text = f"<p><b>Score: {_points(row['score'])} / {_points(row['max_score'])}</b>"
-    if row["needs_manual_grade"]:
+    if row["status"] == FAILED:
+        text += " (from your earlier submission, which still counts)"
+    elif row["needs_manual_grade"]:
         text += " (your teacher has not yet graded every part; the score may go up)"
     return text + "</p>"
 
@@ -183,6 +185,12 @@ def _status_html(row: pd.Series, assignment: str) -> str:
                 f"notebook. Open <code>{assignment}.ipynb</code>, run all cells, press <b>Validate</b>, and submit "
                 "the notebook <i>together with</i> that file again. If the notebook does not open, ask your "
                 "teacher for a fresh copy (your saved answers come back), or send your teacher the answers file."
+            )
+        if pd.notna(row["score"]):
+            return (
+                f'<div class="status-failed"><b>Your latest submission was not graded.</b> {what}<br>'
+                f"<b>What to do:</b> {todo}<br>Your earlier submission was graded and still counts; "
+                "the feedback below is about that one.</div>"
             )
         return (
             f'<div class="status-failed"><b>Not graded.</b> {what}<br><b>What to do:</b> {todo}<br>'

@@ -24,7 +24,6 @@ from medialit.article import Article
 from medialit.classdata import class_results, course_article, grade_table
 from medialit.course import Course
 from medialit.scheme import load_scheme
-from medialit.status import FAILED
 
 STATUSES = ["correct", "alternative", "wrong", "missing"]
 SHARE_WORDS = ["correct", "accepted alternative", "wrong", "unanswered"]
@@ -50,7 +49,7 @@ def write_report(course: Course, assignment: str, out: Path | None = None) -> Pa
     table = grade_table(course, assignment)
     out = Path(out) if out else course.root / "reports" / assignment / "index.html"
     out.parent.mkdir(parents=True, exist_ok=True)
-    included = table[table["status"] != FAILED]["student_id"].tolist()
+    included = table[table["score"].notna()]["student_id"].tolist()  # autograded (a failed regrade keeps its result)
     results = class_results(course, assignment, included)
     article = _article(course, assignment, results)
     frames = {
@@ -357,7 +356,7 @@ def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
 
 def _page(assignment: str, table: pd.DataFrame, results: dict[str, dict], frames: dict[str, pd.DataFrame]) -> str:
     left_out = table[~table["student_id"].isin(list(results))]
-    reasons = left_out["reason"].where(left_out["status"] == FAILED, "no answers recorded")
+    reasons = left_out["reason"].where(left_out["score"].isna(), "no answers recorded")
     why = "".join(
         f"<li>{html.escape(s)}: {html.escape(r)}</li>" for s, r in zip(left_out["student_id"], reasons, strict=True)
     )
