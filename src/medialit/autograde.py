@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import secrets
 import shutil
 import sys
+import tempfile
 import time
 import uuid
 import warnings
@@ -34,16 +36,17 @@ from medialit.course import Course, CourseError
 from medialit.status import FAILED, FLAGGED, GRADED, StudentStatus, save_status
 from medialit.tamper import inspect
 
-WORK = ".medialit-work"
+TRASH = ".medialit-trash"
 
 
 @dataclass
 class Job:
-    """One submission to grade, prepared in the work folder."""
+    """One submission to grade, prepared in its own work folder."""
 
     student: str
     flags: list[str]
     submitted: str
+    folder: Path  # this submission's private work folder (unguessable name, outside the course)
 
 
 def submitted_students(course: Course, assignment: str) -> list[str]:
@@ -77,44 +80,100 @@ def _read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
     return nb, ""
 
 
-def prepare(course: Course, assignment: str, student: str, work: Path) -> tuple[Job | None, str]:
-    """Copy one submission into the work folder, flag tampering, repair stripped metadata.
+def _find_notebook(folder: Path, assignment: str) -> tuple[Path, str]:
+    """The submitted notebook, and a note if it had to be found under another name."""
+    expected = folder / f"{assignment}.ipynb"
+    if expected.exists():
+        return expected, ""
+    others = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+    if len(others) == 1:
+        return others[0], f"the notebook was renamed to {others[0].name!r} (graded as {expected.name})"
+    return expected, ""
 
-    Returns (job, "") or (None, reason) when the submission cannot be graded.
+
+def _answers_problem(folder: Path, assignment: str) -> str:
+    """Why the saved answers cannot be used ('' if they can, or if there are none)."""
+    from medialit.answers import AnswerFileError, read_answers
+
+    path = folder / f"{assignment}.answers.json"
+    if not path.exists():
+        return ""
+    try:
+        read_answers(path)
+    except AnswerFileError as exc:
+        return f"answers file unusable: {exc}"
+    return ""
+
+
+def prepare(course: Course, assignment: str, student: str, work: Path, snapshot: Path) -> tuple[Job | None, str]:
+    """Copy one submission into the work folder, flag tampering, repair what nbgrader cannot.
+
+    Returns (job, "") or (None, reason) when the submission cannot be graded. The
+    student's submitted files are never changed.
     """
     source = course.submission_dir(assignment, student)
-    nb, reason = _read_notebook(source / f"{assignment}.ipynb")
+    path, renamed = _find_notebook(source, assignment)
+    nb, reason = _read_notebook(path)
     if nb is None:
         return None, reason
     released = nbformat.read(course.root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
     report = inspect(nb, released)
-    target = work / "submitted" / student / assignment
-    shutil.copytree(source, target)
-    if report.repaired is not None:
-        nbformat.write(report.repaired, target / f"{assignment}.ipynb")
+    folder = work / secrets.token_hex(8)
+    target = folder / "submitted" / student / assignment
+    shutil.copytree(
+        source, target, symlinks=False, ignore=shutil.ignore_patterns("*.results.json", "*.results.json.tmp")
+    )
+    shutil.copyfile(snapshot, folder / "gradebook.db")
+    if renamed:
+        (target / path.name).unlink()
+    if report.repaired is not None or renamed:
+        nbformat.write(report.repaired or nb, target / f"{assignment}.ipynb")
+    flags = [*([renamed] if renamed else []), *report.flags]
+    problem = _answers_problem(source, assignment)
+    if problem:
+        flags.append(problem)
     stamp = source / "timestamp.txt"
-    submitted = stamp.read_text(encoding="utf-8").strip() if stamp.exists() else ""
-    return Job(student, report.flags, submitted), ""
+    submitted = stamp.read_text(encoding="utf-8", errors="replace").strip() if stamp.exists() else ""
+    return Job(student, flags, submitted, folder), ""
+
+
+def graded_notes(folder: Path, assignment: str) -> list[str]:
+    """After grading: parts that could not be scored, and cells that failed, in words."""
+    from medialit.status import load_results_file
+
+    notes = []
+    results = load_results_file(folder / f"{assignment}.results.json")
+    for key, part in (results or {}).get("parts", {}).items():
+        if isinstance(part, dict) and part.get("error"):
+            notes.append(f"{key} not scored: {part['error']}")
+        for note in part.get("notes", []) if isinstance(part, dict) else []:
+            notes.append(f"{key}: {note}")
+    try:
+        nb = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
+    except Exception:  # the graded copy is nbgrader's; a failure to read it is only a missing note
+        return notes
+    for cell in nb.cells:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "an added cell")
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error" and out.get("ename") != "AssertionError":
+                notes.append(f"{gid}: {out.get('ename')}: {str(out.get('evalue', ''))[:100]}")
+    return notes
 
 
 # ---------------------------------------------------------------- worker side
 
-_WORKER_DB: str | None = None
 
-
-def _init_worker(main_db: Path, work: Path) -> None:
-    """Give this worker process its own copy of the gradebook."""
-    global _WORKER_DB
-    own = work / f"gradebook-{os.getpid()}.db"
-    shutil.copyfile(main_db, own)
-    _WORKER_DB = f"sqlite:///{own}"
+def _init_worker(work: Path) -> None:
+    """Workers run from the work folder, so nothing relative leads back into the course."""
+    os.chdir(work)
+    os.environ.pop("MEDIALIT_COURSE", None)
 
 
 RETRY_SIGNS = ("Address already in use", "Kernel died before replying", "Kernel didn't respond")
 
 
-def _grade(root: str, assignment: str, student: str, work: str) -> dict[str, Any]:
-    """Run stock nbgrader autograde for one student on this worker's gradebook.
+def _grade(root: str, assignment: str, student: str, folder: str) -> dict[str, Any]:
+    """Run stock nbgrader autograde for one student on the submission's own gradebook copy.
 
     A kernel that cannot start because two parallel launches picked the same port
     is retried (twice at most); a notebook's own failure is not.
@@ -124,9 +183,9 @@ def _grade(root: str, assignment: str, student: str, work: str) -> dict[str, Any
     for _attempt in range(3):
         try:
             api = course.api(
-                db_url=_WORKER_DB,
-                submitted_directory=str(Path(work) / "submitted"),
-                autograded_directory=str(Path(work) / "autograded"),
+                db_url=f"sqlite:///{Path(folder) / 'gradebook.db'}",
+                submitted_directory=str(Path(folder) / "submitted"),
+                autograded_directory=str(Path(folder) / "autograded"),
             )
             result = api.autograde(assignment, student, force=True, create=True)
             success, log = bool(result["success"]), result.get("log", "") or ""
@@ -135,7 +194,7 @@ def _grade(root: str, assignment: str, student: str, work: str) -> dict[str, Any
         if success or not any(sign in log for sign in RETRY_SIGNS):
             break
     seconds = time.perf_counter() - start
-    return {"student": student, "success": success, "log": log, "db": _WORKER_DB, "seconds": seconds}
+    return {"student": student, "success": success, "log": log, "seconds": seconds}
 
 
 # ---------------------------------------------------------------- main side
@@ -184,12 +243,14 @@ def merge(course: Course, assignment: str, student: str, worker_db: str) -> None
 def _swap_in(new: Path, dest: Path, trash: Path) -> None:
     """Put the new autograded folder in place; the old one goes only after the new one is there."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    staged = dest.with_name(f".{dest.name}.new-{uuid.uuid4().hex[:8]}")
+    shutil.copytree(new, staged)  # the work folder may be on another disk: copy next to dest first
     old = None
     if dest.exists():
-        old = trash / f"{dest.parent.name}-{uuid.uuid4().hex[:8]}"
-        old.parent.mkdir(parents=True, exist_ok=True)
+        trash.mkdir(parents=True, exist_ok=True)
+        old = trash / f"{dest.parent.name}-{dest.name}-{uuid.uuid4().hex[:8]}"
         dest.rename(old)
-    new.rename(dest)
+    staged.rename(dest)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -219,13 +280,14 @@ def autograde(
     if unknown:
         raise CourseError(f"No submission of {assignment} for: {', '.join(unknown)}. Collect them first.")
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(students) or 1))
-    work = course.root / WORK / f"{assignment}-{uuid.uuid4().hex[:8]}"
-    work.mkdir(parents=True)
+    work = Path(tempfile.mkdtemp(prefix=f"medialit-grading-{assignment}-"))
+    snapshot = work / "gradebook-snapshot.db"
+    _snapshot(course.db_path, snapshot)
     statuses: dict[str, StudentStatus] = {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
     ready: list[Job] = []
     for student in students:
-        job, reason = prepare(course, assignment, student, work)
+        job, reason = prepare(course, assignment, student, work, snapshot)
         if job is None:
             statuses[student] = StudentStatus(
                 student, FAILED, _keeps(course, assignment, student, reason), graded_at=now
@@ -237,17 +299,15 @@ def autograde(
         bar.update(len(students) - len(ready))
     try:
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            jobs, mp_context=ctx, initializer=_init_worker, initargs=(course.db_path, work)
-        ) as pool:
-            futures = {pool.submit(_grade, str(course.root), assignment, j.student, str(work)): j for j in ready}
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(work,)) as pool:
+            futures = {pool.submit(_grade, str(course.root), assignment, j.student, str(j.folder)): j for j in ready}
             for future in as_completed(futures):
                 job = futures[future]
                 try:
                     out = future.result()
                 except Exception as exc:  # the worker process itself died
                     out = {"success": False, "log": f"grading process crashed: {exc}", "seconds": 0.0}
-                statuses[job.student] = _finish(course, assignment, job, out, work, now)
+                statuses[job.student] = _finish(course, assignment, job, out, now)
                 if bar is not None:
                     bar.update(1)
     finally:
@@ -266,23 +326,25 @@ def _keeps(course: Course, assignment: str, student: str, reason: str) -> str:
     return reason
 
 
-def _finish(course: Course, assignment: str, job: Job, out: dict[str, Any], work: Path, now: str) -> StudentStatus:
+def _finish(course: Course, assignment: str, job: Job, out: dict[str, Any], now: str) -> StudentStatus:
+    common = {"flags": job.flags, "seconds": out["seconds"], "submitted": job.submitted, "graded_at": now}
     if not out["success"]:
         reason = _keeps(course, assignment, job.student, _failure_reason(out["log"]))
-        return StudentStatus(
-            job.student, FAILED, reason, flags=job.flags, seconds=out["seconds"], submitted=job.submitted, graded_at=now
-        )
-    merge(course, assignment, job.student, out["db"])
-    _swap_in(
-        work / "autograded" / job.student / assignment,
-        course.root / "autograded" / job.student / assignment,
-        work / "trash",
-    )
+        return StudentStatus(job.student, FAILED, reason, **common)
+    new = job.folder / "autograded" / job.student / assignment
+    notes = graded_notes(new, assignment)
+    merge(course, assignment, job.student, f"sqlite:///{job.folder / 'gradebook.db'}")
+    _swap_in(new, course.root / "autograded" / job.student / assignment, course.root / TRASH)
     status = FLAGGED if job.flags else GRADED
-    reason = "tampering found: " + "; ".join(job.flags) if job.flags else ""
-    return StudentStatus(
-        job.student, status, reason, flags=job.flags, seconds=out["seconds"], submitted=job.submitted, graded_at=now
-    )
+    return StudentStatus(job.student, status, "; ".join([*job.flags, *notes]), **common)
+
+
+def _snapshot(db: Path, target: Path) -> None:
+    """A consistent copy of the gradebook (SQLite's backup API), taken before any merge."""
+    import sqlite3
+
+    with sqlite3.connect(db) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
 
 
 def _add_scores(course: Course, assignment: str, statuses: dict[str, StudentStatus]) -> None:

@@ -113,6 +113,10 @@ class Exercise(Lesson):
 
     def saved(self) -> dict[str, Any]:
         """The saved answers, read from the file (not from the widgets)."""
+        if self.store.warning:  # the file was unreadable and has been moved aside
+            raise AssertionError(self.store.warning)
+        if not self.store.path.exists():
+            raise AssertionError(f"{self.store.path.name} was not submitted (no answers were saved)")
         try:
             return read_answers(self.store.path)
         except AnswerFileError as exc:
@@ -141,17 +145,35 @@ class Exercise(Lesson):
         return not self.missing(widget_key)
 
     def award(self, widget_key: str, points: float) -> float:
-        """Score a widget's saved answer out of ``points`` and publish it as nbgrader's partial credit."""
-        answers = self.saved()
-        grader = self._grader(widget_key)
-        if widget_key in answers:
-            try:
-                grader.value = answers[widget_key]
-            except (TypeError, ValueError, AttributeError) as exc:
-                raise AssertionError(f"The saved answer for '{widget_key}' has the wrong form: {exc}") from None
-        got, total = grader.score()
+        """Score a widget's saved answer out of ``points`` and publish it as nbgrader's partial credit.
+
+        When the answer cannot be scored (no or unreadable answers file, wrong form), the
+        reason is recorded for the teacher's status table and the test fails (0 points).
+        """
+        try:
+            answers = self.saved()
+            grader = self._grader(widget_key)
+            if widget_key in answers:
+                try:
+                    grader.value = answers[widget_key]
+                except (TypeError, ValueError, AttributeError) as exc:
+                    raise AssertionError(f"the saved answer for '{widget_key}' has the wrong form: {exc}") from None
+            got, total = grader.score()
+        except AssertionError as exc:
+            self._write_part(widget_key, {"title": widget_key, "points": 0.0, "max_points": points, "error": str(exc)})
+            raise
         earned = round(points * got / total, 2) if total else 0.0
-        self._record(widget_key, grader, earned, points)
+        self._write_part(
+            widget_key,
+            {
+                "title": grader.title,
+                "points": earned,
+                "max_points": points,
+                "html": grader.report_html(),
+                "notes": list(grader.notes),
+                **grader.result_data(),
+            },
+        )
         print(f"{widget_key}: {earned:g} of {points:g} points")
         sys.displayhook(earned)  # nbgrader reads the cell's execute_result as partial credit
         return earned
@@ -160,7 +182,7 @@ class Exercise(Lesson):
         """Where award() records each part's scored detail (read by feedback and class reports)."""
         return self.store.path.with_name(f"{self.name}.results.json")
 
-    def _record(self, widget_key: str, grader: Any, earned: float, points: float) -> None:
+    def _write_part(self, widget_key: str, part: dict[str, Any]) -> None:
         path = self.results_path()
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -168,13 +190,7 @@ class Exercise(Lesson):
             data = {}
         if not isinstance(data, dict) or data.get("assignment") != self.name:
             data = {"assignment": self.name, "article": self.article.id, "parts": {}}
-        data["parts"][widget_key] = {
-            "title": grader.title,
-            "points": earned,
-            "max_points": points,
-            "html": grader.report_html(),
-            **grader.result_data(),
-        }
+        data["parts"][widget_key] = part
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, path)

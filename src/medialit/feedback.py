@@ -241,6 +241,8 @@ def _auto_part(key: str, part: dict | None, cells: Cells, headings: dict[str, st
     maximum = grade.get("max_score") or (part or {}).get("max_points")
     score = grade.get("score") if grade.get("score") is not None else (part or {}).get("points", 0)
     heading = headings.get(key) or (part or {}).get("title") or key
+    if part is not None and part.get("error"):
+        part, unscored = None, str(part["error"]).rstrip(".")
     if part is None:
         body = f'<div class="medialit-warning">No detailed feedback for this part: {html.escape(unscored)}.</div>'
     else:

@@ -62,7 +62,11 @@ def save_status(course_root: Path, assignment: str, statuses: dict[str, StudentS
 
 def load_results(course_root: Path, assignment: str, student: str) -> dict | None:
     """The scored detail the hidden tests recorded for one student (None if absent or unreadable)."""
-    path = Path(course_root) / "autograded" / student / assignment / f"{assignment}.results.json"
+    return load_results_file(Path(course_root) / "autograded" / student / assignment / f"{assignment}.results.json")
+
+
+def load_results_file(path: Path) -> dict | None:
+    """A results.json file's content (None if absent or unreadable)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
