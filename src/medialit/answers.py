@@ -30,7 +30,8 @@ MAX_BYTES = 5_000_000  # far above any real answer file; larger files are not re
 def answers_path(name: str, folder: str | Path | None = None) -> Path:
     """Where the answers of notebook ``name`` are saved: beside the notebook (the kernel's
     working folder), unless ``folder`` or ``$MEDIALIT_ANSWERS_DIR`` says otherwise."""
-    return Path(folder or os.environ.get(FOLDER_ENV) or Path.cwd()) / f"{name}.answers.json"
+    redirect = None if os.environ.get("NBGRADER_EXECUTION") else os.environ.get(FOLDER_ENV)  # never when grading
+    return Path(folder or redirect or Path.cwd()) / f"{name}.answers.json"
 
 
 class AnswerFileError(ValueError):

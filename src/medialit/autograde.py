@@ -166,7 +166,8 @@ def graded_notes(folder: Path, assignment: str) -> list[str]:
 def _init_worker(work: Path) -> None:
     """Workers run from the work folder, so nothing relative leads back into the course."""
     os.chdir(work)
-    os.environ.pop("MEDIALIT_COURSE", None)
+    for name in ("MEDIALIT_COURSE", "MEDIALIT_ANSWERS_DIR"):
+        os.environ.pop(name, None)
 
 
 RETRY_SIGNS = ("Address already in use", "Kernel died before replying", "Kernel didn't respond")

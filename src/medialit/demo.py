@@ -9,6 +9,7 @@ feedback → export → report.
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import tempfile
@@ -166,7 +167,13 @@ def gold_answers(course, assignment: str) -> dict[str, Any]:
     shutil.copytree(course.root / "source" / assignment, scratch)
     try:
         nb = nbformat.read(scratch / f"{assignment}.ipynb", as_version=4)
-        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(scratch)}}).execute()
+        client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(scratch)}})
+        redirect = os.environ.pop("MEDIALIT_ANSWERS_DIR", None)  # the master must save beside itself
+        try:
+            client.execute()
+        finally:
+            if redirect is not None:
+                os.environ["MEDIALIT_ANSWERS_DIR"] = redirect
         return json.loads((scratch / f"{assignment}.answers.json").read_text(encoding="utf-8"))["answers"]
     finally:
         shutil.rmtree(course.root / "scratch", ignore_errors=True)
