@@ -123,7 +123,7 @@ def test_statuses_and_scores(week):
     assert summary["s03"] == ("graded", 16)
     assert summary["s04"] == ("graded", 0)
     assert summary["s05"][0] == "failed" and summary["s05"][1] is None
-    assert "not a readable notebook" in statuses["s05"].reason
+    assert "not a readable notebook: the file is corrupt" in statuses["s05"].reason
     assert summary["s06"] == ("flagged", 16)  # the deleted test cell was restored and run
     assert "labels-score: test cell was deleted" in statuses["s06"].reason
 

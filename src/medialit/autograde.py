@@ -66,9 +66,8 @@ def _read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
         nb = nbformat.read(path, as_version=4)
     except UnicodeDecodeError:
         return None, f"{path.name} is not UTF-8 text: it is not a notebook"
-    except Exception as exc:  # nbformat raises many kinds for broken files
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return None, f"{path.name} is not a readable notebook (corrupt or truncated: {first[:120]})"
+    except Exception:  # nbformat raises many kinds for broken files
+        return None, f"{path.name} is not a readable notebook: the file is corrupt or was cut off; ask for it again"
     if nb.nbformat != 4:
         return None, f"{path.name} is nbformat {nb.nbformat}; only version 4 notebooks can be graded"
     try:
@@ -141,13 +140,16 @@ def graded_notes(folder: Path, assignment: str) -> list[str]:
     """After grading: parts that could not be scored, and cells that failed, in words."""
     from medialit.status import load_results_file
 
-    notes = []
+    notes: list[str] = []
+    unscored: dict[str, list[str]] = {}  # error -> parts, so one missing file is said once
     results = load_results_file(folder / f"{assignment}.results.json")
     for key, part in (results or {}).get("parts", {}).items():
-        if isinstance(part, dict) and part.get("error"):
-            notes.append(f"{key} not scored: {part['error']}")
-        for note in part.get("notes", []) if isinstance(part, dict) else []:
-            notes.append(f"{key}: {note}")
+        if not isinstance(part, dict):
+            continue
+        if part.get("error"):
+            unscored.setdefault(str(part["error"]), []).append(key)
+        notes += [f"{key}: {note}" for note in part.get("notes", [])]
+    notes = [f"{error.rstrip('.')}: 0 points for {', '.join(keys)}" for error, keys in unscored.items()] + notes
     try:
         nb = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
     except Exception:  # the graded copy is nbgrader's; a failure to read it is only a missing note

@@ -1,0 +1,48 @@
+"""`medialit demo` runs the whole week headless on a synthetic class, deterministically."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+
+from medialit.demo import class_list, synthesize
+
+
+def test_class_is_deterministic_and_has_every_profile():
+    first, again = class_list(32, 2026), class_list(32, 2026)
+    assert first == again and len(first) == 32
+    profiles = {p for *_, p in first}
+    assert profiles == {"expert", "good", "partial", "careless", "sceptic", "blank", "tampered", "broken"}
+    assert class_list(40, 1) != class_list(40, 2)
+
+
+def test_synthetic_answers_are_deterministic():
+    gold = {"labels": {"h1": "unsourced", "p1s1": "named"}, "reliability": {"p1s1#1": "solid"}}
+    a = synthesize(gold, "partial", 0.5, random.Random(3))
+    b = synthesize(gold, "partial", 0.5, random.Random(3))
+    assert a == b
+    assert synthesize(gold, "sceptic", 0.6, random.Random(3))["reliability"] == {"p1s1#1": "shaky"}
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "medialit", "demo", "--dir", str(tmp_path / "demo")],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    text = out.stdout
+    assert "32 simulated students" in text
+    for assignment in ("ps1-sources", "ps2-numbers"):
+        assert (tmp_path / "demo" / "course" / "reports" / assignment / "index.html").exists()
+        for fmt in ("csv", "canvas", "moodle"):
+            assert (tmp_path / "demo" / "course" / "exports" / f"{assignment}-{fmt}.csv").exists()
+    rows = re.findall(r"^(s\d\d)\s+(graded|flagged|failed)\s", text, flags=re.M)
+    assert len(rows) == 64
+    statuses = {s for _, s in rows}
+    assert statuses == {"graded", "flagged", "failed"}
+    assert "not a readable notebook" in text  # the broken uploads fail with a reason
+    assert "class report:" in text and "Traceback" not in text
