@@ -152,6 +152,7 @@ def test_failed_regrade_keeps_earlier_result(week, tmp_path):
     copy = Course(shutil.copytree(course.root, tmp_path / "regrade"))
     before = copy.scores(PS)["s03"]
     (copy.submission_dir(PS, "s03") / f"{PS}.ipynb").write_bytes(b"")
+    (copy.submission_dir(PS, "s03") / f"{PS}.answers.json").unlink()  # nothing left to grade
     after = autograde(copy, PS, students=["s03"], jobs=1, progress=False)["s03"]
     assert after.status == "failed" and "earlier result is kept" in after.reason
     assert copy.scores(PS)["s03"] == before

@@ -15,6 +15,7 @@ nbgrader autogrades one submission at a time into one SQLite gradebook. Here:
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import secrets
@@ -37,16 +38,21 @@ from medialit.status import FAILED, FLAGGED, GRADED, StudentStatus, save_status
 from medialit.tamper import inspect
 
 TRASH = ".medialit-trash"
+BACKUPS = ".medialit-backups"
 
 
 @dataclass
 class Job:
-    """One submission to grade, prepared in its own work folder."""
+    """One submission to grade: where it is, what to grade, and what was found beforehand."""
 
     student: str
     flags: list[str]
     submitted: str
-    folder: Path  # this submission's private work folder (unguessable name, outside the course)
+    source: str  # the submission folder in the course (read only)
+    notebook: str | None  # the notebook to grade (JSON) when it differs from the submitted file
+    fallback: str  # the released notebook (JSON): graded with the saved answers if the student's crashes
+    folder: str = ""  # the private work folder, once graded
+    digest: str = ""  # fingerprint of the work folder's result, checked before it is merged
 
 
 def submitted_students(course: Course, assignment: str) -> list[str]:
@@ -104,36 +110,36 @@ def _answers_problem(folder: Path, assignment: str) -> str:
     return ""
 
 
-def prepare(course: Course, assignment: str, student: str, work: Path, snapshot: Path) -> tuple[Job | None, str]:
-    """Copy one submission into the work folder, flag tampering, repair what nbgrader cannot.
+def prepare(course: Course, assignment: str, student: str) -> tuple[Job | None, str]:
+    """Check one submission, flag tampering, and decide what to grade; nothing is copied yet.
 
-    Returns (job, "") or (None, reason) when the submission cannot be graded. The
-    student's submitted files are never changed.
+    Returns (job, "") or (None, reason) when nothing can be graded. A notebook that
+    cannot be read is graded from the released notebook when a usable answers file
+    was submitted, since the answers are what is scored. Submitted files are never changed.
     """
     source = course.submission_dir(assignment, student)
+    released_path = course.root / "release" / assignment / f"{assignment}.ipynb"
+    released_text = released_path.read_text(encoding="utf-8")
     path, renamed = _find_notebook(source, assignment)
     nb, reason = _read_notebook(path)
-    if nb is None:
-        return None, reason
-    released = nbformat.read(course.root / "release" / assignment / f"{assignment}.ipynb", as_version=4)
-    report = inspect(nb, released)
-    folder = work / secrets.token_hex(8)
-    target = folder / "submitted" / student / assignment
-    shutil.copytree(
-        source, target, symlinks=False, ignore=shutil.ignore_patterns("*.results.json", "*.results.json.tmp")
-    )
-    shutil.copyfile(snapshot, folder / "gradebook.db")
-    if renamed:
-        (target / path.name).unlink()
-    if report.repaired is not None or renamed:
-        nbformat.write(report.repaired or nb, target / f"{assignment}.ipynb")
-    flags = [*([renamed] if renamed else []), *report.flags]
+    flags = [renamed] if renamed else []
     problem = _answers_problem(source, assignment)
-    if problem:
-        flags.append(problem)
     stamp = source / "timestamp.txt"
     submitted = stamp.read_text(encoding="utf-8", errors="replace").strip() if stamp.exists() else ""
-    return Job(student, flags, submitted, folder), ""
+    if nb is None:
+        has_answers = (source / f"{assignment}.answers.json").exists() and not problem
+        if not has_answers:
+            return None, reason + ("; no usable answers file either" if not problem else f"; {problem}")
+        flags.append(f"{reason}; graded from the released notebook with the saved answers")
+        return Job(student, flags, submitted, str(source), released_text, released_text), ""
+    report = inspect(nb, nbformat.reads(released_text, as_version=4))
+    flags += report.flags
+    if problem:
+        flags.append(problem)
+    text = None
+    if report.repaired is not None or renamed:
+        text = nbformat.writes(report.repaired or nb)
+    return Job(student, flags, submitted, str(source), text, released_text), ""
 
 
 def graded_notes(folder: Path, assignment: str) -> list[str]:
@@ -168,39 +174,101 @@ def graded_notes(folder: Path, assignment: str) -> list[str]:
 def _init_worker(work: Path) -> None:
     """Workers run from the work folder, so nothing relative leads back into the course."""
     os.chdir(work)
-    for name in ("MEDIALIT_COURSE", "MEDIALIT_ANSWERS_DIR"):
+    for name in ("MEDIALIT_COURSE", "MEDIALIT_ANSWERS_DIR", "PWD", "OLDPWD"):
         os.environ.pop(name, None)
 
 
-RETRY_SIGNS = ("Address already in use", "Kernel died before replying", "Kernel didn't respond")
+def fingerprint(folder: Path) -> str:
+    """A hash of every file's path and bytes under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
-def _grade(root: str, assignment: str, student: str, folder: str) -> dict[str, Any]:
-    """Run stock nbgrader autograde for one student on the submission's own gradebook copy.
+def _stage(job: Job, assignment: str, snapshot: Path, folder: Path, notebook: str | None) -> Path:
+    """Copy the submission (and a fresh gradebook copy) into the private work folder, just in time."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    target = folder / "submitted" / job.student / assignment
+    forged = shutil.ignore_patterns("*.results.json", "*.results.json.tmp", "*.ipynb")  # results: hidden tests only
+    shutil.copytree(job.source, target, symlinks=False, ignore=forged)
+    if notebook is None:
+        shutil.copyfile(Path(job.source) / f"{assignment}.ipynb", target / f"{assignment}.ipynb")
+    else:
+        (target / f"{assignment}.ipynb").write_text(notebook, encoding="utf-8")
+    shutil.copyfile(snapshot, folder / "gradebook.db")
+    return target
 
-    A kernel that cannot start because two parallel launches picked the same port
-    is retried (twice at most); a notebook's own failure is not.
-    """
-    start = time.perf_counter()
-    course = Course(root)
+
+def _run_nbgrader(course: Course, assignment: str, student: str, folder: Path) -> tuple[bool, str]:
     for _attempt in range(3):
         try:
             api = course.api(
-                db_url=f"sqlite:///{Path(folder) / 'gradebook.db'}",
-                submitted_directory=str(Path(folder) / "submitted"),
-                autograded_directory=str(Path(folder) / "autograded"),
+                db_url=f"sqlite:///{folder / 'gradebook.db'}",
+                submitted_directory=str(folder / "submitted"),
+                autograded_directory=str(folder / "autograded"),
             )
             result = api.autograde(assignment, student, force=True, create=True)
             success, log = bool(result["success"]), result.get("log", "") or ""
         except Exception as exc:  # a crash in one submission must not stop the class
             success, log = False, f"{type(exc).__name__}: {exc}"
         if success or not any(sign in log for sign in RETRY_SIGNS):
-            break
-    seconds = time.perf_counter() - start
-    return {"student": student, "success": success, "log": log, "seconds": seconds}
+            return success, log
+    return success, log
+
+
+def _grade(root: str, assignment: str, job: Job, snapshot: str, work: str) -> dict[str, Any]:
+    """Grade one submission with stock nbgrader in its own folder, on its own gradebook copy.
+
+    A kernel that cannot start because parallel launches raced for a port is retried.
+    If the student's notebook crashes the kernel, it is graded again from the released
+    notebook with the saved answers (code the student added or changed is ignored).
+    """
+    start = time.perf_counter()
+    course = Course(root)
+    folder = Path(work) / secrets.token_hex(12)
+    notes: list[str] = []
+    submitted = _stage(job, assignment, Path(snapshot), folder, job.notebook)
+    before = fingerprint(submitted)
+    success, log = _run_nbgrader(course, assignment, job.student, folder)
+    if not success and any(sign in log for sign in CRASH_SIGNS):
+        notes.append(
+            f"{_failure_reason(log)}; graded again from the released notebook with the saved answers "
+            "(the student's own code was left out)"
+        )
+        submitted = _stage(job, assignment, Path(snapshot), folder, job.fallback)
+        before = fingerprint(submitted)
+        success, log = _run_nbgrader(course, assignment, job.student, folder)
+    interfered = fingerprint(submitted) != before
+    return {
+        "student": job.student,
+        "success": success,
+        "log": log,
+        "seconds": time.perf_counter() - start,
+        "folder": str(folder),
+        "notes": notes,
+        "interfered": interfered,
+        "digest": _result_digest(folder, job.student, assignment) if success else "",
+    }
+
+
+def _result_digest(folder: Path, student: str, assignment: str) -> str:
+    return fingerprint(folder / "autograded" / student / assignment) + _file_hash(folder / "gradebook.db")
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
 
 # ---------------------------------------------------------------- main side
+
+
+RETRY_SIGNS = ("Address already in use", "Kernel died before replying", "Kernel didn't respond")
+
+
+CRASH_SIGNS = ("DeadKernelError", "Kernel died", "grading process crashed")
 
 
 def _failure_reason(log: str) -> str:
@@ -270,8 +338,13 @@ def autograde(
     students: list[str] | None = None,
     jobs: int | None = None,
     progress: bool = True,
+    warnings_out: list[str] | None = None,
 ) -> dict[str, StudentStatus]:
-    """Autograde submissions in parallel; return (and record) each student's status."""
+    """Autograde submissions in parallel; return (and record) each student's status.
+
+    ``warnings_out`` receives problems with the course itself (for example a master
+    changed during grading), which the CLI prints and turns into a failing exit code.
+    """
     from medialit.build import scripts_on_path
 
     course.require_assignment(assignment)
@@ -283,14 +356,16 @@ def autograde(
     if unknown:
         raise CourseError(f"No submission of {assignment} for: {', '.join(unknown)}. Collect them first.")
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(students) or 1))
+    backup = _backup(course)
+    state = _course_state(course, assignment, set(students))
     work = Path(tempfile.mkdtemp(prefix=f"medialit-grading-{assignment}-"))
     snapshot = work / "gradebook-snapshot.db"
-    _snapshot(course.db_path, snapshot)
+    shutil.copyfile(backup, snapshot)
     statuses: dict[str, StudentStatus] = {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
     ready: list[Job] = []
     for student in students:
-        job, reason = prepare(course, assignment, student, work, snapshot)
+        job, reason = prepare(course, assignment, student)
         if job is None:
             statuses[student] = StudentStatus(
                 student, FAILED, _keeps(course, assignment, student, reason), graded_at=now
@@ -301,25 +376,69 @@ def autograde(
     if bar is not None:
         bar.update(len(students) - len(ready))
     try:
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(work,)) as pool:
-            futures = {pool.submit(_grade, str(course.root), assignment, j.student, str(j.folder)): j for j in ready}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    out = future.result()
-                except Exception as exc:  # the worker process itself died
-                    out = {"success": False, "log": f"grading process crashed: {exc}", "seconds": 0.0}
-                statuses[job.student] = _finish(course, assignment, job, out, now)
-                if bar is not None:
-                    bar.update(1)
+        suspects = _run_pool(course, assignment, ready, jobs, snapshot, work, statuses, now, bar)
+        if suspects:  # another submission's code touched their folders: grade them again, alone
+            _run_pool(course, assignment, suspects, 1, snapshot, work, statuses, now, None, final=True)
     finally:
         if bar is not None:
             bar.close()
         shutil.rmtree(work, ignore_errors=True)
     _add_scores(course, assignment, statuses)
     save_status(course.root, assignment, statuses)
+    problems = _compare_state(state, _course_state(course, assignment, set(students)), backup)
+    if warnings_out is not None:
+        warnings_out.extend(problems)
     return dict(sorted(statuses.items()))
+
+
+def _run_pool(
+    course: Course,
+    assignment: str,
+    ready: list[Job],
+    jobs: int,
+    snapshot: Path,
+    work: Path,
+    statuses: dict[str, StudentStatus],
+    now: str,
+    bar: Any,
+    final: bool = False,
+) -> list[Job]:
+    """Grade ``ready`` in ``jobs`` processes; return the jobs whose work folders were interfered with."""
+    suspects = []
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(work,)) as pool:
+        futures = {pool.submit(_grade, str(course.root), assignment, j, str(snapshot), str(work)): j for j in ready}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                out = future.result()
+            except Exception as exc:  # the worker process itself died
+                out = {"success": False, "log": f"grading process crashed: {exc}", "seconds": 0.0}
+            if not final and not _untouched(out, job, assignment):
+                shutil.rmtree(out.get("folder", ""), ignore_errors=True)
+                suspects.append(job)
+                continue
+            if final and not _untouched(out, job, assignment):
+                out["notes"] = [*out.get("notes", []), "its work folder changed while it was graded alone"]
+            statuses[job.student] = _finish(course, assignment, job, out, now)
+            if bar is not None:
+                bar.update(1)
+    return suspects
+
+
+def _compare_state(before: dict[str, Any], after: dict[str, Any], backup: Path) -> list[str]:
+    problems = []
+    if before["source"] != after["source"]:
+        problems.append("the masters in source/ changed during grading: check them (git diff in the kit)")
+    if before["release"] != after["release"]:
+        problems.append("the student versions in release/ changed during grading: run medialit release again")
+    changed = sorted(s for s, v in before["others"].items() if after["others"].get(s) != v)
+    if changed:
+        problems.append(
+            f"grades of students not being graded changed ({', '.join(changed)}): "
+            f"the gradebook before this run is saved as {backup}"
+        )
+    return problems
 
 
 def _keeps(course: Course, assignment: str, student: str, reason: str) -> str:
@@ -330,16 +449,52 @@ def _keeps(course: Course, assignment: str, student: str, reason: str) -> str:
 
 
 def _finish(course: Course, assignment: str, job: Job, out: dict[str, Any], now: str) -> StudentStatus:
-    common = {"flags": job.flags, "seconds": out["seconds"], "submitted": job.submitted, "graded_at": now}
-    if not out["success"]:
-        reason = _keeps(course, assignment, job.student, _failure_reason(out["log"]))
-        return StudentStatus(job.student, FAILED, reason, **common)
-    new = job.folder / "autograded" / job.student / assignment
-    notes = graded_notes(new, assignment)
-    merge(course, assignment, job.student, f"sqlite:///{job.folder / 'gradebook.db'}")
-    _swap_in(new, course.root / "autograded" / job.student / assignment, course.root / TRASH)
-    status = FLAGGED if job.flags else GRADED
-    return StudentStatus(job.student, status, "; ".join([*job.flags, *notes]), **common)
+    common = {"seconds": out["seconds"], "submitted": job.submitted, "graded_at": now}
+    flags = [*job.flags, *out.get("notes", [])]
+    folder = Path(out["folder"]) if out.get("folder") else None
+    try:
+        if not out["success"]:
+            reason = _keeps(course, assignment, job.student, _failure_reason(out["log"]))
+            return StudentStatus(job.student, FAILED, reason, flags=flags, **common)
+        new = folder / "autograded" / job.student / assignment
+        notes = graded_notes(new, assignment)
+        merge(course, assignment, job.student, f"sqlite:///{folder / 'gradebook.db'}")
+        _swap_in(new, course.root / "autograded" / job.student / assignment, course.root / TRASH)
+        status = FLAGGED if flags else GRADED
+        return StudentStatus(job.student, status, "; ".join([*flags, *notes]), flags=flags, **common)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _untouched(out: dict[str, Any], job: Job, assignment: str) -> bool:
+    """True when nothing but this submission's own grading changed its work folder."""
+    if out.get("interfered"):
+        return False
+    if not out["success"] or not out.get("folder"):
+        return True
+    return _result_digest(Path(out["folder"]), job.student, assignment) == out["digest"]
+
+
+def _course_state(course: Course, assignment: str, graded: set[str]) -> dict[str, Any]:
+    """What grading must not change: the masters, the release, and other students' grades."""
+    scores = course.scores(assignment)
+    return {
+        "source": fingerprint(course.root / "source"),
+        "release": fingerprint(course.root / "release"),
+        "others": {s: v for s, v in scores.items() if s not in graded},
+    }
+
+
+def _backup(course: Course) -> Path:
+    """Copy the gradebook before grading (the ten newest copies are kept)."""
+    folder = course.root / BACKUPS
+    folder.mkdir(exist_ok=True)
+    target = folder / f"gradebook-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S-%f')}.db"
+    _snapshot(course.db_path, target)
+    for old in sorted(folder.glob("gradebook-*.db"))[:-10]:
+        old.unlink()
+    return target
 
 
 def _snapshot(db: Path, target: Path) -> None:

@@ -52,9 +52,16 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     from medialit.status import FAILED
 
     course = _course(args)
-    statuses = autograde(course, args.assignment, args.student or None, jobs=args.jobs, progress=not args.quiet)
+    problems: list[str] = []
+    statuses = autograde(
+        course, args.assignment, args.student or None, jobs=args.jobs, progress=not args.quiet, warnings_out=problems
+    )
     print(status_table(statuses))
+    for problem in problems:
+        print(f"WARNING: {problem}", file=sys.stderr)
     failed = [s for s, st in statuses.items() if st.status == FAILED]
+    if problems:
+        return 1
     if failed:
         print(
             f"\n{len(failed)} submission(s) failed: {', '.join(failed)}. Their reasons are above; "
