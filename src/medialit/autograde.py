@@ -16,8 +16,10 @@ nbgrader autogrades one submission at a time into one SQLite gradebook. Here:
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -69,13 +71,19 @@ def _read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
     if path.stat().st_size == 0:
         return None, f"{path.name} is empty (0 bytes): the upload failed or the file was not saved"
     try:
-        nb = nbformat.read(path, as_version=4)
+        text = path.read_bytes().decode("utf-8")
+        data = json.loads(text)
     except UnicodeDecodeError:
         return None, f"{path.name} is not UTF-8 text: it is not a notebook"
-    except Exception:  # nbformat raises many kinds for broken files
+    except ValueError:
         return None, f"{path.name} is not a readable notebook: the file is corrupt or was cut off; ask for it again"
-    if nb.nbformat != 4:
-        return None, f"{path.name} is nbformat {nb.nbformat}; only version 4 notebooks can be graded"
+    version = data.get("nbformat") if isinstance(data, dict) else None
+    if version != 4:
+        return None, f"{path.name} is notebook format version {version}; only version 4 notebooks can be graded"
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception:  # nbformat raises many kinds for malformed notebooks
+        return None, f"{path.name} is not a valid notebook; ask for it again"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -142,6 +150,10 @@ def prepare(course: Course, assignment: str, student: str) -> tuple[Job | None, 
     return Job(student, flags, submitted, str(source), text, released_text), ""
 
 
+NOT_SUBMITTED = "was not submitted"  # a missing answers file: a plain zero, not a problem to look into
+CELL_NOTE = "error in "  # a student's cell failed: reported, but its answers still counted
+
+
 def graded_notes(folder: Path, assignment: str) -> list[str]:
     """After grading: parts that could not be scored, and cells that failed, in words."""
     from medialit.status import load_results_file
@@ -163,8 +175,13 @@ def graded_notes(folder: Path, assignment: str) -> list[str]:
     for cell in nb.cells:
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "an added cell")
         for out in cell.get("outputs", []):
-            if out.get("output_type") == "error" and out.get("ename") != "AssertionError":
-                notes.append(f"{gid}: {out.get('ename')}: {str(out.get('evalue', ''))[:100]}")
+            name = out.get("ename")
+            if out.get("output_type") != "error" or name in ("AssertionError", "KeyboardInterrupt"):
+                continue
+            if name == "CellTimeoutError":
+                notes.append(f"{CELL_NOTE}{gid}: it ran longer than the time limit and was stopped")
+            else:
+                notes.append(f"{CELL_NOTE}{gid}: {name}: {str(out.get('evalue', ''))[:100]}")
     return notes
 
 
@@ -187,8 +204,10 @@ def fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _stage(job: Job, assignment: str, snapshot: Path, folder: Path, notebook: str | None) -> Path:
+def _stage(job: Job, assignment: str, snapshot: tuple[Path, str], folder: Path, notebook: str | None) -> Path:
     """Copy the submission (and a fresh gradebook copy) into the private work folder, just in time."""
+    if _file_hash(snapshot[0]) != snapshot[1]:
+        raise RuntimeError("the gradebook copy used for grading was changed during the run")
     if folder.exists():
         shutil.rmtree(folder)
     target = folder / "submitted" / job.student / assignment
@@ -198,7 +217,7 @@ def _stage(job: Job, assignment: str, snapshot: Path, folder: Path, notebook: st
         shutil.copyfile(Path(job.source) / f"{assignment}.ipynb", target / f"{assignment}.ipynb")
     else:
         (target / f"{assignment}.ipynb").write_text(notebook, encoding="utf-8")
-    shutil.copyfile(snapshot, folder / "gradebook.db")
+    shutil.copyfile(snapshot[0], folder / "gradebook.db")
     return target
 
 
@@ -219,7 +238,7 @@ def _run_nbgrader(course: Course, assignment: str, student: str, folder: Path) -
     return success, log
 
 
-def _grade(root: str, assignment: str, job: Job, snapshot: str, work: str) -> dict[str, Any]:
+def _grade(root: str, assignment: str, job: Job, snapshot: tuple[Path, str], work: str) -> dict[str, Any]:
     """Grade one submission with stock nbgrader in its own folder, on its own gradebook copy.
 
     A kernel that cannot start because parallel launches raced for a port is retried.
@@ -230,15 +249,16 @@ def _grade(root: str, assignment: str, job: Job, snapshot: str, work: str) -> di
     course = Course(root)
     folder = Path(work) / secrets.token_hex(12)
     notes: list[str] = []
-    submitted = _stage(job, assignment, Path(snapshot), folder, job.notebook)
+    submitted = _stage(job, assignment, snapshot, folder, job.notebook)
     before = fingerprint(submitted)
     success, log = _run_nbgrader(course, assignment, job.student, folder)
-    if not success and any(sign in log for sign in CRASH_SIGNS):
+    differs = (job.notebook or Path(job.source, f"{assignment}.ipynb").read_text(errors="replace")) != job.fallback
+    if not success and (differs or any(sign in log for sign in CRASH_SIGNS)):
         notes.append(
             f"{_failure_reason(log)}; graded again from the released notebook with the saved answers "
             "(the student's own code was left out)"
         )
-        submitted = _stage(job, assignment, Path(snapshot), folder, job.fallback)
+        submitted = _stage(job, assignment, snapshot, folder, job.fallback)
         before = fingerprint(submitted)
         success, log = _run_nbgrader(course, assignment, job.student, folder)
     interfered = fingerprint(submitted) != before
@@ -284,10 +304,11 @@ def _failure_reason(log: str) -> str:
     ]:
         if needle in text:
             return reason
-    lines = [line.strip() for line in text.splitlines() if line.strip().startswith("[ERROR]")]
-    return (lines[-1].removeprefix("[ERROR]").strip()[:200] if lines else "nbgrader could not grade it") + (
-        " (see the log)"
-    )
+    errors = re.findall(r"^\s*([A-Za-z_][\w.]*(?:Error|Exception)): (.+)$", text, flags=re.M)
+    if errors:
+        name, message = errors[-1]
+        return f"nbgrader could not grade it ({name.rsplit('.', 1)[-1]}: {message.strip()[:150]})"
+    return "nbgrader could not grade it"
 
 
 def merge(course: Course, assignment: str, student: str, worker_db: str) -> None:
@@ -359,8 +380,7 @@ def autograde(
     backup = _backup(course)
     state = _course_state(course, assignment, set(students))
     work = Path(tempfile.mkdtemp(prefix=f"medialit-grading-{assignment}-"))
-    snapshot = work / "gradebook-snapshot.db"
-    shutil.copyfile(backup, snapshot)
+    snapshot = (backup, _file_hash(backup))  # inside the course, where graded code has no path to it
     statuses: dict[str, StudentStatus] = {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
     ready: list[Job] = []
@@ -377,7 +397,7 @@ def autograde(
         bar.update(len(students) - len(ready))
     try:
         suspects = _run_pool(course, assignment, ready, jobs, snapshot, work, statuses, now, bar)
-        if suspects:  # another submission's code touched their folders: grade them again, alone
+        if suspects:  # failed, or another submission's code touched their folders: grade them again, alone
             _run_pool(course, assignment, suspects, 1, snapshot, work, statuses, now, None, final=True)
     finally:
         if bar is not None:
@@ -396,25 +416,26 @@ def _run_pool(
     assignment: str,
     ready: list[Job],
     jobs: int,
-    snapshot: Path,
+    snapshot: tuple[Path, str],
     work: Path,
     statuses: dict[str, StudentStatus],
     now: str,
     bar: Any,
     final: bool = False,
 ) -> list[Job]:
-    """Grade ``ready`` in ``jobs`` processes; return the jobs whose work folders were interfered with."""
+    """Grade ``ready`` in ``jobs`` processes; return the jobs that failed or were interfered with."""
     suspects = []
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(work,)) as pool:
-        futures = {pool.submit(_grade, str(course.root), assignment, j, str(snapshot), str(work)): j for j in ready}
+        futures = {pool.submit(_grade, str(course.root), assignment, j, snapshot, str(work)): j for j in ready}
         for future in as_completed(futures):
             job = futures[future]
             try:
                 out = future.result()
             except Exception as exc:  # the worker process itself died
                 out = {"success": False, "log": f"grading process crashed: {exc}", "seconds": 0.0}
-            if not final and not _untouched(out, job, assignment):
+            if not final and (not out["success"] or not _untouched(out, job, assignment)):
+                # a failure may be another submission's doing: every failure is graded again, alone
                 shutil.rmtree(out.get("folder", ""), ignore_errors=True)
                 suspects.append(job)
                 continue
@@ -460,8 +481,9 @@ def _finish(course: Course, assignment: str, job: Job, out: dict[str, Any], now:
         notes = graded_notes(new, assignment)
         merge(course, assignment, job.student, f"sqlite:///{folder / 'gradebook.db'}")
         _swap_in(new, course.root / "autograded" / job.student / assignment, course.root / TRASH)
-        status = FLAGGED if flags else GRADED
-        return StudentStatus(job.student, status, "; ".join([*flags, *notes]), flags=flags, **common)
+        serious = [n for n in notes if NOT_SUBMITTED not in n and not n.startswith(CELL_NOTE)]
+        status = FLAGGED if flags or serious else GRADED
+        return StudentStatus(job.student, status, "; ".join([*flags, *notes]), flags=[*flags, *serious], **common)
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -223,7 +223,7 @@ def simulate_week_submissions(
     with zipfile.ZipFile(zip_path, "w") as archive:
         for i, (sid, first, last, profile) in enumerate(people):
             files = {f"{assignment}.ipynb": _notebook(release, assignment, profile)}
-            if profile != "blank":
+            if profile not in ("blank", "broken"):  # a broken upload lost the answers file too
                 files[f"{assignment}.answers.json"] = _answers_file(
                     assignment, synthesize(gold, profile, skill[profile], rng)
                 )

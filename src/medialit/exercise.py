@@ -114,7 +114,7 @@ class Exercise(Lesson):
     def saved(self) -> dict[str, Any]:
         """The saved answers, read from the file (not from the widgets)."""
         if self.store.warning:  # the file was unreadable and has been moved aside
-            raise AssertionError(self.store.warning)
+            raise AssertionError(f"{self.store.path.name} could not be read")
         if not self.store.path.exists():
             raise AssertionError(f"{self.store.path.name} was not submitted (no answers were saved)")
         try:
