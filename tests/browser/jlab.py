@@ -350,3 +350,23 @@ def selected_label(select: Locator) -> str:
 def squash(text: str) -> str:
     """Whitespace collapsed, for comparing page text with annotation text."""
     return " ".join(text.split())
+
+
+def saved_answers(path: Path) -> dict[str, Any]:
+    """The answers file beside a notebook copy ({} until the first answer is saved)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["answers"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def wait_saved(path: Path, key: str, expected: dict[str, str], timeout: float = 15) -> dict[str, Any]:
+    """Poll the answers file until widget ``key`` holds ``expected`` (widget changes reach the kernel async)."""
+    deadline = time.monotonic() + timeout
+    answers: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        answers = saved_answers(path)
+        if all(answers.get(key, {}).get(k) == v for k, v in expected.items()):
+            return answers
+        time.sleep(0.1)
+    raise AssertionError(f"{path.name} does not hold {expected} under {key!r} after {timeout:.0f} s: {answers}")
