@@ -128,6 +128,15 @@ def test_statuses_and_scores(week):
     assert "labels-score: test cell was deleted" in statuses["s06"].reason
 
 
+def test_flagged_submissions_are_flagged_in_the_gradebook(week):
+    from nbgrader.api import Gradebook
+
+    course, *_ = week
+    with Gradebook(course.db_url, "medialit") as gb:
+        flags = {s: gb.find_submission_notebook(PS, PS, s).flagged for s in ("s01", "s06")}
+    assert flags == {"s01": False, "s06": True}  # formgrader shows nbgrader's own flag
+
+
 def test_cli_autograde_exit_code_and_table(week, capsys):
     course, *_ = week
     code = main(["autograde", PS, "--course", str(course.root), "--student", "s05", "--quiet"])

@@ -311,8 +311,11 @@ def _failure_reason(log: str) -> str:
     return "nbgrader could not grade it"
 
 
-def merge(course: Course, assignment: str, student: str, worker_db: str) -> None:
-    """Copy one student's new autograde result from a worker gradebook into the course gradebook."""
+def merge(course: Course, assignment: str, student: str, worker_db: str, flagged: bool = False) -> None:
+    """Copy one student's new autograde result from a worker gradebook into the course gradebook.
+
+    ``flagged`` sets nbgrader's own flag on the submission, so formgrader lists it as flagged.
+    """
     from nbgrader.api import Gradebook
 
     with Gradebook(worker_db, "medialit") as wgb, Gradebook(course.db_url, "medialit") as mgb:
@@ -322,6 +325,7 @@ def merge(course: Course, assignment: str, student: str, worker_db: str) -> None
         for wnb in wsub.notebooks:
             mnb = mgb.find_submission_notebook(wnb.name, assignment, student)
             mnb.late_submission_penalty = wnb.late_submission_penalty
+            mnb.flagged = flagged
             for wg in wnb.grades:
                 mg = mgb.find_grade(wg.name, wnb.name, assignment, student)
                 mg.auto_score = wg.auto_score
@@ -479,10 +483,10 @@ def _finish(course: Course, assignment: str, job: Job, out: dict[str, Any], now:
             return StudentStatus(job.student, FAILED, reason, flags=flags, **common)
         new = folder / "autograded" / job.student / assignment
         notes = graded_notes(new, assignment)
-        merge(course, assignment, job.student, f"sqlite:///{folder / 'gradebook.db'}")
-        _swap_in(new, course.root / "autograded" / job.student / assignment, course.root / TRASH)
         serious = [n for n in notes if NOT_SUBMITTED not in n and not n.startswith(CELL_NOTE)]
         status = FLAGGED if flags or serious else GRADED
+        merge(course, assignment, job.student, f"sqlite:///{folder / 'gradebook.db'}", flagged=status == FLAGGED)
+        _swap_in(new, course.root / "autograded" / job.student / assignment, course.root / TRASH)
         return StudentStatus(job.student, status, "; ".join([*flags, *notes]), flags=[*flags, *serious], **common)
     finally:
         if folder is not None:

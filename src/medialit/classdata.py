@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from medialit.course import Course
+from medialit.roster import COLUMNS
 from medialit.status import FAILED, GRADED, StudentStatus, load_results, load_status
 
 if TYPE_CHECKING:
     from medialit.article import Article
 
-ROSTER_COLUMNS = ["student_id", "first_name", "last_name", "email", "lms_id"]
+ROSTER_COLUMNS = COLUMNS  # the roster's columns, as medialit.roster writes them
 NOT_AUTOGRADED = "not autograded yet"
 NO_SUBMISSION = "no submission received"
 NO_REASON = "autograding failed and no reason was recorded"

@@ -175,3 +175,20 @@ class AnswerWidget:
         if not hasattr(self, "_box"):
             self._box = self.build()
         return self._box
+
+
+class TextAnswer(AnswerWidget):
+    """A free-text answer in a text area, saved as a string."""
+
+    def __init__(self, key: str, store: AnswerStore | None, graded: bool, title: str, placeholder: str, height: str):
+        super().__init__(key, store, graded, title)
+        self.text = w.Textarea(placeholder=placeholder, layout=w.Layout(width="100%", height=height))
+        self.text.observe(self._changed, names="value")
+
+    def get_value(self) -> str:
+        return self.text.value
+
+    def _apply(self, value: Any) -> None:
+        if not isinstance(value, str):
+            raise TypeError(f"expected text, got {type(value).__name__}")
+        self.text.value = value

@@ -13,11 +13,6 @@ from medialit.widgets.choices import ChoiceTable, Column, Row
 NOBODY = "nobody (the writer)"
 
 
-def _why(article: Article, sid: str) -> str:
-    s = article.sentence(sid)
-    return html.escape(s.rationale)
-
-
 class SentenceLabeler(ChoiceTable):
     """A label per sentence; feedback gives the rationale with the deciding words marked."""
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import html
-from typing import Any
 
 import ipywidgets as w
 
 from medialit.answers import AnswerStore
-from medialit.widgets.base import AnswerWidget
+from medialit.widgets.base import TextAnswer
 
 
-class NoteBox(AnswerWidget):
+class NoteBox(TextAnswer):
     """A question and a text box; the answer is saved like any other. ``model`` is shown on Check."""
 
     def __init__(
@@ -25,21 +24,11 @@ class NoteBox(AnswerWidget):
         min_words: int = 5,
         title: str = "",
     ):
-        super().__init__(key, store, graded, title)
+        super().__init__(key, store, graded, title, "Type your answer here.", "5em")
         self.prompt = prompt
         self.model = model
         self.min_words = min_words
-        self.text = w.Textarea(placeholder="Type your answer here.", layout=w.Layout(width="100%", height="5em"))
-        self.text.observe(self._changed, names="value")
         self._restore()
-
-    def get_value(self) -> str:
-        return self.text.value
-
-    def _apply(self, value: Any) -> None:
-        if not isinstance(value, str):
-            raise TypeError(f"expected text, got {type(value).__name__}")
-        self.text.value = value
 
     @property
     def complete(self) -> bool:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import html
-from typing import Any
 
 import ipywidgets as w
 
 from medialit.answers import AnswerStore
 from medialit.article import Article
 from medialit.rewrite import rewrite_checks
-from medialit.widgets.base import AnswerWidget, mark
+from medialit.widgets.base import TextAnswer, mark
 
 
-class RewriteBox(AnswerWidget):
+class RewriteBox(TextAnswer):
     """Free text, saved as a string. Check runs the automatic pre-checks."""
 
     def __init__(
@@ -26,22 +25,10 @@ class RewriteBox(AnswerWidget):
         graded: bool = False,
         title: str = "Rewrite it neutrally",
     ):
-        super().__init__(key or f"rewrite-{sentence_id}", store, graded, title)
+        placeholder = "Write your neutral version of the sentence here."
+        super().__init__(key or f"rewrite-{sentence_id}", store, graded, title, placeholder, "6em")
         self.sentence = article.sentence(sentence_id)
-        self.text = w.Textarea(
-            placeholder="Write your neutral version of the sentence here.",
-            layout=w.Layout(width="100%", height="6em"),
-        )
-        self.text.observe(self._changed, names="value")
         self._restore()
-
-    def get_value(self) -> str:
-        return self.text.value
-
-    def _apply(self, value: Any) -> None:
-        if not isinstance(value, str):
-            raise TypeError(f"expected text, got {type(value).__name__}")
-        self.text.value = value
 
     def checks(self):
         return rewrite_checks(self.sentence, self.text.value)
