@@ -17,6 +17,7 @@ from medialit.scoring import ChoiceResult, score_choice
 from medialit.widgets.base import ICONS, WORDS, AnswerWidget
 
 BLANK = "— choose —"
+UNSET = ""  # the blank option's value (ipywidgets shows no label at all for None); read back as None
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,8 @@ class ChoiceTable(AnswerWidget):
             self.dropdowns[row.key] = {}
             for col in columns:
                 dd = w.Dropdown(
-                    options=[(BLANK, None), *col.options],
-                    value=None,
+                    options=[(BLANK, UNSET), *col.options],
+                    value=UNSET,
                     description=col.heading,
                     layout=w.Layout(width="auto", min_width="16em"),
                     style={"description_width": "initial"},
@@ -85,8 +86,8 @@ class ChoiceTable(AnswerWidget):
     def get_value(self) -> dict[str, Any]:
         if len(self.columns) == 1:
             name = self.columns[0].name
-            return {k: dds[name].value for k, dds in self.dropdowns.items()}
-        return {k: {c: dd.value for c, dd in dds.items()} for k, dds in self.dropdowns.items()}
+            return {k: dds[name].value or None for k, dds in self.dropdowns.items()}
+        return {k: {c: dd.value or None for c, dd in dds.items()} for k, dds in self.dropdowns.items()}
 
     def _apply(self, value: Any) -> None:
         if not isinstance(value, dict):
@@ -104,7 +105,7 @@ class ChoiceTable(AnswerWidget):
                 if chosen is not None and chosen not in allowed:
                     self.notes.append(f"Ignored saved answer {chosen!r} for {row_key} (not an option).")
                     chosen = None
-                self.dropdowns[row_key][col.name].value = chosen
+                self.dropdowns[row_key][col.name].value = UNSET if chosen is None else chosen
 
     def gold_value(self) -> dict[str, Any]:
         """The answer key in the same shape as ``value``."""
@@ -119,7 +120,7 @@ class ChoiceTable(AnswerWidget):
         allowed = [v for _, v in self.columns[0 if column is None else self._col_index(name)].options]
         if choice is not None and choice not in allowed:
             raise ValueError(f"{choice!r} is not an option; options: {', '.join(allowed)}")
-        self.dropdowns[row_key][name].value = choice
+        self.dropdowns[row_key][name].value = UNSET if choice is None else choice
 
     def _col_index(self, name: str) -> int:
         return [c.name for c in self.columns].index(name)

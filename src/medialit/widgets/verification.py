@@ -37,13 +37,13 @@ class VerificationLog(AnswerWidget):
     ):
         super().__init__(key, store, graded, title)
         self.claims = {c["key"]: c for c in article.claims()}
-        options = [("— choose a claim —", None)] + [
+        options = [("— choose a claim —", "")] + [
             (f"{c['span']} [{c['sentence']}]", k) for k, c in self.claims.items()
         ]
         self.entries: list[dict[str, w.Widget]] = []
         for _ in range(entries):
             entry: dict[str, w.Widget] = {
-                "claim": w.Dropdown(options=options, value=None, layout=w.Layout(width="100%"))
+                "claim": w.Dropdown(options=options, value="", layout=w.Layout(width="100%"))
             }
             for name, _label, hint in FIELDS:
                 entry[name] = w.Textarea(placeholder=hint, layout=w.Layout(width="100%", height="3.5em"))
@@ -53,7 +53,7 @@ class VerificationLog(AnswerWidget):
         self._restore()
 
     def get_value(self) -> list[dict[str, Any]]:
-        return [{k: v.value for k, v in e.items()} for e in self.entries]
+        return [{k: (v.value or None) if k == "claim" else v.value for k, v in e.items()} for e in self.entries]
 
     def _apply(self, value: Any) -> None:
         if not isinstance(value, list):
@@ -62,7 +62,7 @@ class VerificationLog(AnswerWidget):
             if not isinstance(saved, dict):
                 raise TypeError("each plan must be a mapping")
             claim = saved.get("claim")
-            entry["claim"].value = claim if claim in self.claims else None
+            entry["claim"].value = claim if isinstance(claim, str) and claim in self.claims else ""
             for name, *_ in FIELDS:
                 text = saved.get(name, "")
                 entry[name].value = text if isinstance(text, str) else ""
@@ -72,7 +72,7 @@ class VerificationLog(AnswerWidget):
         out = []
         chosen = [e["claim"].value for e in self.entries]
         for n, e in enumerate(self.entries, start=1):
-            if e["claim"].value is None:
+            if not e["claim"].value:
                 out.append(f"Plan {n}: choose a claim.")
             for name, label, _ in FIELDS:
                 if len(e[name].value.split()) < MIN_WORDS[name]:
