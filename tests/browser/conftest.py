@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jlab import CHROMIUM, CHROMIUM_ARGS, ROOT, UI_MS, LabServer
 from playwright.sync_api import expect
+
+from .jlab import CHROMIUM, CHROMIUM_ARGS, ROOT, UI_MS, LabServer
 
 expect.set_options(timeout=UI_MS)  # Playwright's default of 5 s is short for a busy 2-CPU machine
 

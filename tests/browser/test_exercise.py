@@ -8,13 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from jlab import UI_MS, LabServer, Notebook, Shots, open_and_run, row, wait_saved
 from playwright.sync_api import Locator, Page, expect
 
 from medialit.article import Article, load_article
 from medialit.scheme import load_scheme
 from medialit.scoring import score_choice, score_labels
 from medialit.widgets.labeler import NOBODY
+
+from .jlab import UI_MS, LabServer, Notebook, Shots, open_and_run, row, wait_saved
 
 pytestmark = pytest.mark.browser
 

@@ -16,12 +16,13 @@ from typing import Any
 
 import nbformat
 import pytest
-from jlab import UI_MS, LabServer, Shots
 from playwright.sync_api import Locator, Page, expect
 
 from medialit.course import Course
 from medialit.roster import Student, write_roster
 from medialit.status import StudentStatus
+
+from .jlab import UI_MS, LabServer, Shots
 
 pytestmark = pytest.mark.browser
 

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 import yaml
-from jlab import ROOT, UI_MS, LabServer, Shots, open_and_run, row, saved_answers, selected_label, squash, wait_saved
 from playwright.sync_api import Locator, Page, expect
 
 from medialit.scheme import load_scheme
 from medialit.widgets.choices import BLANK
+
+from .jlab import ROOT, UI_MS, LabServer, Shots, open_and_run, row, saved_answers, selected_label, squash, wait_saved
 
 pytestmark = pytest.mark.browser
 
