@@ -57,7 +57,7 @@ def _files(release: Path, assignment: str, answers: dict[str, Any], tamper: bool
 
 @pytest.fixture(scope="module")
 def grading(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Grading:
-    """Init a course, submit ps1 (one tampered) and ps3, autograde both, mirror medialit's flag into nbgrader."""
+    """Init a course, submit ps1 (one tampered) and ps3, autograde both; the tampered one is flagged in nbgrader."""
     from nbgrader.api import Gradebook
 
     from medialit.autograde import autograde
@@ -85,14 +85,12 @@ def grading(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Grading
             assert status.status == want, f"{assignment} {student}: {status.status} ({status.reason})"
     assert "labels-score: test cell was deleted" in statuses[PS1][TAMPERED].reason
 
-    # medialit records "flagged" in status/ASSIGNMENT.json only, but formgrader shows nbgrader's own
-    # per-notebook flag: set it as medialit.autograde should (a no-op once autograde does it itself).
+    # formgrader shows nbgrader's own per-notebook flag: medialit.autograde sets it on flagged submissions
     with Gradebook(course.db_url, "medialit") as gb:
         for assignment, by_student in statuses.items():
             for student, status in by_student.items():
-                if status.status == FLAGGED:
-                    gb.find_submission_notebook(assignment, assignment, student).flagged = True
-        gb.db.commit()
+                flagged = gb.find_submission_notebook(assignment, assignment, student).flagged
+                assert flagged == (status.status == FLAGGED), f"{assignment} {student}: nbgrader flagged={flagged}"
     return Grading(course, statuses)
 
 

@@ -67,6 +67,7 @@ def test_lesson01_labels_feedback_and_restart(page: Page, lab: LabServer, notebo
     labeler.scroll_into_view_if_needed()
     shot("labeler-shown")
 
+    assert selected_label(row(labeler, "p3s1").locator("select")) == BLANK  # the placeholder, not an empty box
     for sid, (label, _) in CHOICES.items():
         row(labeler, sid).locator("select").select_option(label=label_name(label))
     wait_saved(answers_file, "labels", {sid: label for sid, (label, _) in CHOICES.items()})
@@ -99,9 +100,7 @@ def test_lesson01_labels_feedback_and_restart(page: Page, lab: LabServer, notebo
         select = row(labeler, sid).locator("select")
         expect(select).to_have_value(label_name(label), timeout=UI_MS)
         assert selected_label(select) == label_name(label)
-    # untouched rows stay unanswered: ipywidgets shows value None either as no selection or as the
-    # "— choose —" placeholder (both seen after a restart), and both mean "no answer"
-    assert selected_label(row(labeler, "h1").locator("select")) in ("", BLANK)
+    assert selected_label(row(labeler, "h1").locator("select")) == BLANK  # untouched rows stay unanswered
     labeler.scroll_into_view_if_needed()
     shot("restored-after-restart")
     assert saved_answers(answers_file)["labels"] == {
