@@ -325,7 +325,7 @@ def merge(course: Course, assignment: str, student: str, worker_db: str, flagged
         for wnb in wsub.notebooks:
             mnb = mgb.find_submission_notebook(wnb.name, assignment, student)
             mnb.late_submission_penalty = wnb.late_submission_penalty
-            mnb.flagged = flagged
+            mnb.flagged = flagged or mnb.flagged  # never clear a flag a grader set by hand
             for wg in wnb.grades:
                 mg = mgb.find_grade(wg.name, wnb.name, assignment, student)
                 mg.auto_score = wg.auto_score

@@ -72,6 +72,7 @@ class AnswerWidget:
             description="Check completeness" if graded else "Check",
             button_style="primary",
             tooltip="See what is still missing" if graded else "See feedback on your answers",
+            layout=w.Layout(width="auto", min_width="10em"),
         )
         self.check_button.on_click(lambda _: self.check())
         self._restoring = False

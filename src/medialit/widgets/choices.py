@@ -198,7 +198,8 @@ class ChoiceTable(AnswerWidget):
         counts = {s: sum(r.status == s for row in res.values() for r in row.values()) for s in WORDS}
         return (
             f'<div class="medialit-summary"><b>Score: {points:g} / {total}</b> — '
-            f"{counts['correct']} correct, {counts['alternative']} acceptable alternatives (half points), "
+            f"{counts['correct']} correct, {counts['alternative']} acceptable "
+            f"alternative{'' if counts['alternative'] == 1 else 's'} (half points), "
             f"{counts['wrong']} not quite, {counts['missing']} not answered.</div>"
         )
 
