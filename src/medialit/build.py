@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
@@ -19,6 +20,18 @@ def scripts_on_path() -> None:
     scripts = str(Path(sys.executable).parent)
     if scripts not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
+
+
+def cache_alembic_head() -> None:
+    """Remember nbgrader's gradebook schema version instead of asking the `alembic` command again.
+
+    nbgrader runs `alembic heads` (about 0.4 s) every time it opens a gradebook, several times
+    per graded submission; the answer cannot change while nbgrader stays installed.
+    """
+    import nbgrader.api as api
+
+    if not hasattr(api.get_alembic_version, "cache_info"):
+        api.get_alembic_version = functools.cache(api.get_alembic_version)
 
 
 def load_config(root: Path):

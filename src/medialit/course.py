@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from medialit.build import load_config, scripts_on_path
+from medialit.build import cache_alembic_head, load_config, scripts_on_path
 from medialit.roster import Student, read_roster, write_roster
 
 CONFIG_TEMPLATE = '''"""nbgrader configuration of a medialit course workspace (written by medialit)."""
@@ -57,6 +57,7 @@ class Course:
                 "Create one with: medialit course init DIR"
             )
         scripts_on_path()  # nbgrader's gradebook runs the `alembic` command
+        cache_alembic_head()
 
     @classmethod
     def init(cls, root: str | Path, kit: str | Path | None = None, roster: str | Path | None = None) -> Course:
