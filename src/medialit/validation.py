@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
 
 from medialit.scheme import load_scheme
 from medialit.spans import occurs
@@ -379,6 +379,29 @@ def _check_sentence(i: int, s: dict[str, Any], add: Any) -> None:
         need("claims", claim["span"], (j, "span"))
 
 
+@cache
+def _fast_check():
+    """A compiled validator for the common case, a valid file (fastjsonschema imports in milliseconds)."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(_schema())
+
+
+def _schema_errors(data: Any) -> list[Any]:
+    """Every schema error, sorted by place. jsonschema (slow to import, about 1 s) is only
+    loaded when the fast check has found a problem, to list them all."""
+    import fastjsonschema
+
+    try:
+        _fast_check()(data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
+    from jsonschema import Draft202012Validator
+
+    return sorted(Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(map(str, e.path)))
+
+
 def validate_data(data: Any, text: str, shown: str, folder: Path) -> list[Problem]:
     """All problems of one parsed annotation document."""
     problems: list[Problem] = []
@@ -388,7 +411,7 @@ def validate_data(data: Any, text: str, shown: str, folder: Path) -> list[Proble
         line = next((lines[path[:k]] for k in range(len(path), -1, -1) if path[:k] in lines), None)
         problems.append(Problem(shown, _where(path, data), message, line))
 
-    errors = sorted(Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(map(str, e.path)))
+    errors = _schema_errors(data)
     for err in errors:
         add(tuple(err.path), _schema_message(err))
     if not isinstance(data, dict) or not isinstance(data.get("sentences"), list):
