@@ -445,7 +445,15 @@ def _run_pool(
                 continue
             if final and not _untouched(out, job, assignment):
                 out["notes"] = [*out.get("notes", []), "its work folder changed while it was graded alone"]
-            statuses[job.student] = _finish(course, assignment, job, out, now)
+            try:
+                statuses[job.student] = _finish(course, assignment, job, out, now)
+            except Exception as exc:  # e.g. its gradebook copy was damaged after grading: never stop the class
+                shutil.rmtree(out.get("folder", ""), ignore_errors=True)
+                if not final:
+                    suspects.append(job)
+                    continue
+                reason = _keeps(course, assignment, job.student, f"its grading result could not be read ({exc})")
+                statuses[job.student] = StudentStatus(job.student, FAILED, reason, graded_at=now)
             if bar is not None:
                 bar.update(1)
     return suspects

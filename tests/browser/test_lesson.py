@@ -79,7 +79,7 @@ def test_lesson01_labels_feedback_and_restart(page: Page, lab: LabServer, notebo
     total = len(labeler.locator("select").all())
     points = sum({"correct": 1.0, "alternative": 0.5, "wrong": 0.0}[o] for _, o in CHOICES.values())
     expect(labeler.locator(".medialit-summary")).to_contain_text(
-        f"Score: {points:g} / {total} — 1 correct, 1 acceptable alternatives (half points), 1 not quite, "
+        f"Score: {points:g} / {total} — 1 correct, 1 acceptable alternative (half points), 1 not quite, "
         f"{total - len(CHOICES)} not answered."
     )
     row(labeler, "p3s1").scroll_into_view_if_needed()
