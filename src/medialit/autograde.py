@@ -57,14 +57,6 @@ class Job:
     digest: str = ""  # fingerprint of the work folder's result, checked before it is merged
 
 
-def submitted_students(course: Course, assignment: str) -> list[str]:
-    """Students with a submission folder for ``assignment``."""
-    root = course.root / "submitted"
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir())
-
-
 def _read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
     if not path.is_file():
         return None, f"no {path.name} in the submission"
@@ -376,7 +368,7 @@ def autograde(
     scripts_on_path()
     if not (course.root / "release" / assignment / f"{assignment}.ipynb").exists() or not course.db_path.exists():
         course.generate(assignment)
-    students = students or submitted_students(course, assignment)
+    students = students or course.submitted_students(assignment)
     unknown = [s for s in students if not course.submission_dir(assignment, s).is_dir()]
     if unknown:
         raise CourseError(f"No submission of {assignment} for: {', '.join(unknown)}. Collect them first.")

@@ -64,7 +64,8 @@ class CollectReport:
         return "\n".join(lines)
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """A name as Canvas writes it in file names: lower-case letters and digits only."""
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
@@ -88,9 +89,9 @@ def match_student(upload: Upload, roster: list[Student]) -> Student | None:
     for s in roster:
         if s.lms_id and s.lms_id == upload.uid:
             return s
-    name = _squash(upload.name)
+    name = squash(upload.name)
     for s in roster:
-        if name in {_squash(s.last_name + s.first_name), _squash(s.first_name + s.last_name), _squash(s.student_id)}:
+        if name in {squash(s.last_name + s.first_name), squash(s.first_name + s.last_name), squash(s.student_id)}:
             return s
     return None
 
@@ -198,23 +199,18 @@ def course_timestamp(folder: Path) -> datetime | None:
 def collect_exchange(course: Course, assignment: str) -> CollectReport:
     """Collect from nbgrader's exchange (newest submission per student; timestamps kept)."""
     course.require_assignment(assignment)
-    before = {s: course_timestamp(course.submission_dir(assignment, s)) for s in _submitted(course, assignment)}
+    before = {s: course_timestamp(course.submission_dir(assignment, s)) for s in course.submitted_students(assignment)}
     result = course.api().collect(assignment, update=True)
     if not result["success"]:
         raise CourseError(f"nbgrader could not collect {assignment}:\n{result.get('log', '')[-1500:]}")
     report = CollectReport()
-    for student in _submitted(course, assignment):
+    for student in course.submitted_students(assignment):
         stamp = course_timestamp(course.submission_dir(assignment, student))
         if student not in before or stamp != before[student]:
             report.collected[student] = sorted(p.name for p in course.submission_dir(assignment, student).iterdir())
     if not report.collected:
         report.notes.append("no new submissions in the exchange")
     return report
-
-
-def _submitted(course: Course, assignment: str) -> list[str]:
-    root = course.root / "submitted"
-    return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir()) if root.is_dir() else []
 
 
 def submit_to_exchange(course: Course, assignment: str, student: str, folder: Path) -> None:

@@ -171,6 +171,11 @@ class Course:
             )
         raise CourseError(f"Unknown release target {to!r}; use exchange, folder or zip")
 
+    def submitted_students(self, assignment: str) -> list[str]:
+        """Students with a submission folder for ``assignment``."""
+        root = self.root / "submitted"
+        return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir()) if root.is_dir() else []
+
     def submission_dir(self, assignment: str, student: str) -> Path:
         return self.root / "submitted" / student / assignment
 

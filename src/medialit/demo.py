@@ -208,7 +208,7 @@ def simulate_week_submissions(
     ``people``: (student id, first, last, profile); by default the course roster with
     the profiles expert, partial and broken in turn. Returns the zip's path.
     """
-    from medialit.collect import submit_to_exchange
+    from medialit.collect import squash, submit_to_exchange
 
     rng = rng or random.Random(2026)
     if people is None:
@@ -238,7 +238,7 @@ def simulate_week_submissions(
                 late = "LATE_" if i == len(people) - 1 else ""
                 stamp = when + timedelta(minutes=i) + (timedelta(days=2) if late else timedelta())
                 for name, content in files.items():
-                    entry = f"{_squash(last + first)}_{late}{lms_ids.get(sid, 0)}_{900 + i}_{name}"
+                    entry = f"{squash(last + first)}_{late}{lms_ids.get(sid, 0)}_{900 + i}_{name}"
                     archive.writestr(zipfile.ZipInfo(entry, date_time=stamp.timetuple()[:6]), content)
     return zip_path
 
@@ -296,7 +296,3 @@ def run_demo(
     if failed_any:
         print("As planned, the broken submissions are listed as failed, with their reasons: nobody got a silent 0.")
     return 0
-
-
-def _squash(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
