@@ -1,16 +1,19 @@
-"""Parallel, safe autograding on top of stock nbgrader.
+"""Parallel, safe autograding on top of stock nbgrader, with grades that student code cannot forge.
 
 nbgrader autogrades one submission at a time into one SQLite gradebook. Here:
 
-1. **Prepare** (main process): each submission is copied to a work folder; broken
-   files are failed with a reason; tampering is flagged cell by cell and stripped
-   nbgrader metadata is put back. The student's submitted files are never changed.
-2. **Grade** (worker processes): each worker runs stock nbgrader autograde on its
-   own copy of the gradebook, writing into the work folder, so workers never share
-   a SQLite file.
+1. **Prepare** (main process): broken files are failed with a reason; tampering is
+   flagged cell by cell and stripped nbgrader metadata is put back. The student's
+   submitted files are never changed. A problem with one submission fails that one only.
+2. **Grade** (worker processes): stock nbgrader autograde with Execute replaced by
+   the kit's preprocessors (medialit.grading): the saved answers are scored in the
+   grader's own process and no student code runs. With ``execute=True`` the notebook
+   also runs, in a bubblewrap sandbox where one can start, each submission in its own
+   folder on its own gradebook copy; its own result is only compared with the score.
 3. **Merge** (main process, one writer): each new result is copied into the real
    gradebook (manual grades are kept) and its autograded folder is swapped in. An
-   earlier result is replaced only once a new one exists.
+   earlier result is replaced only once a new one exists. Before each merge the kit's
+   package, the masters, the release and the keys are checked unchanged.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import time
 import uuid
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,8 +56,22 @@ class Job:
     source: str  # the submission folder in the course (read only)
     notebook: str | None  # the notebook to grade (JSON) when it differs from the submitted file
     fallback: str  # the released notebook (JSON): graded with the saved answers if the student's crashes
-    folder: str = ""  # the private work folder, once graded
-    digest: str = ""  # fingerprint of the work folder's result, checked before it is merged
+
+
+@dataclass
+class Outcome:
+    """What a worker reports for one submission."""
+
+    student: str
+    success: bool
+    log: str = ""
+    seconds: float = 0.0
+    folder: str = ""  # the work folder holding autograded/ and the worker's gradebook copy
+    shared: bool = False  # the folder is the worker's own, used for several submissions: keep it
+    notes: list[str] = field(default_factory=list)
+    interfered: bool = False  # the submission's staged files changed while it was graded
+    digest: str = ""  # fingerprint of the result, checked again before it is merged
+    environment: str = ""  # why the grader itself could not work (the same for everyone)
 
 
 def _read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
@@ -132,8 +149,9 @@ def prepare(course: Course, assignment: str, student: str) -> tuple[Job | None, 
             return None, reason + ("; no usable answers file either" if not problem else f"; {problem}")
         flags.append(f"{reason}; graded from the released notebook with the saved answers")
         return Job(student, flags, submitted, str(source), released_text, released_text), ""
-    report = inspect(nb, nbformat.reads(released_text, as_version=4))
-    flags += report.flags
+    released = nbformat.reads(released_text, as_version=4)
+    report = inspect(nb, released)
+    flags += report.flags + _edited_answer_cells(nb, released)
     if problem:
         flags.append(problem)
     text = None
@@ -142,42 +160,83 @@ def prepare(course: Course, assignment: str, student: str) -> tuple[Job | None, 
     return Job(student, flags, submitted, str(source), text, released_text), ""
 
 
-NOT_SUBMITTED = "was not submitted"  # a missing answers file: a plain zero, not a problem to look into
-CELL_NOTE = "error in "  # a student's cell failed: reported, but its answers still counted
+def _edited_answer_cells(nb: nbformat.NotebookNode, released: nbformat.NotebookNode) -> list[str]:
+    """Answer cells whose code was changed: never run by default, but a teacher should know."""
+    original = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in released.cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c.cell_type == "code"
+    }
+    edited = [
+        gid
+        for c in nb.cells
+        if (gid := c.get("metadata", {}).get("nbgrader", {}).get("grade_id")) in original
+        and c.source.strip() != original[gid].strip()
+    ]
+    return [
+        f"{gid}: code was added to the answer cell (not used for grading: the saved answers count)" for gid in edited
+    ]
 
 
-def graded_notes(folder: Path, assignment: str) -> list[str]:
-    """After grading: parts that could not be scored, and cells that failed, in words."""
-    from medialit.status import load_results_file
+CELL_NOTE = "error in "  # a student's cell failed (execute mode): reported, but its answers still counted
+
+
+def graded_notes(folder: Path, assignment: str) -> tuple[list[str], list[str]]:
+    """After grading: (notes, serious) — parts that could not be scored and cells that failed, in words.
+
+    ``serious`` are the ones that flag the submission (an unusable answers file, a wrong-form
+    answer, the notebook's own result differing from the trusted score); a missing answers
+    file is a plain zero and a failing student cell only a note.
+    """
+    from medialit.grading.results import Code, Results, results_path
 
     notes: list[str] = []
-    unscored: dict[str, list[str]] = {}  # error -> parts, so one missing file is said once
-    results = load_results_file(folder / f"{assignment}.results.json")
-    for key, part in (results or {}).get("parts", {}).items():
-        if not isinstance(part, dict):
-            continue
-        if part.get("error"):
-            unscored.setdefault(str(part["error"]), []).append(key)
-        notes += [f"{key}: {note}" for note in part.get("notes", [])]
-    notes = [f"{error.rstrip('.')}: 0 points for {', '.join(keys)}" for error, keys in unscored.items()] + notes
+    serious: list[str] = []
+    unscored: dict[tuple[str, str], list[str]] = {}  # (code, message) -> parts, so one missing file is said once
+    results = Results.read(results_path(folder, assignment))
+    for key, part in (results.parts if results else {}).items():
+        if part.code:
+            unscored.setdefault((part.code, part.message), []).append(key)
+        notes += [f"{key}: {note}" for note in part.notes]
+    serious += notes
+    for (code, message), keys in unscored.items():
+        line = f"{message.rstrip('.')}: 0 points for {', '.join(keys)}"
+        notes.insert(0, line)
+        if code != Code.NOT_SUBMITTED:
+            serious.insert(0, line)
+    if results is not None:
+        notes += results.flags
+        serious += results.flags
     try:
         nb = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
     except Exception:  # the graded copy is nbgrader's; a failure to read it is only a missing note
-        return notes
+        return notes, serious
     for cell in nb.cells:
         gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "an added cell")
         for out in cell.get("outputs", []):
             name = out.get("ename")
-            if out.get("output_type") != "error" or name in ("AssertionError", "KeyboardInterrupt"):
+            if out.get("output_type") != "error" or name in ("AssertionError", "KeyboardInterrupt", "NotScored"):
                 continue
             if name == "CellTimeoutError":
                 notes.append(f"{CELL_NOTE}{gid}: it ran longer than the time limit and was stopped")
             else:
                 notes.append(f"{CELL_NOTE}{gid}: {name}: {str(out.get('evalue', ''))[:100]}")
-    return notes
+    return notes, serious
 
 
 # ---------------------------------------------------------------- worker side
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How to grade: from the saved answers only (default), or also executing the notebook."""
+
+    execute: bool = False
+    sandbox: bool = True  # execute inside bubblewrap (when it can start here)
+    hidden: tuple[str, ...] = ()  # folders the sandbox hides: the course, the kit checkout, the work root
+
+
+_WORKER: dict[str, Any] = {}  # per worker process: its own folder, gradebook copy and nbgrader API (saved-answers mode)
 
 
 def _init_worker(work: Path) -> None:
@@ -196,78 +255,160 @@ def fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _stage(job: Job, assignment: str, snapshot: tuple[Path, str], folder: Path, notebook: str | None) -> Path:
-    """Copy the submission (and a fresh gradebook copy) into the private work folder, just in time."""
-    if _file_hash(snapshot[0]) != snapshot[1]:
-        raise RuntimeError("the gradebook copy used for grading was changed during the run")
-    if folder.exists():
-        shutil.rmtree(folder)
+def file_hashes(folder: Path) -> dict[str, str]:
+    """Each file's hash under ``folder`` (by path), so a change can be named."""
+    if not folder.exists():
+        return {}
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _stage(job: Job, assignment: str, folder: Path, notebook: str | None) -> Path:
+    """Copy the submission into the work folder, just in time (never following links)."""
     target = folder / "submitted" / job.student / assignment
-    forged = shutil.ignore_patterns("*.results.json", "*.results.json.tmp", "*.ipynb")  # results: hidden tests only
-    shutil.copytree(job.source, target, symlinks=False, ignore=forged)
+    if target.exists():
+        shutil.rmtree(target)
+    forged = shutil.ignore_patterns("*.results.json", "*.results.json.tmp", "*.ipynb", "grading-error.json")
+    shutil.copytree(job.source, target, symlinks=True, ignore=forged)
+    for link in [p for p in target.rglob("*") if p.is_symlink()]:
+        link.unlink()  # a link in a submission is never followed
     if notebook is None:
         shutil.copyfile(Path(job.source) / f"{assignment}.ipynb", target / f"{assignment}.ipynb")
     else:
         (target / f"{assignment}.ipynb").write_text(notebook, encoding="utf-8")
-    shutil.copyfile(snapshot[0], folder / "gradebook.db")
     return target
 
 
-def _run_nbgrader(course: Course, assignment: str, student: str, folder: Path) -> tuple[bool, str]:
+def _fresh_gradebook(snapshot: tuple[Path, str], folder: Path) -> None:
+    if _file_hash(snapshot[0]) != snapshot[1]:
+        raise RuntimeError("the gradebook copy used for grading was changed during the run")
+    shutil.copyfile(snapshot[0], folder / "gradebook.db")
+
+
+def _api(course: Course, assignment: str, folder: Path, mode: Mode) -> tuple[Any, Path]:
+    from medialit.grading.pipeline import configure, keys_for
+
+    api = course.api(
+        db_url=f"sqlite:///{folder / 'gradebook.db'}",
+        submitted_directory=str(folder / "submitted"),
+        autograded_directory=str(folder / "autograded"),
+    )
+    error_file = configure(
+        api.config,
+        course_root=course.root,
+        folder=folder,
+        execute=mode.execute,
+        sandbox=mode.sandbox,
+        hidden=[Path(p) for p in mode.hidden],
+    )
+    keys_for(api.config, course.root, assignment)
+    if mode.execute:  # what the notebook's own setup needs inside the sandbox: the seeds and the key files
+        os.environ["MEDIALIT_SEEDS"] = str(course.root / "seeds")
+        os.environ["MEDIALIT_KEYS"] = str(course.root / "source" / assignment)
+        if mode.sandbox:
+            keys = [str(p) for p in (course.root / "source" / assignment).glob("*.key.*")]
+            api.config.SandboxedKernelManager.readonly_paths = [
+                *api.config.SandboxedKernelManager.readonly_paths,
+                *keys,
+            ]
+    from nbgrader.apps import NbGraderAPI
+
+    return NbGraderAPI(coursedir=api.coursedir, config=api.config), error_file
+
+
+def _run_nbgrader(api: Any, assignment: str, student: str, error_file: Path) -> tuple[bool, str, str]:
+    """(success, log, environment problem) of one nbgrader autograde."""
+    error_file.unlink(missing_ok=True)
     for _attempt in range(3):
         try:
-            api = course.api(
-                db_url=f"sqlite:///{folder / 'gradebook.db'}",
-                submitted_directory=str(folder / "submitted"),
-                autograded_directory=str(folder / "autograded"),
-            )
             result = api.autograde(assignment, student, force=True, create=True)
             success, log = bool(result["success"]), result.get("log", "") or ""
         except Exception as exc:  # a crash in one submission must not stop the class
             success, log = False, f"{type(exc).__name__}: {exc}"
         if success or not any(sign in log for sign in RETRY_SIGNS):
-            return success, log
-    return success, log
+            break
+    environment = ""
+    if not success and error_file.exists():
+        try:
+            environment = str(json.loads(error_file.read_text(encoding="utf-8")).get("message", ""))
+        except (OSError, ValueError):
+            environment = "the grader recorded a problem it could not describe"
+    return success, log, environment
 
 
-def _grade(root: str, assignment: str, job: Job, snapshot: tuple[Path, str], work: str) -> dict[str, Any]:
-    """Grade one submission with stock nbgrader in its own folder, on its own gradebook copy.
+def _grade_saved(root: str, assignment: str, job: Job, snapshot: tuple[Path, str], work: str) -> Outcome:
+    """Grade one submission from its saved answers; no student code runs.
+
+    Each worker process keeps one folder, one gradebook copy and one nbgrader API for
+    all the submissions it grades: nothing a submission holds is ever executed.
+    """
+    start = time.perf_counter()
+    if _WORKER.get("root") != root:
+        course = Course(root)
+        folder = Path(work) / secrets.token_hex(12)
+        folder.mkdir()
+        _fresh_gradebook(snapshot, folder)
+        api, error_file = _api(course, assignment, folder, Mode())
+        _WORKER.update(root=root, course=course, folder=folder, api=api, error_file=error_file)
+    folder = _WORKER["folder"]
+    _stage(job, assignment, folder, job.notebook)
+    success, log, environment = _run_nbgrader(_WORKER["api"], assignment, job.student, _WORKER["error_file"])
+    shutil.rmtree(folder / "submitted" / job.student, ignore_errors=True)
+    return Outcome(
+        job.student,
+        success,
+        log,
+        time.perf_counter() - start,
+        str(folder),
+        shared=True,
+        environment=environment,
+        digest=_result_digest(folder, job.student, assignment) if success else "",
+    )
+
+
+def _grade_executed(root: str, assignment: str, job: Job, snapshot: tuple[Path, str], work: str, mode: Mode) -> Outcome:
+    """Grade one submission by also running its notebook, in its own folder on its own gradebook copy.
 
     A kernel that cannot start because parallel launches raced for a port is retried.
     If the student's notebook crashes the kernel, it is graded again from the released
-    notebook with the saved answers (code the student added or changed is ignored).
+    notebook (code the student added or changed is left out). Points always come from
+    the saved answers.
     """
     start = time.perf_counter()
     course = Course(root)
     folder = Path(work) / secrets.token_hex(12)
+    folder.mkdir()
     notes: list[str] = []
-    submitted = _stage(job, assignment, snapshot, folder, job.notebook)
+    _fresh_gradebook(snapshot, folder)
+    api, error_file = _api(course, assignment, folder, mode)
+    submitted = _stage(job, assignment, folder, job.notebook)
     before = fingerprint(submitted)
-    success, log = _run_nbgrader(course, assignment, job.student, folder)
+    success, log, environment = _run_nbgrader(api, assignment, job.student, error_file)
     differs = (job.notebook or Path(job.source, f"{assignment}.ipynb").read_text(errors="replace")) != job.fallback
-    if not success and (differs or any(sign in log for sign in CRASH_SIGNS)):
+    if not success and not environment and (differs or any(sign in log for sign in CRASH_SIGNS)):
         notes.append(
             f"{_failure_reason(log)}; graded again from the released notebook with the saved answers "
             "(the student's own code was left out)"
         )
-        submitted = _stage(job, assignment, snapshot, folder, job.fallback)
+        _fresh_gradebook(snapshot, folder)
+        submitted = _stage(job, assignment, folder, job.fallback)
         before = fingerprint(submitted)
-        success, log = _run_nbgrader(course, assignment, job.student, folder)
-    interfered = fingerprint(submitted) != before
-    return {
-        "student": job.student,
-        "success": success,
-        "log": log,
-        "seconds": time.perf_counter() - start,
-        "folder": str(folder),
-        "notes": notes,
-        "interfered": interfered,
-        "digest": _result_digest(folder, job.student, assignment) if success else "",
-    }
+        success, log, environment = _run_nbgrader(api, assignment, job.student, error_file)
+    return Outcome(
+        job.student,
+        success,
+        log,
+        time.perf_counter() - start,
+        str(folder),
+        notes=notes,
+        interfered=fingerprint(submitted) != before,
+        environment=environment,
+        digest=_result_digest(folder, job.student, assignment, with_gradebook=True) if success else "",
+    )
 
 
-def _result_digest(folder: Path, student: str, assignment: str) -> str:
-    return fingerprint(folder / "autograded" / student / assignment) + _file_hash(folder / "gradebook.db")
+def _result_digest(folder: Path, student: str, assignment: str, with_gradebook: bool = False) -> str:
+    digest = fingerprint(folder / "autograded" / student / assignment)
+    return digest + _file_hash(folder / "gradebook.db") if with_gradebook else digest
 
 
 def _file_hash(path: Path) -> str:
@@ -356,11 +497,18 @@ def autograde(
     jobs: int | None = None,
     progress: bool = True,
     warnings_out: list[str] | None = None,
+    execute: bool = False,
+    sandbox: bool = True,
+    notices_out: list[str] | None = None,
 ) -> dict[str, StudentStatus]:
     """Autograde submissions in parallel; return (and record) each student's status.
 
-    ``warnings_out`` receives problems with the course itself (for example a master
-    changed during grading), which the CLI prints and turns into a failing exit code.
+    By default no student code runs: the saved answers are scored in the grader.
+    ``execute=True`` also runs each notebook (in a bubblewrap sandbox unless
+    ``sandbox=False`` or bubblewrap cannot start here, which is said in ``warnings_out``).
+    ``warnings_out`` receives problems with the course or the grading environment
+    (a changed kit file, a broken setup), which the CLI prints with a failing exit code;
+    ``notices_out`` what the teacher should know but is not a failure (execution is not sandboxed).
     """
     from medialit.build import scripts_on_path
 
@@ -372,16 +520,23 @@ def autograde(
     unknown = [s for s in students if not course.submission_dir(assignment, s).is_dir()]
     if unknown:
         raise CourseError(f"No submission of {assignment} for: {', '.join(unknown)}. Collect them first.")
+    problems: list[str] = []
+    mode = _mode(course, execute, sandbox, notices_out if notices_out is not None else [])
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(students) or 1))
     backup = _backup(course)
     state = _course_state(course, assignment, set(students))
     work = Path(tempfile.mkdtemp(prefix=f"medialit-grading-{assignment}-"))
+    if mode.execute:
+        mode = Mode(True, mode.sandbox, (*mode.hidden, str(work)))
     snapshot = (backup, _file_hash(backup))  # inside the course, where graded code has no path to it
     statuses: dict[str, StudentStatus] = {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
     ready: list[Job] = []
     for student in students:
-        job, reason = prepare(course, assignment, student)
+        try:
+            job, reason = prepare(course, assignment, student)
+        except Exception as exc:  # any problem with one submission fails that one, never the class
+            job, reason = None, f"the submission could not be prepared for grading ({type(exc).__name__}: {exc})"
         if job is None:
             statuses[student] = StudentStatus(
                 student, FAILED, _keeps(course, assignment, student, reason), graded_at=now
@@ -391,72 +546,144 @@ def autograde(
     bar = _progress(len(students), f"autograde {assignment}") if progress else None
     if bar is not None:
         bar.update(len(students) - len(ready))
+    run = _Run(course, assignment, snapshot, work, statuses, now, mode, state["protected"], problems)
     try:
-        suspects = _run_pool(course, assignment, ready, jobs, snapshot, work, statuses, now, bar)
+        suspects = run.pool(ready, jobs, bar)
         if suspects:  # failed, or another submission's code touched their folders: grade them again, alone
-            _run_pool(course, assignment, suspects, 1, snapshot, work, statuses, now, None, final=True)
+            run.pool(suspects, 1, None, final=True)
     finally:
         if bar is not None:
             bar.close()
         shutil.rmtree(work, ignore_errors=True)
     _add_scores(course, assignment, statuses)
     save_status(course.root, assignment, statuses)
-    problems = _compare_state(state, _course_state(course, assignment, set(students)), backup)
+    problems += _environment_problem(statuses)
+    problems += _compare_state(state, _course_state(course, assignment, set(students)), backup)
     if warnings_out is not None:
-        warnings_out.extend(problems)
+        warnings_out.extend(dict.fromkeys(problems))
     return dict(sorted(statuses.items()))
 
 
-def _run_pool(
-    course: Course,
-    assignment: str,
-    ready: list[Job],
-    jobs: int,
-    snapshot: tuple[Path, str],
-    work: Path,
-    statuses: dict[str, StudentStatus],
-    now: str,
-    bar: Any,
-    final: bool = False,
-) -> list[Job]:
-    """Grade ``ready`` in ``jobs`` processes; return the jobs that failed or were interfered with."""
-    suspects = []
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(work,)) as pool:
-        futures = {pool.submit(_grade, str(course.root), assignment, j, snapshot, str(work)): j for j in ready}
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                out = future.result()
-            except Exception as exc:  # the worker process itself died
-                out = {"success": False, "log": f"grading process crashed: {exc}", "seconds": 0.0}
-            if not final and (not out["success"] or not _untouched(out, job, assignment)):
-                # a failure may be another submission's doing: every failure is graded again, alone
-                shutil.rmtree(out.get("folder", ""), ignore_errors=True)
-                suspects.append(job)
-                continue
-            if final and not _untouched(out, job, assignment):
-                out["notes"] = [*out.get("notes", []), "its work folder changed while it was graded alone"]
-            try:
-                statuses[job.student] = _finish(course, assignment, job, out, now)
-            except Exception as exc:  # e.g. its gradebook copy was damaged after grading: never stop the class
-                shutil.rmtree(out.get("folder", ""), ignore_errors=True)
-                if not final:
+def _mode(course: Course, execute: bool, sandbox: bool, notices: list[str]) -> Mode:
+    """The grading mode; says once, in one line, when execution cannot be sandboxed here."""
+    if not execute:
+        return Mode()
+    if sandbox:
+        from medialit.grading.sandbox import sandbox_problem
+
+        problem = sandbox_problem()
+        if problem:
+            notices.append(problem)
+            sandbox = False
+    if not sandbox:
+        return Mode(True, False)
+    from medialit.course import kit_root
+
+    return Mode(True, True, (str(course.root), str(kit_root())))
+
+
+def _environment_problem(statuses: dict[str, StudentStatus]) -> list[str]:
+    reasons = {st.environment for st in statuses.values() if st.environment}
+    if not reasons:
+        return []
+    who = "nobody was graded" if all(st.status == FAILED for st in statuses.values()) else "some were not graded"
+    return [f"The grading environment is broken ({who}): {r}. Fix it, then run autograde again." for r in reasons]
+
+
+@dataclass
+class _Run:
+    """One autograde run: what every pool of workers shares, and where results go."""
+
+    course: Course
+    assignment: str
+    snapshot: tuple[Path, str]
+    work: Path
+    statuses: dict[str, StudentStatus]
+    now: str
+    mode: Mode
+    protected: dict[str, str]
+    problems: list[str]
+    spoiled: str = ""  # the first protected file found changed: nothing is merged after that
+
+    def pool(self, ready: list[Job], jobs: int, bar: Any, final: bool = False) -> list[Job]:
+        """Grade ``ready`` in ``jobs`` processes; return the jobs to grade again, alone."""
+        suspects = []
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(self.work,)) as pool:
+            futures = {pool.submit(*self._task(j)): j for j in ready}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    out = future.result()
+                except Exception as exc:  # the worker process itself died
+                    out = Outcome(job.student, False, f"grading process crashed: {exc}")
+                retry = not out.success and not out.environment
+                if not final and (retry or not _untouched(out, job, self.assignment)):
+                    # a failure may be another submission's doing: every failure is graded again, alone
+                    _discard(out, job, self.assignment)
                     suspects.append(job)
                     continue
-                reason = _keeps(course, assignment, job.student, f"its grading result could not be read ({exc})")
-                statuses[job.student] = StudentStatus(job.student, FAILED, reason, graded_at=now)
-            if bar is not None:
-                bar.update(1)
-    return suspects
+                if final and not _untouched(out, job, self.assignment):
+                    out.notes.append("its work folder changed while it was graded alone")
+                self._settle(job, out, final, suspects)
+                if bar is not None:
+                    bar.update(1)
+        return suspects
+
+    def _task(self, job: Job) -> tuple[Any, ...]:
+        args = (str(self.course.root), self.assignment, job, self.snapshot, str(self.work))
+        return (_grade_executed, *args, self.mode) if self.mode.execute else (_grade_saved, *args)
+
+    def _settle(self, job: Job, out: Outcome, final: bool, suspects: list[Job]) -> None:
+        course, assignment, student = self.course, self.assignment, job.student
+        changed = self.spoiled or _changed(self.protected)
+        if changed:
+            self.spoiled = changed
+            _discard(out, job, assignment)
+            reason = f"not kept: {changed} changed during grading (by this or an earlier submission)"
+            self.statuses[student] = StudentStatus(student, FAILED, _keeps(course, assignment, student, reason))
+            return
+        try:
+            self.statuses[student] = _finish(course, assignment, job, out, self.now)
+        except Exception as exc:  # e.g. its gradebook copy was damaged after grading: never stop the class
+            _discard(out, job, assignment)
+            if not final:
+                suspects.append(job)
+                return
+            reason = _keeps(course, assignment, student, f"its grading result could not be read ({exc})")
+            self.statuses[student] = StudentStatus(student, FAILED, reason, graded_at=self.now)
+
+
+def _discard(out: Outcome, job: Job, assignment: str) -> None:
+    if not out.folder:
+        return
+    if out.shared:
+        shutil.rmtree(Path(out.folder) / "autograded" / job.student, ignore_errors=True)
+    else:
+        shutil.rmtree(out.folder, ignore_errors=True)
+
+
+def _changed(protected: dict[str, str]) -> str:
+    """The first protected file (kit package, masters, release, keys) that changed, '' if none."""
+    for path, digest in protected.items():
+        if _file_hash(Path(path)) != digest:
+            return path
+    return ""
 
 
 def _compare_state(before: dict[str, Any], after: dict[str, Any], backup: Path) -> list[str]:
     problems = []
-    if before["source"] != after["source"]:
-        problems.append("the masters in source/ changed during grading: check them (git diff in the kit)")
-    if before["release"] != after["release"]:
-        problems.append("the student versions in release/ changed during grading: run medialit release again")
+    changed = sorted(
+        p
+        for p in set(before["protected"]) | set(after["protected"])
+        if before["protected"].get(p) != after["protected"].get(p)
+    )
+    if changed:
+        problems.append(
+            f"files the grading relies on changed during grading: {', '.join(changed[:5])}"
+            f"{' …' if len(changed) > 5 else ''}. No result graded after the change was kept. Restore them "
+            "(reinstall medialit, or git checkout in the kit; medialit release again) and run autograde again."
+        )
     changed = sorted(s for s, v in before["others"].items() if after["others"].get(s) != v)
     if changed:
         problems.append(
@@ -473,43 +700,45 @@ def _keeps(course: Course, assignment: str, student: str, reason: str) -> str:
     return reason
 
 
-def _finish(course: Course, assignment: str, job: Job, out: dict[str, Any], now: str) -> StudentStatus:
-    common = {"seconds": out["seconds"], "submitted": job.submitted, "graded_at": now}
-    flags = [*job.flags, *out.get("notes", [])]
-    folder = Path(out["folder"]) if out.get("folder") else None
+def _finish(course: Course, assignment: str, job: Job, out: Outcome, now: str) -> StudentStatus:
+    common = {"seconds": out.seconds, "submitted": job.submitted, "graded_at": now}
+    flags = [*job.flags, *out.notes]
+    folder = Path(out.folder) if out.folder else None
     try:
-        if not out["success"]:
-            reason = _keeps(course, assignment, job.student, _failure_reason(out["log"]))
-            return StudentStatus(job.student, FAILED, reason, flags=flags, **common)
+        if not out.success:
+            reason = out.environment or _failure_reason(out.log)
+            reason = _keeps(course, assignment, job.student, reason)
+            return StudentStatus(job.student, FAILED, reason, flags=flags, environment=out.environment, **common)
         new = folder / "autograded" / job.student / assignment
-        notes = graded_notes(new, assignment)
-        serious = [n for n in notes if NOT_SUBMITTED not in n and not n.startswith(CELL_NOTE)]
+        notes, serious = graded_notes(new, assignment)
         status = FLAGGED if flags or serious else GRADED
         merge(course, assignment, job.student, f"sqlite:///{folder / 'gradebook.db'}", flagged=status == FLAGGED)
         _swap_in(new, course.root / "autograded" / job.student / assignment, course.root / TRASH)
         return StudentStatus(job.student, status, "; ".join([*flags, *notes]), flags=[*flags, *serious], **common)
     finally:
         if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+            _discard(out, job, assignment)
 
 
-def _untouched(out: dict[str, Any], job: Job, assignment: str) -> bool:
+def _untouched(out: Outcome, job: Job, assignment: str) -> bool:
     """True when nothing but this submission's own grading changed its work folder."""
-    if out.get("interfered"):
+    if out.interfered:
         return False
-    if not out["success"] or not out.get("folder"):
+    if not out.success or not out.folder:
         return True
-    return _result_digest(Path(out["folder"]), job.student, assignment) == out["digest"]
+    return _result_digest(Path(out.folder), job.student, assignment, with_gradebook=not out.shared) == out.digest
 
 
 def _course_state(course: Course, assignment: str, graded: set[str]) -> dict[str, Any]:
-    """What grading must not change: the masters, the release, and other students' grades."""
+    """What grading must not change: the kit's package, masters, release, keys and seeds; other students' grades."""
+    from medialit.grading.pipeline import package_dir
+
+    protected: dict[str, str] = {}
+    for folder in (package_dir(), course.root / "source", course.root / "release", course.root / "seeds"):
+        protected.update(file_hashes(folder))
+    protected = {p: h for p, h in protected.items() if "__pycache__" not in p}
     scores = course.scores(assignment)
-    return {
-        "source": fingerprint(course.root / "source"),
-        "release": fingerprint(course.root / "release"),
-        "others": {s: v for s, v in scores.items() if s not in graded},
-    }
+    return {"protected": protected, "others": {s: v for s, v in scores.items() if s not in graded}}
 
 
 def _backup(course: Course) -> Path:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from medialit.course import Course
+from medialit.grading.results import Results
 from medialit.roster import COLUMNS
 from medialit.status import FAILED, GRADED, StudentStatus, load_results, load_status
 
@@ -127,8 +128,8 @@ def _grade_row(status: StudentStatus | None, score: dict[str, Any] | None, total
     }
 
 
-def class_results(course: Course, assignment: str, students: list[str]) -> dict[str, dict]:
-    """The recorded scored detail (results.json) of each of ``students`` that has one."""
+def class_results(course: Course, assignment: str, students: list[str]) -> dict[str, Results]:
+    """The scored detail the grader recorded (results.json) for each of ``students`` that has one."""
     out = {}
     for student in students:
         data = load_results(course.root, assignment, student)

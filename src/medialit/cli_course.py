@@ -53,9 +53,20 @@ def cmd_autograde(args: argparse.Namespace) -> int:
 
     course = _course(args)
     problems: list[str] = []
+    notices: list[str] = []
     statuses = autograde(
-        course, args.assignment, args.student or None, jobs=args.jobs, progress=not args.quiet, warnings_out=problems
+        course,
+        args.assignment,
+        args.student or None,
+        jobs=args.jobs,
+        progress=not args.quiet,
+        warnings_out=problems,
+        execute=args.execute,
+        sandbox=not args.no_sandbox,
+        notices_out=notices,
     )
+    for notice in notices:
+        print(f"NOTE: {notice}", file=sys.stderr)
     print(status_table(statuses))
     for problem in problems:
         print(f"WARNING: {problem}", file=sys.stderr)
@@ -141,6 +152,15 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     grade.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of cores)")
     grade.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.add_argument(
+        "--execute",
+        action="store_true",
+        help="also run each notebook (in a bubblewrap sandbox) and flag it where its own result differs; "
+        "points always come from the saved answers",
+    )
+    grade.add_argument(
+        "--no-sandbox", action="store_true", help="with --execute: run notebooks without the sandbox (not advised)"
+    )
     grade.set_defaults(func=cmd_autograde)
 
     feedback = sub.add_parser("feedback", parents=[course_opt], help="write per-student HTML feedback")

@@ -26,6 +26,7 @@ from medialit.classdata import (
     submission_folders,
 )
 from medialit.course import Course, CourseError
+from medialit.grading.results import PartResult
 from medialit.status import FAILED, FLAGGED, load_results
 from medialit.widgets.base import STYLE
 from medialit.widgets.verification import FIELDS as PLAN_FIELDS
@@ -205,8 +206,8 @@ def _status_html(row: pd.Series, assignment: str) -> str:
 
 
 def _parts_html(course: Course, assignment: str, student: str, cells: Cells, headings: dict[str, str]) -> str:
-    data = load_results(course.root, assignment, student) or {}
-    results = data.get("parts", {})
+    data = load_results(course.root, assignment, student)
+    results = data.parts if data else {}
     answers, problem = saved_answers(course, assignment, student)
     # the gradebook decides which parts exist (a part recorded in results.json but not graded is not shown)
     auto = [n.removesuffix("-score") for n, g in cells.grades.items() if g["auto_score"] is not None and g["max_score"]]
@@ -216,7 +217,7 @@ def _parts_html(course: Course, assignment: str, student: str, cells: Cells, hea
     ]
     manual = [n for n, g in cells.grades.items() if g["auto_score"] is None and g["max_score"]]
     if manual:
-        article = course_article(course, assignment, data["article"]) if data.get("article") else None
+        article = course_article(course, assignment, data.article) if data and data.article else None
         sections += [_manual_part(name, answers, cells, headings, article) for name in manual]
     if not sections:
         sections.append("<p>No detailed feedback was recorded for this submission; ask your teacher.</p>")
@@ -236,17 +237,17 @@ def _why_unscored(key: str, answers: dict[str, Any], problem: str) -> str:
     return "your saved answer for this part could not be scored; ask your teacher"
 
 
-def _auto_part(key: str, part: dict | None, cells: Cells, headings: dict[str, str], unscored: str) -> str:
+def _auto_part(key: str, part: PartResult | None, cells: Cells, headings: dict[str, str], unscored: str) -> str:
     grade = cells.grades.get(f"{key}-score", {})
-    maximum = grade.get("max_score") or (part or {}).get("max_points")
-    score = grade.get("score") if grade.get("score") is not None else (part or {}).get("points", 0)
-    heading = headings.get(key) or (part or {}).get("title") or key
-    if part is not None and part.get("error"):
-        part, unscored = None, str(part["error"]).rstrip(".")
+    maximum = grade.get("max_score") or (part.max_points if part else None)
+    score = grade.get("score") if grade.get("score") is not None else (part.points if part else 0)
+    heading = headings.get(key) or (part.title if part else "") or key
+    if part is not None and not part.scored:
+        part, unscored = None, part.message.rstrip(".")
     if part is None:
         body = f'<div class="medialit-warning">No detailed feedback for this part: {html.escape(unscored)}.</div>'
     else:
-        body = f'<div class="medialit-fb">{part.get("html", "")}</div>'
+        body = f'<div class="medialit-fb">{part.html}</div>'
     comment = cells.comments.get(f"{key}-score")
     if comment:
         body += f"<p><b>Your teacher's comment:</b> {html.escape(comment)}</p>"

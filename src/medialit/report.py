@@ -1,6 +1,6 @@
 """Class item analysis: one self-contained HTML page per assignment, with CSV files beside it.
 
-Built from the scored detail each student's hidden tests recorded (results.json):
+Built from the scored detail the grader recorded for each student (results.json):
 which sentences the class misread, the label confusion matrix, the phrases missed
 most, discernment against scepticism, and the score distribution. Plots are PNGs
 embedded as base64 (matplotlib's Agg renderer, no pyplot state), so the page needs
@@ -23,6 +23,7 @@ from matplotlib.ticker import MaxNLocator
 from medialit.article import Article
 from medialit.classdata import class_results, course_article, grade_table
 from medialit.course import Course
+from medialit.grading.results import Results
 from medialit.scheme import load_scheme
 
 STATUSES = ["correct", "alternative", "wrong", "missing"]
@@ -69,23 +70,23 @@ def write_report(course: Course, assignment: str, out: Path | None = None) -> Pa
     return out
 
 
-def _article(course: Course, assignment: str, results: dict[str, dict]) -> Article | None:
-    ids = {data.get("article") for data in results.values()} - {None}
+def _article(course: Course, assignment: str, results: dict[str, Results]) -> Article | None:
+    ids = {data.article for data in results.values()} - {""}
     return course_article(course, assignment, ids.pop()) if len(ids) == 1 else None
 
 
-def _parts(results: dict[str, dict], kind: str) -> Iterator[tuple[str, str, dict]]:
-    """(student, part key, part) for every recorded part of ``kind``."""
+def _parts(results: dict[str, Results], kind: str) -> Iterator[tuple[str, str, dict]]:
+    """(student, part key, the part's data) for every scored part of ``kind``."""
     for student, data in results.items():
-        for key, part in data.get("parts", {}).items():
-            if isinstance(part, dict) and part.get("kind") == kind:
-                yield student, key, part
+        for key, part in data.parts.items():
+            if part.scored and part.kind == kind:
+                yield student, key, part.details
 
 
 # ---------------------------------------------------------------- tables
 
 
-def choice_records(results: dict[str, dict], article: Article | None) -> pd.DataFrame:
+def choice_records(results: dict[str, Results], article: Article | None) -> pd.DataFrame:
     """One row per student, part, sentence and column of every choices part whose rows are sentences."""
     ids = set(article.ids) if article else set()
     records = [
@@ -99,7 +100,7 @@ def choice_records(results: dict[str, dict], article: Article | None) -> pd.Data
     return pd.DataFrame(records, columns=columns)
 
 
-def item_accuracy(results: dict[str, dict], article: Article | None) -> pd.DataFrame:
+def item_accuracy(results: dict[str, Results], article: Article | None) -> pd.DataFrame:
     """Per sentence (and part and column): shares correct / alternative / wrong / missing, worst first.
 
     Worst means least credit (alternative = half), then most wrong answers.
@@ -122,7 +123,7 @@ def item_accuracy(results: dict[str, dict], article: Article | None) -> pd.DataF
     return items[order].fillna({"most_common_wrong": ""}).reset_index(drop=True)
 
 
-def label_confusion(results: dict[str, dict]) -> pd.DataFrame:
+def label_confusion(results: dict[str, Results]) -> pd.DataFrame:
     """Counts of gold label (rows) against chosen label (columns), over every part with a ``label`` column."""
     records = [
         {"gold": cols["label"]["gold"], "chosen": cols["label"]["answer"] or NO_ANSWER}
@@ -143,7 +144,7 @@ def label_confusion(results: dict[str, dict]) -> pd.DataFrame:
     return matrix
 
 
-def missed_phrases(results: dict[str, dict], article: Article | None) -> pd.DataFrame:
+def missed_phrases(results: dict[str, Results], article: Article | None) -> pd.DataFrame:
     """Per key phrase of every highlighting part: how many students missed it, most missed first."""
     records = [
         {"field": part.get("field", key), "sentence": sid, "phrase": phrase, "missed": int(kind == "missed")}
@@ -163,7 +164,7 @@ def missed_phrases(results: dict[str, dict], article: Article | None) -> pd.Data
     return table.drop(columns="position").reset_index(drop=True)
 
 
-def discernment(results: dict[str, dict]) -> pd.DataFrame:
+def discernment(results: dict[str, Results]) -> pd.DataFrame:
     """Per student and reliability part: hit rate, false-alarm rate, discernment, scepticism."""
     fields = ["hit_rate", "false_alarm_rate", "discernment", "scepticism", "answered", "total"]
     records = [
@@ -354,7 +355,7 @@ def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
     return out
 
 
-def _page(assignment: str, table: pd.DataFrame, results: dict[str, dict], frames: dict[str, pd.DataFrame]) -> str:
+def _page(assignment: str, table: pd.DataFrame, results: dict[str, Results], frames: dict[str, pd.DataFrame]) -> str:
     left_out = table[~table["student_id"].isin(list(results))]
     reasons = left_out["reason"].where(left_out["score"].isna(), "no answers recorded")
     why = "".join(

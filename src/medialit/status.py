@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from medialit.grading.results import Results, results_path
+
 GRADED, FLAGGED, FAILED = "graded", "flagged", "failed"
 
 
@@ -28,6 +30,7 @@ class StudentStatus:
     seconds: float = 0.0
     submitted: str = ""  # the submission's timestamp
     graded_at: str = ""
+    environment: str = ""  # set when the grader itself could not work (the same for every student)
 
 
 def status_path(course_root: Path, assignment: str) -> Path:
@@ -60,15 +63,7 @@ def save_status(course_root: Path, assignment: str, statuses: dict[str, StudentS
     return path
 
 
-def load_results(course_root: Path, assignment: str, student: str) -> dict | None:
-    """The scored detail the hidden tests recorded for one student (None if absent or unreadable)."""
-    return load_results_file(Path(course_root) / "autograded" / student / assignment / f"{assignment}.results.json")
-
-
-def load_results_file(path: Path) -> dict | None:
-    """A results.json file's content (None if absent or unreadable)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("parts"), dict) else None
+def load_results(course_root: Path, assignment: str, student: str) -> Results | None:
+    """The scored detail the grader recorded for one student (None if absent or not the grader's)."""
+    folder = Path(course_root) / "autograded" / student / assignment
+    return Results.read(results_path(folder, assignment))

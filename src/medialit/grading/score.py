@@ -1,0 +1,157 @@
+"""Score saved answers against the key: one function for the grader and for a notebook's own check.
+
+The grader calls :func:`score_submission` in its own process on the answers file a
+student submitted; nothing computed in a student's kernel is used.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from medialit.answers import AnswerFileError, read_answers
+from medialit.article import Article, from_file, load_article
+from medialit.grading.plan import Plan, WidgetSpec
+from medialit.grading.results import Code, PartResult, Results
+from medialit.lesson import Lesson
+from medialit.widgets.base import STYLE, plain
+
+Spec = tuple[Any, tuple[Any, ...], dict[str, Any]]  # (widget class, args, kwargs)
+
+
+class GradingEnvironmentError(RuntimeError):
+    """The grader itself cannot work (a key or article missing): no submission can be scored."""
+
+
+class _Recorder(Lesson):
+    """A Lesson whose widget methods record (class, args, kwargs) by key instead of building widgets."""
+
+    def __init__(self, article: Article):  # no answer store, no files
+        self.article = article
+        self.specs: dict[str, Spec] = {}
+
+    def _make(self, key: str, factory: Any, *args: Any, **kwargs: Any) -> None:
+        self.specs[key] = (factory, args, kwargs)
+
+
+def widget_specs(widgets: list[WidgetSpec], article: Article) -> dict[str, Spec]:
+    """Each answer widget's class and arguments, by widget key, built on ``article``."""
+    recorder = _Recorder(article)
+    for spec in widgets:
+        getattr(recorder, spec.factory)(*spec.args, **dict(spec.kwargs))
+    return recorder.specs
+
+
+def key_article(plan: Plan, seeds: Path | None, keys: Path | None) -> Article:
+    """The fully annotated article of ``plan``: a seed, or the private key of a practice text."""
+    try:
+        if plan.article.endswith(".txt"):
+            name = plan.article.removesuffix(".txt") + ".key.yaml"
+            path = (keys or Path.cwd()) / name
+            if not path.is_file():
+                raise FileNotFoundError(f"the answer key {name} of {plan.assignment} is not in {path.parent}")
+            return from_file(path)
+        return load_article(plan.article or "venezuela-prisoner-releases-2026-01-14", folder=seeds)
+    except (FileNotFoundError, ValueError) as exc:
+        raise GradingEnvironmentError(f"the grader cannot load the answer key: {exc}") from None
+
+
+def build(spec: Spec, key: str, graded: bool = False) -> Any:
+    """A fresh widget for ``key`` in feedback mode (``graded``: completeness mode), with no saved file."""
+    factory, args, kwargs = spec
+    return factory(*args, key=key, store=None, graded=graded, **kwargs)
+
+
+def score_part(spec: Spec, key: str, points: float, answers: dict[str, Any]) -> PartResult:
+    """Score one widget's saved answer out of ``points``; a wrong-form answer scores 0 with its reason."""
+    grader = build(spec, key)
+    if key in answers:
+        try:
+            grader.value = answers[key]
+        except Exception as exc:  # hostile data may break a widget in any way: never the class run
+            message = f"the saved answer for '{key}' has the wrong form ({type(exc).__name__}: {str(exc)[:120]})"
+            return PartResult(key, grader.title or key, 0.0, points, Code.WRONG_FORM, message)
+    got, total = grader.score()
+    earned = round(points * got / total, 2) if total else 0.0
+    details = grader.result_data()
+    return PartResult(
+        key, grader.title or key, earned, points, None, "", grader.report_html(), list(grader.notes), details
+    )
+
+
+def missing(spec: Spec | None, key: str, answers: dict[str, Any] | None) -> str:
+    """What is still missing in a widget's saved answer ('' when complete)."""
+    if spec is None:
+        return f"{key}: the answer widget was not created; run all cells from the top"
+    if answers is None:
+        return f"{key}: nothing answered yet; run the cells from the top and answer with the widget"
+    if answers.get(key) is None:
+        return f"{key}: nothing answered yet; answer with the widget"
+    widget = build(spec, key, graded=True)
+    try:
+        widget.value = answers[key]
+    except Exception as exc:  # the saved answer's form is the student's data
+        return f"{key}: the saved answer has the wrong form ({exc}); answer with the widget again"
+    return "" if widget.complete else f"{key}: {plain(widget.completeness_html())}"
+
+
+def read_saved(path: Path) -> tuple[dict[str, Any] | None, PartResult | None]:
+    """The answers in ``path``, or (None, a template of why no part can be scored)."""
+    if not path.exists():
+        reason = f"{path.name} was not submitted (no answers were saved)"
+        return None, PartResult("", "", 0.0, 0.0, Code.NOT_SUBMITTED, reason)
+    try:
+        return read_answers(path), None
+    except AnswerFileError as exc:
+        return None, PartResult("", "", 0.0, 0.0, Code.UNREADABLE, f"answers file unusable: {exc}")
+
+
+def score_submission(
+    plan: Plan, article: Article, answers: dict[str, Any] | None, problem: PartResult | None = None
+) -> Results:
+    """Score every awarded part of ``plan`` from saved ``answers`` (None: ``problem`` says why there are none)."""
+    specs = widget_specs(plan.widgets, article)
+    results = Results(plan.assignment, article.id)
+    for cell in plan.awards:
+        spec = specs.get(cell.key)
+        if spec is None:
+            raise GradingEnvironmentError(f"{plan.assignment}: no answer widget '{cell.key}' for cell {cell.grade_id}")
+        if answers is None:
+            assert problem is not None
+            title = build(spec, cell.key).title or cell.key
+            results.parts[cell.key] = PartResult(cell.key, title, 0.0, cell.points, problem.code, problem.message)
+        else:
+            results.parts[cell.key] = score_part(spec, cell.key, cell.points, answers)
+    return results
+
+
+def answer_html(spec: Spec | None, key: str, answers: dict[str, Any] | None) -> str:
+    """A free-text answer as saved, with the automatic pre-checks, for the graders."""
+    value = (answers or {}).get(key)
+    if spec is None:
+        return f"<p>No answer widget '{html.escape(key)}' in this notebook.</p>"
+    if not value:
+        return STYLE + '<div class="medialit-warning">No answer written yet.</div>'
+    out = saved_html(value)
+    grader = build(spec, key)
+    try:
+        grader.value = value
+        out += "<p><b>Automatic pre-checks (for the grader):</b></p>" + grader.feedback_html()
+    except Exception as exc:  # the student's data
+        out += f"<p>The automatic pre-checks could not read this answer ({html.escape(type(exc).__name__)}).</p>"
+    return STYLE + "<p><b>The answer, as saved:</b></p>" + out
+
+
+def saved_html(value: Any) -> str:
+    """A saved free-text answer (text, or a list of plans) as escaped HTML."""
+    if isinstance(value, list):  # verification log
+        body = "".join(
+            "<li>"
+            + "<br>".join(f"<b>{html.escape(str(k))}</b>: {html.escape(str(v))}" for k, v in entry.items())
+            + "</li>"
+            for entry in value
+            if isinstance(entry, dict)
+        )
+        return f"<ol>{body}</ol>"
+    return f"<blockquote>{html.escape(str(value))}</blockquote>"
