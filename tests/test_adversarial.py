@@ -8,6 +8,7 @@ valid parts keep their points; the other students and earlier grades are unaffec
 from __future__ import annotations
 
 import json
+import os
 
 import nbformat
 import pytest
@@ -16,6 +17,7 @@ from conftest import ROOT
 from medialit.autograde import autograde, fingerprint
 from medialit.course import Course
 from medialit.demo import _answers_file, gold_answers
+from medialit.grading.sandbox import sandbox_problem
 
 PS = "ps1-sources"
 FULL = 16.0
@@ -93,8 +95,21 @@ for p in glob.glob('../../../../**/*.ipynb', recursive=True):
 """
 
 
-def corpus(release: str, gold: dict) -> dict[str, tuple[dict[str, bytes | str], str, float | None, str]]:
-    """student -> (files, expected status, expected points or None, a phrase the reason must contain)."""
+ADDED = "code was added to the answer cell"
+
+
+def corpus(
+    release: str, gold: dict, execute: bool = False
+) -> dict[str, tuple[dict[str, bytes | str], str, float | None, str]]:
+    """student -> (files, expected status, expected points or None, a phrase the reason must contain).
+
+    Student code is flagged in both modes; ``execute`` (the notebook runs, sandboxed) adds
+    what the run met. Points always come from the saved answers.
+    """
+
+    def ran(phrase: str) -> str:
+        return phrase if execute else ADDED
+
     nb = f"{PS}.ipynb"
     ans = f"{PS}.answers.json"
     good = _answers_file(PS, gold)
@@ -134,35 +149,35 @@ def corpus(release: str, gold: dict) -> dict[str, tuple[dict[str, bytes | str], 
         "reordered": ({nb: _edit(release, _reorder), ans: good}, "flagged", FULL, "reordered"),
         "duplicated": ({nb: _edit(release, _duplicate), ans: good}, "flagged", FULL, "duplicated"),
         "retyped": ({nb: _edit(release, _retype), ans: good}, "flagged", FULL, "cell type changed"),
-        # bad student code
+        # bad student code (never run by default; run in the sandbox with --execute)
         "infinite-loop": (
             {nb: _edit(release, _inject("while True:\n    pass")), ans: good},
-            "graded",
+            "flagged",
             FULL,
-            "error in",
+            ran("error in"),
         ),
         "huge-output": (
             {nb: _edit(release, _inject("for _ in range(100):\n    print('x' * 1_000_000)")), ans: good},
-            "graded",
+            "flagged",
             FULL,
-            "",
+            ADDED,
         ),
-        "exception": ({nb: _edit(release, _inject("1 / 0")), ans: good}, "graded", FULL, "ZeroDivisionError"),
-        "sys-exit": ({nb: _edit(release, _inject("import sys\nsys.exit(3)")), ans: good}, "graded", FULL, ""),
-        "os-exit": ({nb: _edit(release, _inject("import os\nos._exit(1)")), ans: good}, "flagged", FULL, "crashed"),
+        "exception": ({nb: _edit(release, _inject("1 / 0")), ans: good}, "flagged", FULL, ran("ZeroDivisionError")),
+        "sys-exit": ({nb: _edit(release, _inject("import sys\nsys.exit(3)")), ans: good}, "flagged", FULL, ADDED),
+        "os-exit": (
+            {nb: _edit(release, _inject("import os\nos._exit(1)")), ans: good},
+            "flagged",
+            FULL,
+            ran("crashed"),
+        ),
         "segfault": (
             {nb: _edit(release, _inject("import ctypes\nctypes.string_at(0)")), ans: good},
             "flagged",
             FULL,
-            "crashed",
+            ran("crashed"),
         ),
-        "attack-gradebook": (
-            {nb: _edit(release, _inject(ATTACK_GRADEBOOK)), ans: good},
-            "flagged",
-            FULL,
-            "own code was left out",
-        ),
-        "attack-others": ({nb: _edit(release, _inject(ATTACK_OTHERS)), ans: good}, None, None, ""),
+        "attack-gradebook": ({nb: _edit(release, _inject(ATTACK_GRADEBOOK)), ans: good}, "flagged", FULL, ADDED),
+        "attack-others": ({nb: _edit(release, _inject(ATTACK_OTHERS)), ans: good}, "flagged", FULL, ADDED),
         # a bad saved-answers file
         "answers-missing": ({nb: release}, "graded", 0.0, "was not submitted"),
         "answers-corrupt": ({nb: release, ans: "{oops"}, "flagged", 0.0, "not valid JSON"),
@@ -180,22 +195,27 @@ def corpus(release: str, gold: dict) -> dict[str, tuple[dict[str, bytes | str], 
     }
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+@pytest.fixture(scope="module", params=["saved-answers", "execute"])
+def graded(request, tmp_path_factory):
+    execute = request.param == "execute"
+    if execute and sandbox_problem() and os.environ.get("CI") != "true":
+        pytest.skip(sandbox_problem())
     course = Course.init(tmp_path_factory.mktemp("adversarial") / "course")
     with (course.root / "nbgrader_config.py").open("a", encoding="utf-8") as handle:
         handle.write(f"c.Execute.timeout = {TIMEOUT}\n")
     release_dir = course.generate(PS)
     release = (release_dir / f"{PS}.ipynb").read_text(encoding="utf-8")
     gold = gold_answers(course, PS)
-    cases = corpus(release, gold)
+    cases = corpus(release, gold, execute)
     course.add_submission(PS, "earlier", {f"{PS}.ipynb": release, f"{PS}.answers.json": _answers_file(PS, gold)})
     earlier = autograde(course, PS, students=["earlier"], jobs=1, progress=False)["earlier"]
     for student, (files, *_rest) in cases.items():
         course.add_submission(PS, student, files)
     submitted = {s: fingerprint(course.submission_dir(PS, s)) for s in cases}
     warnings: list[str] = []
-    statuses = autograde(course, PS, students=list(cases), jobs=2, progress=False, warnings_out=warnings)
+    statuses = autograde(
+        course, PS, students=list(cases), jobs=2, progress=False, warnings_out=warnings, execute=execute
+    )
     return course, cases, statuses, earlier, submitted, warnings
 
 
@@ -208,9 +228,6 @@ def test_every_case_gets_an_explicit_status_and_keeps_its_valid_points(graded, s
     _, status, points, phrase = cases[student]
     st = statuses[student]
     assert st.status in {"graded", "flagged", "failed"}
-    if status is None:  # hostile code: any explicit outcome, as long as nobody else is affected
-        assert st.reason or st.status == "graded"
-        return
     assert st.status == status, st.reason
     assert phrase in st.reason
     if points is None:
