@@ -241,13 +241,18 @@ def list_articles(folder: str | Path | None = None) -> list[str]:
 
 def load_article(name: str | Path, folder: str | Path | None = None) -> Article:
     """Load an article by id (from the seeds folder) or by the path of its annotation file."""
+    return from_file(find_article(name, folder))
+
+
+def find_article(name: str | Path, folder: str | Path | None = None) -> Path:
+    """The annotation file of an article id (in the seeds folder), or ``name`` itself if it is one."""
     path = Path(name)
     if path.suffix in {".yaml", ".yml", ".json"} and path.exists():
-        return from_file(path)
+        return path
     root = Path(folder) if folder else seeds_dir()
     for suffix in (".yaml", ".yml", ".json"):
         candidate = root / f"{name}{suffix}"
         if candidate.exists():
-            return from_file(candidate)
+            return candidate
     known = ", ".join(list_articles(root)) or "none"
     raise FileNotFoundError(f"No article {str(name)!r} in {root}. Articles there: {known}.")

@@ -343,6 +343,9 @@ def _grade_saved(root: str, assignment: str, job: Job, snapshot: tuple[Path, str
     """
     start = time.perf_counter()
     if _WORKER.get("root") != root:
+        from medialit.build import cache_metadata_validator
+
+        cache_metadata_validator()
         course = Course(root)
         folder = Path(work) / secrets.token_hex(12)
         folder.mkdir()
@@ -444,29 +447,66 @@ def _failure_reason(log: str) -> str:
     return "nbgrader could not grade it"
 
 
-def merge(course: Course, assignment: str, student: str, worker_db: str, flagged: bool = False) -> None:
+def merge(
+    course: Course, assignment: str, student: str, worker_db: str, flagged: bool = False, books: Books | None = None
+) -> None:
     """Copy one student's new autograde result from a worker gradebook into the course gradebook.
 
     ``flagged`` sets nbgrader's own flag on the submission, so formgrader lists it as flagged.
+    ``books`` keeps gradebooks open across merges of one run (each opening costs time).
     """
-    from nbgrader.api import Gradebook
-
-    with Gradebook(worker_db, "medialit") as wgb, Gradebook(course.db_url, "medialit") as mgb:
+    own = books is None
+    books = books or Books()
+    try:
+        wgb, mgb = books.get(worker_db), books.get(course.db_url)
         wsub = wgb.find_submission(assignment, student)
         mgb.update_or_create_student(student)
-        mgb.update_or_create_submission(assignment, student, timestamp=wsub.timestamp)
+        msub = mgb.update_or_create_submission(assignment, student, timestamp=wsub.timestamp)
+        mine = {nb.name: nb for nb in msub.notebooks}
         for wnb in wsub.notebooks:
-            mnb = mgb.find_submission_notebook(wnb.name, assignment, student)
+            mnb = mine[wnb.name]
             mnb.late_submission_penalty = wnb.late_submission_penalty
             mnb.flagged = flagged or mnb.flagged  # never clear a flag a grader set by hand
+            grades = {g.name: g for g in mnb.grades}
             for wg in wnb.grades:
-                mg = mgb.find_grade(wg.name, wnb.name, assignment, student)
+                mg = grades[wg.name]
                 mg.auto_score = wg.auto_score
                 mg.needs_manual_grade = mg.manual_score is not None or wg.auto_score is None
+            comments = {c.name: c for c in mnb.comments}
             for wc in wnb.comments:
-                mc = mgb.find_comment(wc.name, wnb.name, assignment, student)
-                mc.auto_comment = wc.auto_comment
+                comments[wc.name].auto_comment = wc.auto_comment
         mgb.db.commit()
+        wgb.db.rollback()  # end the read: the worker goes on writing this file
+    except Exception:
+        books.get(course.db_url).db.rollback()
+        raise
+    finally:
+        if own:
+            books.close()
+
+
+class Books:
+    """Gradebooks kept open for the merges of one run, by URL."""
+
+    def __init__(self) -> None:
+        self.open: dict[str, Any] = {}
+
+    def get(self, url: str) -> Any:
+        from nbgrader.api import Gradebook
+
+        if url not in self.open:
+            self.open[url] = Gradebook(url, "medialit")
+        return self.open[url]
+
+    def drop(self, url: str) -> None:
+        book = self.open.pop(url, None)
+        if book is not None:
+            book.close()
+            book.engine.dispose()
+
+    def close(self) -> None:
+        for url in list(self.open):
+            self.drop(url)
 
 
 def _swap_in(new: Path, dest: Path, trash: Path) -> None:
@@ -552,6 +592,7 @@ def autograde(
         if suspects:  # failed, or another submission's code touched their folders: grade them again, alone
             run.pool(suspects, 1, None, final=True)
     finally:
+        run.books.close()
         if bar is not None:
             bar.close()
         shutil.rmtree(work, ignore_errors=True)
@@ -604,6 +645,7 @@ class _Run:
     protected: dict[str, str]
     problems: list[str]
     spoiled: str = ""  # the first protected file found changed: nothing is merged after that
+    books: Books = field(default_factory=Books)
 
     def pool(self, ready: list[Job], jobs: int, bar: Any, final: bool = False) -> list[Job]:
         """Grade ``ready`` in ``jobs`` processes; return the jobs to grade again, alone."""
@@ -644,7 +686,7 @@ class _Run:
             self.statuses[student] = StudentStatus(student, FAILED, _keeps(course, assignment, student, reason))
             return
         try:
-            self.statuses[student] = _finish(course, assignment, job, out, self.now)
+            self.statuses[student] = _finish(course, assignment, job, out, self.now, self.books)
         except Exception as exc:  # e.g. its gradebook copy was damaged after grading: never stop the class
             _discard(out, job, assignment)
             if not final:
@@ -700,7 +742,9 @@ def _keeps(course: Course, assignment: str, student: str, reason: str) -> str:
     return reason
 
 
-def _finish(course: Course, assignment: str, job: Job, out: Outcome, now: str) -> StudentStatus:
+def _finish(
+    course: Course, assignment: str, job: Job, out: Outcome, now: str, books: Books | None = None
+) -> StudentStatus:
     common = {"seconds": out.seconds, "submitted": job.submitted, "graded_at": now}
     flags = [*job.flags, *out.notes]
     folder = Path(out.folder) if out.folder else None
@@ -712,11 +756,14 @@ def _finish(course: Course, assignment: str, job: Job, out: Outcome, now: str) -
         new = folder / "autograded" / job.student / assignment
         notes, serious = graded_notes(new, assignment)
         status = FLAGGED if flags or serious else GRADED
-        merge(course, assignment, job.student, f"sqlite:///{folder / 'gradebook.db'}", flagged=status == FLAGGED)
+        worker_db = f"sqlite:///{folder / 'gradebook.db'}"
+        merge(course, assignment, job.student, worker_db, flagged=status == FLAGGED, books=books)
         _swap_in(new, course.root / "autograded" / job.student / assignment, course.root / TRASH)
         return StudentStatus(job.student, status, "; ".join([*flags, *notes]), flags=[*flags, *serious], **common)
     finally:
         if folder is not None:
+            if books is not None and not out.shared:
+                books.drop(f"sqlite:///{folder / 'gradebook.db'}")
             _discard(out, job, assignment)
 
 

@@ -14,6 +14,7 @@ own result with the trusted one.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from medialit.grading.score import (
     answer_html,
     key_article,
     missing,
+    no_frontend,
     read_saved,
     score_submission,
     widget_specs,
@@ -39,6 +41,7 @@ from medialit.grading.score import (
 PLAN, RESULTS = "medialit_plan", "medialit_results"
 
 
+@functools.lru_cache(maxsize=8)
 def plan_from_gradebook(db_url: str, notebook: str, assignment: str) -> Plan:
     """The grading plan from the master's cells as nbgrader recorded them at release."""
     with Gradebook(db_url) as gb:
@@ -82,7 +85,8 @@ class ScoreSavedAnswers(NbGraderPreprocessor):
             )
             folder = Path(resources["metadata"]["path"])
             answers, problem = read_saved(folder / f"{plan.assignment}.answers.json")
-            resources[RESULTS] = score_submission(plan, article, answers, problem)
+            with no_frontend():
+                resources[RESULTS] = score_submission(plan, article, answers, problem)
             resources[PLAN] = (plan, article, answers)
         except (PlanError, GradingEnvironmentError) as exc:
             self._record(str(exc))
@@ -128,6 +132,10 @@ class FillGradeOutputs(NbGraderPreprocessor):
     )
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        with no_frontend():
+            return self._fill(nb, resources)
+
+    def _fill(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         results: Results = resources[RESULTS]
         plan, article, answers = resources[PLAN]  # read before any code ran: a kernel cannot change them
         folder = Path(resources["metadata"]["path"])
@@ -163,7 +171,10 @@ class FillGradeOutputs(NbGraderPreprocessor):
         self, kind: str, key: str, results: Results, specs: dict[str, Any], answers: dict[str, Any] | None
     ) -> list[NotebookNode]:
         if kind == "complete":
-            gap = missing(specs.get(key), key, answers)
+            part = results.parts.get(key)
+            known = part is not None and part.scored and "missing" in part.details
+            gap = str(part.details["missing"]) if known else missing(specs.get(key), key, answers)
+            gap = f"{key}: {gap}" if known and gap else gap
             return [_stream(f"⬜ {gap}" if gap else f"✅ {key}: complete")]
         part = results.parts[key]
         if not part.scored:

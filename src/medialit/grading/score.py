@@ -6,18 +6,24 @@ student submitted; nothing computed in a student's kernel is used.
 
 from __future__ import annotations
 
+import functools
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from medialit.answers import AnswerFileError, read_answers
-from medialit.article import Article, from_file, load_article
+from medialit.article import Article, find_article, from_file
 from medialit.grading.plan import Plan, WidgetSpec
 from medialit.grading.results import Code, PartResult, Results
 from medialit.lesson import Lesson
 from medialit.widgets.base import STYLE, plain
 
 Spec = tuple[Any, tuple[Any, ...], dict[str, Any]]  # (widget class, args, kwargs)
+
+
+DEFAULT_ARTICLE = "venezuela-prisoner-releases-2026-01-14"
 
 
 class GradingEnvironmentError(RuntimeError):
@@ -51,10 +57,30 @@ def key_article(plan: Plan, seeds: Path | None, keys: Path | None) -> Article:
             path = (keys or Path.cwd()) / name
             if not path.is_file():
                 raise FileNotFoundError(f"the answer key {name} of {plan.assignment} is not in {path.parent}")
-            return from_file(path)
-        return load_article(plan.article or "venezuela-prisoner-releases-2026-01-14", folder=seeds)
+        else:
+            path = find_article(plan.article or DEFAULT_ARTICLE, folder=seeds)
+        return _article(str(path), path.stat().st_mtime_ns)
     except (FileNotFoundError, ValueError) as exc:
         raise GradingEnvironmentError(f"the grader cannot load the answer key: {exc}") from None
+
+
+@functools.lru_cache(maxsize=16)
+def _article(path: str, mtime_ns: int) -> Article:
+    """An annotation file, read once per grading process (it is validated on every read)."""
+    return from_file(path)
+
+
+@contextmanager
+def no_frontend() -> Iterator[None]:
+    """Build widgets without opening a comm: the grader has no browser, and opening one costs time."""
+    import ipywidgets
+
+    original = ipywidgets.Widget.open
+    ipywidgets.Widget.open = lambda self: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ipywidgets.Widget.open = original  # type: ignore[method-assign]
 
 
 def build(spec: Spec, key: str, graded: bool = False) -> Any:
@@ -78,6 +104,13 @@ def score_part(spec: Spec, key: str, points: float, answers: dict[str, Any]) -> 
     return PartResult(
         key, grader.title or key, earned, points, None, "", grader.report_html(), list(grader.notes), details
     )
+
+
+def _default_title(factory: Any) -> str:
+    import inspect
+
+    parameter = inspect.signature(factory).parameters.get("title")
+    return parameter.default if parameter is not None and isinstance(parameter.default, str) else ""
 
 
 def missing(spec: Spec | None, key: str, answers: dict[str, Any] | None) -> str:
@@ -119,7 +152,7 @@ def score_submission(
             raise GradingEnvironmentError(f"{plan.assignment}: no answer widget '{cell.key}' for cell {cell.grade_id}")
         if answers is None:
             assert problem is not None
-            title = build(spec, cell.key).title or cell.key
+            title = spec[2].get("title") or _default_title(spec[0]) or cell.key
             results.parts[cell.key] = PartResult(cell.key, title, 0.0, cell.points, problem.code, problem.message)
         else:
             results.parts[cell.key] = score_part(spec, cell.key, cell.points, answers)
