@@ -22,6 +22,7 @@ from conftest import ROOT
 
 from medialit.build import assignments, build
 from medialit.course import Course
+from medialit.demo import _answers_file, gold_answers
 
 ASSIGNMENTS = assignments(ROOT)
 
@@ -71,7 +72,8 @@ def graded(tmp_path_factory):
         release = course.generate(ps)
         master = course.root / "source" / ps / f"{ps}.ipynb"
         extra = {p.name: p for p in release.iterdir() if p.suffix != ".ipynb"}
-        course.add_submission(ps, "master", {f"{ps}.ipynb": master, **extra})
+        saved = _answers_file(ps, gold_answers(course, ps))  # running the master saves its answers
+        course.add_submission(ps, "master", {f"{ps}.ipynb": master, f"{ps}.answers.json": saved, **extra})
         course.add_submission(ps, "blank", {f"{ps}.ipynb": release / f"{ps}.ipynb", **extra})
         timings[ps] = []
         for student in ("master", "blank"):

@@ -25,6 +25,7 @@ from conftest import ROOT, SEED_ID
 from medialit.article import load_article
 from medialit.classdata import NO_REASON
 from medialit.course import Course, CourseError
+from medialit.demo import _answers_file, gold_answers
 from medialit.export import CANVAS_COLUMNS, CANVAS_POINTS_ROW, CSV_COLUMNS, export_grades
 from medialit.feedback import write_feedback
 from medialit.report import write_report
@@ -122,8 +123,11 @@ def built(tmp_path_factory) -> tuple[Course, dict[str, dict[str, dict]]]:
         release = course.generate(ps)
         extra = {p.name: p for p in release.iterdir() if p.suffix != ".ipynb"}
         notebook = {f"{ps}.ipynb": release / f"{ps}.ipynb"}
-        _autograde(course, ps, "master", {f"{ps}.ipynb": course.root / "source" / ps / f"{ps}.ipynb", **extra})
-        gold = json.loads((course.root / "autograded" / "master" / ps / f"{ps}.answers.json").read_text())
+        # the master's own answers, saved by running it (the teacher's code): graded like any submission
+        master_answers = _answers_file(ps, gold_answers(course, ps))
+        master = {f"{ps}.ipynb": course.root / "source" / ps / f"{ps}.ipynb", f"{ps}.answers.json": master_answers}
+        _autograde(course, ps, "master", {**master, **extra})
+        gold = json.loads(master_answers)
         answers[ps] = {"master": gold["answers"]}
         for student, spoil in spoilers.items():
             mine = copy.deepcopy(gold["answers"])

@@ -285,7 +285,7 @@ def _fresh_gradebook(snapshot: tuple[Path, str], folder: Path) -> None:
 
 
 def _api(course: Course, assignment: str, folder: Path, mode: Mode) -> tuple[Any, Path]:
-    from medialit.grading.pipeline import configure, keys_for
+    from medialit.grading.pipeline import configure
 
     api = course.api(
         db_url=f"sqlite:///{folder / 'gradebook.db'}",
@@ -300,7 +300,6 @@ def _api(course: Course, assignment: str, folder: Path, mode: Mode) -> tuple[Any
         sandbox=mode.sandbox,
         hidden=[Path(p) for p in mode.hidden],
     )
-    keys_for(api.config, course.root, assignment)
     if mode.execute:  # what the notebook's own setup needs inside the sandbox: the seeds and the key files
         os.environ["MEDIALIT_SEEDS"] = str(course.root / "seeds")
         os.environ["MEDIALIT_KEYS"] = str(course.root / "source" / assignment)

@@ -46,4 +46,10 @@ def apply_common(c: Any) -> None:
     c.OverwriteCells.add_missing_cells = True
     c.Execute.timeout = 60
     c.Execute.interrupt_on_timeout = True
+    # Grade from the saved answers in the grader's own process, never from what a student's
+    # kernel computes: `nbgrader autograde` and formgrader's button grade the same way as
+    # `medialit autograde` (which adds --execute, the sandbox and parallel workers).
+    from medialit.grading.pipeline import preprocessors
+
+    c.Autograde.autograde_preprocessors = preprocessors(execute=False, sandbox=False)
     protect_answers(c)

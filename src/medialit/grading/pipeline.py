@@ -63,8 +63,6 @@ def configure(
     """Set the autograde pipeline in ``config``; return the file where a grading error is recorded."""
     error_file = folder / "grading-error.json"
     config.Autograde.autograde_preprocessors = preprocessors(execute, sandbox)
-    config.ScoreSavedAnswers.keys_directory = ""  # set per assignment by the caller (keys_for)
-    config.ScoreSavedAnswers.seeds_directory = str(course_root / "seeds") if (course_root / "seeds").is_dir() else ""
     config.ScoreSavedAnswers.error_file = str(error_file)
     config.FillGradeOutputs.error_file = str(error_file)
     config.FillGradeOutputs.executed = execute
@@ -75,8 +73,3 @@ def configure(
         config.SandboxedKernelManager.hidden_paths = [str(p) for p in hidden or []]
         config.SandboxedKernelManager.readonly_paths = [str(p) for p in readable]
     return error_file
-
-
-def keys_for(config: Any, course_root: Path, assignment: str) -> None:
-    """Where the private key files of ``assignment`` are (the master's folder)."""
-    config.ScoreSavedAnswers.keys_directory = str(course_root / "source" / assignment)

@@ -78,11 +78,8 @@ class ScoreSavedAnswers(NbGraderPreprocessor):
         info = resources["nbgrader"]
         try:
             plan = plan_from_gradebook(info["db_url"], info["notebook"], info["assignment"])
-            article = key_article(
-                plan,
-                Path(self.seeds_directory) if self.seeds_directory else None,
-                Path(self.keys_directory) if self.keys_directory else None,
-            )
+            seeds, keys = self._folders(info["assignment"])
+            article = key_article(plan, seeds, keys)
             folder = Path(resources["metadata"]["path"])
             answers, problem = read_saved(folder / f"{plan.assignment}.answers.json")
             with no_frontend():
@@ -92,6 +89,18 @@ class ScoreSavedAnswers(NbGraderPreprocessor):
             self._record(str(exc))
             raise
         return nb, resources
+
+    def _folders(self, assignment: str) -> tuple[Path | None, Path | None]:
+        """The seeds and key folders: as configured, else the course's (``seeds/``, ``source/ASSIGNMENT``)."""
+        coursedir = getattr(getattr(self.parent, "parent", None), "coursedir", None)
+        root = Path(coursedir.root) if coursedir is not None else None
+        seeds = Path(self.seeds_directory) if self.seeds_directory else None
+        if seeds is None and root is not None and (root / "seeds").is_dir():
+            seeds = root / "seeds"
+        keys = Path(self.keys_directory) if self.keys_directory else None
+        if keys is None and coursedir is not None:
+            keys = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
+        return seeds, keys
 
     def _record(self, message: str) -> None:
         if self.error_file:
