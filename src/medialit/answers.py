@@ -16,7 +16,9 @@ name (never overwritten) and the problem is reported in ``warning``.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,24 +40,99 @@ class AnswerFileError(ValueError):
     """An answers file could not be used; the message says why and what to do."""
 
 
+MAX_DEPTH = 32  # real answers nest 3 or 4 levels; deeper files are refused before anything recurses
+MAX_DIGITS = 15  # integers are ids or counts; longer ones are refused (Python's 4300-digit limit never applies)
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone "\ud800" escape cannot be written back as UTF-8
+
+
+class _Refused(Exception):
+    """A reason to refuse the file, raised from inside the JSON parser's hooks."""
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _Refused(f"has a number with {len(text.lstrip('-'))} digits (at most {MAX_DIGITS} are accepted)")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"has a number too large to use ({text[:20]}{'...' if len(text) > 20 else ''})")
+    return value
+
+
+def _constant(text: str) -> Any:
+    raise _Refused(f"has {text}, which is not a JSON number")
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise _Refused(f"has the key {twice[:40]!r} twice (which one counts is ambiguous)")
+    return data
+
+
+def _clean(value: Any, depth: int = 1) -> Any:
+    """``value`` with lone surrogates replaced by U+FFFD; refused when nested deeper than MAX_DEPTH."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list | dict) and depth > MAX_DEPTH:
+        raise _Refused(f"is nested too deeply (more than {MAX_DEPTH} levels)")
+    if isinstance(value, list):
+        return [_clean(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v, depth + 1) for k, v in value.items()}
+    return value
+
+
 def read_answers(path: str | Path) -> dict[str, Any]:
     """Read an answers file and return its ``answers`` mapping.
 
     Raises AnswerFileError (with a reason a teacher can read) when the file is
-    missing, too large, not JSON, or not an answers file.
+    missing, too large, not a regular file, not UTF-8 JSON, or not an answers file.
+    Any file under MAX_BYTES is either read or refused with a reason, never a crash:
+
+    - refused: nesting deeper than MAX_DEPTH, integers over MAX_DIGITS digits, numbers
+      that overflow to infinity (``1e999``), ``NaN``/``Infinity``, a key given twice,
+      UTF-16/UTF-32 text (saved in the wrong encoding: save it as UTF-8);
+    - read: a UTF-8 byte-order mark (ignored); lone surrogate escapes (``"\\ud800"``) become
+      U+FFFD so the answers can be written back as UTF-8; long strings (under MAX_BYTES).
     """
     path = Path(path)
     if not path.exists():
         raise AnswerFileError(f"{path.name} is missing: no answers were saved")
+    if not path.is_file():
+        raise AnswerFileError(f"{path.name} is not a regular file")
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise AnswerFileError(f"{path.name} is {size / 1e6:.0f} MB, too large for an answers file")
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise AnswerFileError(f"{path.name} is too large for an answers file")
+    encoding = json.detect_encoding(raw)
+    if encoding.startswith(("utf-16", "utf-32")):
+        label = "UTF-16" if encoding.startswith("utf-16") else "UTF-32"
+        raise AnswerFileError(f"{path.name} is saved as {label} text, not UTF-8: save it again as UTF-8")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise AnswerFileError(f"{path.name} is not UTF-8 text") from None
+    try:
+        data = _clean(
+            json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_object)
+        )
+    except _Refused as exc:
+        raise AnswerFileError(f"{path.name} {exc}") from None
+    except RecursionError:  # json's C parser stops at Python's recursion limit (about 1000 levels)
+        raise AnswerFileError(f"{path.name} is nested too deeply (more than {MAX_DEPTH} levels)") from None
     except json.JSONDecodeError as exc:
         raise AnswerFileError(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except (ValueError, MemoryError) as exc:  # a last guard: the hooks above should refuse first
+        raise AnswerFileError(f"{path.name} could not be read ({type(exc).__name__})") from None
     if not isinstance(data, dict) or data.get(FORMAT_KEY) != 1 or not isinstance(data.get("answers"), dict):
         raise AnswerFileError(f"{path.name} is not a medialit answers file (no 'answers' mapping)")
     return data["answers"]
@@ -105,6 +182,7 @@ class AnswerStore:
             "answers": self.answers,
         }
         text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        text = _SURROGATE.sub("\ufffd", text)  # a lone surrogate from the browser cannot be written as UTF-8
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.name}.", suffix=".tmp", dir=self.path.parent)
         try:

@@ -8,17 +8,26 @@ LMS file names (what Canvas and Moodle put in "download all submissions"):
   student) or the same as a flat file name. 12345 is the participant id.
 
 Files are matched to students by the roster's ``lms_id``, else by name. Every file
-ends up collected, reported as unmatched, or reported as a duplicate: none is dropped
-silently. Each submission keeps its own timestamp (a late one stays late).
+ends up collected, reported as unmatched, reported as a duplicate, or reported as skipped:
+none is dropped silently. Each submission keeps its own timestamp (a late one stays late).
+
+Only regular files inside the download are read. Links (to files or folders), named pipes,
+devices, zip entries that are links or whose path is absolute or climbs out with ``..``, and
+files over ``MAX_FILE_BYTES`` are skipped and named in the report: a link named like a
+student's notebook never brings another file into the course.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import shutil
+import stat
 import tempfile
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +38,11 @@ from medialit.roster import Student
 CANVAS = re.compile(r"^(?P<name>[a-z0-9]+?)_(?:(?P<late>LATE)_)?(?P<uid>\d+)_(?P<sid>\d+)_(?P<file>.+)$")
 MOODLE = re.compile(r"^(?P<name>[^_/]+)_(?P<uid>\d+)_assignsubmission_(?:file|onlinetext)_/?(?P<file>.*)$")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+MAX_FILE_BYTES = 200_000_000  # far above any notebook; larger files in a download are skipped
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a fifo must not block the open
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 @dataclass
@@ -53,6 +67,7 @@ class CollectReport:
     unmatched: list[str] = field(default_factory=list)  # download names with no student
     duplicates: list[str] = field(default_factory=list)  # explanations
     kept: list[str] = field(default_factory=list)  # newer submissions already present
+    skipped: list[str] = field(default_factory=list)  # "name: why" for links, pipes, unsafe zip entries
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -60,6 +75,7 @@ class CollectReport:
         lines += [f"  unmatched (no student found): {name}" for name in self.unmatched]
         lines += [f"  duplicate: {text}" for text in self.duplicates]
         lines += [f"  kept the newer submission already collected: {text}" for text in self.kept]
+        lines += [f"  skipped {text} (not copied)" for text in self.skipped]
         lines += [f"  note: {text}" for text in self.notes]
         return "\n".join(lines)
 
@@ -113,9 +129,166 @@ def canonical(assignment: str, filename: str) -> tuple[str, str]:
     return re.sub(r"-\d+(?=\.)", "", filename), ""
 
 
-def _uploads(source: Path) -> Iterator[tuple[str, Path, datetime]]:
-    for path in sorted(p for p in source.rglob("*") if p.is_file()):
-        yield str(path.relative_to(source)), path, datetime.fromtimestamp(path.stat().st_mtime)
+Entry = tuple[str, Path, datetime]  # name in the download, staged copy, submission time
+
+
+def _kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (fifo)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _link_reason(link: Path, root: Path, what: str = "file") -> str:
+    """Why a link in the download is skipped, naming where it points."""
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return f"it is a link to a {what}"
+    inside = Path(os.path.realpath(link.parent / target)).is_relative_to(os.path.realpath(root))  # loops are fine
+    where = "inside the download (links are never followed)" if inside else "outside the download"
+    return f"it is a link to a {what} {where}: {target}"
+
+
+def _copy_capped(read: Callable[[int], bytes], out: Path) -> bool:
+    """Copy from ``read(n)`` into ``out``; False (and nothing kept) when over MAX_FILE_BYTES."""
+    size = 0
+    with out.open("wb") as handle:
+        while chunk := read(1 << 20):
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:
+                break
+            handle.write(chunk)
+    if size > MAX_FILE_BYTES:
+        out.unlink()
+        return False
+    return True
+
+
+def _open_inside(root: Path, rel: Path) -> int:
+    """Open ``root/rel`` for reading without following a link anywhere below ``root``.
+
+    Each folder on the way is opened relative to the one before with O_NOFOLLOW, so a
+    folder swapped for a link after the walk is refused (OSError) rather than followed.
+    """
+    if os.open not in os.supports_dir_fd or not _NOFOLLOW:  # no dir_fd: check each step with lstat
+        here = root
+        for part in rel.parts:
+            here = here / part
+            if here.is_symlink():
+                raise OSError(f"{here} is a link")
+        return os.open(root / rel, os.O_RDONLY | _NONBLOCK | _BINARY)
+    fd = os.open(root, os.O_RDONLY | _DIRECTORY)
+    try:
+        for part in rel.parts[:-1]:
+            inner = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        return os.open(rel.parts[-1], os.O_RDONLY | _NOFOLLOW | _NONBLOCK | os.O_NOCTTY, dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
+def _stage_file(root: Path, rel: Path, target: Path) -> tuple[datetime | None, str]:
+    """Copy one regular file of the download into ``target``: (its time, "") or (None, why not)."""
+    path = root / rel
+    try:
+        before = path.lstat()
+    except OSError as exc:
+        return None, f"it could not be read ({exc.strerror or exc})"
+    if stat.S_ISLNK(before.st_mode):
+        return None, _link_reason(path, root)
+    if not stat.S_ISREG(before.st_mode):
+        return None, f"it is {_kind(before.st_mode)}, not a file"
+    if before.st_size > MAX_FILE_BYTES:
+        return None, f"it is {before.st_size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit"
+    try:
+        fd = _open_inside(root, rel)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR) or exc.errno is None:
+            return None, "it or a folder on its path was replaced by a link while collecting"
+        return None, f"it could not be read ({exc.strerror or exc})"
+    with os.fdopen(fd, "rb") as handle:
+        now = os.fstat(handle.fileno())
+        if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
+            return None, "it changed while being read (replaced by a link or a special file)"
+        if not _copy_capped(handle.read, target):
+            return None, f"it is over the {MAX_FILE_BYTES / 1e6:.0f} MB limit"
+    return datetime.fromtimestamp(now.st_mtime), ""
+
+
+def _folder_entries(source: Path, tmp: Path, skipped: list[str]) -> list[Entry]:
+    """Stage the regular files of a download folder; links, pipes and devices go to ``skipped``."""
+
+    def unreadable(exc: OSError) -> None:
+        shown = Path(exc.filename or source).relative_to(source).as_posix()
+        skipped.append(f"{shown}/: the folder could not be read ({exc.strerror or exc})")
+
+    entries: list[Entry] = []
+    for top, dirs, files in os.walk(source, followlinks=False, onerror=unreadable):
+        here = Path(top)
+        for name in sorted(dirs):
+            if (here / name).is_symlink():  # os.walk lists it but does not enter it
+                shown = (here / name).relative_to(source).as_posix()
+                skipped.append(f"{shown}/: {_link_reason(here / name, source, 'folder')}; nothing in it was read")
+                dirs.remove(name)
+        dirs.sort()
+        for name in sorted(files):
+            rel = (here / name).relative_to(source)
+            target = tmp / str(len(entries))
+            when, reason = _stage_file(source, rel, target)
+            if when is None:
+                skipped.append(f"{rel.as_posix()}: {reason}")
+                continue
+            entries.append((rel.as_posix(), target, when))
+    return sorted(entries, key=lambda entry: entry[0])
+
+
+def _zip_problem(info: zipfile.ZipInfo) -> str:
+    """Why a zip entry must not be extracted ('' when it is a plain file inside the download)."""
+    name = info.filename.replace("\\", "/")
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return "it is a link stored in the zip, not a file"
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return "its path is absolute (outside the download)"
+    if ".." in name.split("/"):
+        return "its path climbs out of the download with '..'"
+    if info.file_size > MAX_FILE_BYTES:
+        return f"it is {info.file_size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit"
+    return ""
+
+
+def _zip_entries(source: Path, tmp: Path, skipped: list[str]) -> list[Entry]:
+    """Stage the plain files of an LMS zip; links and paths outside the download go to ``skipped``."""
+    entries: list[Entry] = []
+    fallback = datetime.fromtimestamp(source.stat().st_mtime)
+    with zipfile.ZipFile(source) as archive:
+        for info in archive.infolist():
+            if info.is_dir() or info.filename.startswith("__MACOSX"):
+                continue
+            reason = _zip_problem(info)
+            target = tmp / str(len(entries))
+            if not reason:
+                try:
+                    with archive.open(info) as member:
+                        if not _copy_capped(member.read, target):
+                            reason = f"it is over the {MAX_FILE_BYTES / 1e6:.0f} MB limit"
+                except (RuntimeError, NotImplementedError, EOFError, OSError, zipfile.BadZipFile, zlib.error) as exc:
+                    target.unlink(missing_ok=True)
+                    reason = f"it could not be read from the zip ({exc})"
+            if reason:
+                skipped.append(f"{info.filename}: {reason}")
+                continue
+            try:
+                when = datetime(*info.date_time)
+            except ValueError:  # an impossible date in the zip: use the zip's own time
+                when = fallback
+            entries.append((info.filename, target, when))
+    return entries
 
 
 def collect_lms(course: Course, assignment: str, source: str | Path) -> CollectReport:
@@ -127,19 +300,12 @@ def collect_lms(course: Course, assignment: str, source: str | Path) -> CollectR
     roster = course.roster()
     report = CollectReport()
     with tempfile.TemporaryDirectory() as tmp:
-        if source.is_file():
-            if not zipfile.is_zipfile(source):
-                raise CourseError(f"{source} is not a zip file; give the LMS download zip or an extracted folder")
-            with zipfile.ZipFile(source) as archive:
-                entries = []
-                for info in archive.infolist():
-                    if info.is_dir() or info.filename.startswith("__MACOSX"):
-                        continue
-                    target = Path(tmp) / f"{len(entries)}"
-                    target.write_bytes(archive.read(info))
-                    entries.append((info.filename, target, datetime(*info.date_time)))
+        if source.is_dir():
+            entries = _folder_entries(source, Path(tmp), report.skipped)
+        elif source.is_file() and zipfile.is_zipfile(source):
+            entries = _zip_entries(source, Path(tmp), report.skipped)
         else:
-            entries = list(_uploads(source))
+            raise CourseError(f"{source} is not a zip file; give the LMS download zip or an extracted folder")
         by_student: dict[str, list[Upload]] = {}
         for shown, path, when in entries:
             upload = parse_upload(shown, path, when)
