@@ -173,7 +173,7 @@ def answer_html(spec: Spec | None, key: str, answers: dict[str, Any] | None) -> 
         out += "<p><b>Automatic pre-checks (for the grader):</b></p>" + grader.feedback_html()
     except Exception as exc:  # the student's data
         out += f"<p>The automatic pre-checks could not read this answer ({html.escape(type(exc).__name__)}).</p>"
-    return STYLE + "<p><b>The answer, as saved:</b></p>" + out
+    return STYLE + "<p><b>Your answer, as saved:</b></p>" + out
 
 
 def saved_html(value: Any) -> str:
