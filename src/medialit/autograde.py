@@ -285,15 +285,12 @@ def _fresh_gradebook(snapshot: tuple[Path, str], folder: Path) -> None:
 
 
 def _api(course: Course, assignment: str, folder: Path, mode: Mode) -> tuple[Any, Path]:
+    """An nbgrader API grading into ``folder`` in ``mode``, and the file where a grading error is recorded."""
     from medialit.grading.pipeline import configure
 
-    api = course.api(
-        db_url=f"sqlite:///{folder / 'gradebook.db'}",
-        submitted_directory=str(folder / "submitted"),
-        autograded_directory=str(folder / "autograded"),
-    )
+    config = course.config()
     error_file = configure(
-        api.config,
+        config,
         course_root=course.root,
         folder=folder,
         execute=mode.execute,
@@ -305,13 +302,15 @@ def _api(course: Course, assignment: str, folder: Path, mode: Mode) -> tuple[Any
         os.environ["MEDIALIT_KEYS"] = str(course.root / "source" / assignment)
         if mode.sandbox:
             keys = [str(p) for p in (course.root / "source" / assignment).glob("*.key.*")]
-            api.config.SandboxedKernelManager.readonly_paths = [
-                *api.config.SandboxedKernelManager.readonly_paths,
-                *keys,
-            ]
-    from nbgrader.apps import NbGraderAPI
-
-    return NbGraderAPI(coursedir=api.coursedir, config=api.config), error_file
+            manager = config.SandboxedKernelManager
+            manager.readonly_paths = [*manager.readonly_paths, *keys]
+    api = course.api(
+        config,
+        db_url=f"sqlite:///{folder / 'gradebook.db'}",
+        submitted_directory=str(folder / "submitted"),
+        autograded_directory=str(folder / "autograded"),
+    )
+    return api, error_file
 
 
 def _run_nbgrader(api: Any, assignment: str, student: str, error_file: Path) -> tuple[bool, str, str]:

@@ -117,13 +117,14 @@ class Course:
     def config(self):
         return load_config(self.root)
 
-    def api(self, **overrides: Any):
-        """An NbGraderAPI on this workspace (``overrides``: extra CourseDirectory settings)."""
+    def api(self, config: Any = None, **overrides: Any):
+        """An NbGraderAPI on this workspace (``config``: the course's, already adjusted; ``overrides``:
+        extra CourseDirectory settings)."""
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
         scripts_on_path()
-        config = self.config()
+        config = config if config is not None else self.config()
         for key, value in overrides.items():
             setattr(config.CourseDirectory, key, value)
         return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)

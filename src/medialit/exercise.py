@@ -26,7 +26,6 @@ from typing import Any
 
 from medialit.article import Article, from_file, load_article, load_text
 from medialit.grading import score
-from medialit.grading.score import read_saved
 from medialit.lesson import Lesson, RichHTML
 from medialit.widgets.base import STYLE
 
@@ -108,7 +107,7 @@ class Exercise(Lesson):
         """The saved answers, read from the file (not from the widgets)."""
         if self.store.warning:  # the file was unreadable and has been moved aside
             raise AssertionError(f"{self.store.path.name} could not be read")
-        answers, problem = read_saved(self.store.path)
+        answers, problem = score.read_saved(self.store.path)
         if answers is None:
             raise AssertionError(problem.message if problem else "no answers")
         return answers
@@ -124,7 +123,7 @@ class Exercise(Lesson):
         factory, args, kwargs = self._specs.get(widget_key, (None, (), {}))
         answers = None
         if self.store.path.exists():
-            answers, problem = read_saved(self.store.path)
+            answers, problem = score.read_saved(self.store.path)
             if answers is None and problem is not None:
                 return f"{widget_key}: {problem.message}"
         return score.missing((factory, args, kwargs) if factory else None, widget_key, answers)

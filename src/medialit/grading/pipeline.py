@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +65,8 @@ def configure(
     config.ScoreSavedAnswers.error_file = str(error_file)
     config.FillGradeOutputs.error_file = str(error_file)
     config.FillGradeOutputs.executed = execute
-    if execute and sandbox:
-        readable = [Path(sys.prefix), Path(sys.base_prefix), package_dir()]
-        if (course_root / "seeds").is_dir():
-            readable.append(course_root / "seeds")
+    if execute and sandbox:  # the venv, its Python and the kit are always readable (medialit.grading.sandbox)
+        seeds = course_root / "seeds"
         config.SandboxedKernelManager.hidden_paths = [str(p) for p in hidden or []]
-        config.SandboxedKernelManager.readonly_paths = [str(p) for p in readable]
+        config.SandboxedKernelManager.readonly_paths = [str(seeds)] if seeds.is_dir() else []
     return error_file

@@ -86,7 +86,7 @@ class ScoreSavedAnswers(NbGraderPreprocessor):
                 resources[RESULTS] = score_submission(plan, article, answers, problem)
             resources[PLAN] = (plan, article, answers)
         except (PlanError, GradingEnvironmentError) as exc:
-            self._record(str(exc))
+            record_environment(self.error_file, str(exc))
             raise
         return nb, resources
 
@@ -102,9 +102,12 @@ class ScoreSavedAnswers(NbGraderPreprocessor):
             keys = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
         return seeds, keys
 
-    def _record(self, message: str) -> None:
-        if self.error_file:
-            Path(self.error_file).write_text(json.dumps({"code": "environment", "message": message}), encoding="utf-8")
+
+
+def record_environment(error_file: str, message: str) -> None:
+    """Leave why grading could not work where medialit autograde reads it (when it asked for that)."""
+    if error_file:
+        Path(error_file).write_text(json.dumps({"code": "environment", "message": message}), encoding="utf-8")
 
 
 def _stream(text: str) -> NotebookNode:
@@ -207,8 +210,7 @@ class FillGradeOutputs(NbGraderPreprocessor):
                     )
 
     def _fail(self, message: str) -> GradingEnvironmentError:
-        if self.error_file:
-            Path(self.error_file).write_text(json.dumps({"code": "environment", "message": message}), encoding="utf-8")
+        record_environment(self.error_file, message)
         return GradingEnvironmentError(message)
 
 
