@@ -453,6 +453,14 @@ def merge(
     ``flagged`` sets nbgrader's own flag on the submission, so formgrader lists it as flagged.
     ``books`` keeps gradebooks open across merges of one run (each opening costs time).
     """
+    from sqlalchemy.exc import SAWarning
+
+    with warnings.catch_warnings():  # nbgrader's own autoflush warnings (SAWarning): noise for a teacher
+        warnings.simplefilter("ignore", SAWarning)
+        _merge(course, assignment, student, worker_db, flagged, books)
+
+
+def _merge(course: Course, assignment: str, student: str, worker_db: str, flagged: bool, books: Books | None) -> None:
     own = books is None
     books = books or Books()
     try:
