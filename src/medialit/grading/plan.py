@@ -4,7 +4,7 @@ A medialit exercise is written in a fixed, declarative way::
 
     ex = Exercise("ps1-sources")                 # setup cell (locked)
     labels = ex.labeler()                        # answer cell: which widget, with which arguments
-    assert ex.is_complete("labels"), ...         # completeness check (0 points)
+    ex.check_complete("labels", part="Part A")   # completeness check (0 points; or: assert ex.is_complete(KEY), ...)
     points = ex.award("labels", 10)              # hidden test: the part and its points
     ex.show_answer("rewrite")                    # a locked cell showing a free-text answer to graders
 
@@ -162,7 +162,7 @@ def _widget(call: ast.Call, where: str) -> WidgetSpec:
 
 def _grade_cell(gid: str, calls: list[tuple[str, ast.Call]], points: float, where: str) -> GradeCell:
     awards = [c for name, c in calls if name == "award"]
-    checks = [c for name, c in calls if name in ("is_complete", "missing")]
+    checks = [c for name, c in calls if name in ("check_complete", "is_complete", "missing")]
     if len(awards) == 1 and len(awards[0].args) == 2:
         key, declared = (_literal(a, where) for a in awards[0].args)
         if float(declared) != points:
@@ -172,5 +172,6 @@ def _grade_cell(gid: str, calls: list[tuple[str, ast.Call]], points: float, wher
         return GradeCell(gid, "complete", str(_literal(checks[0].args[0], where)))
     raise PlanError(
         f"{where}: a grade cell must be either `points = ex.award(KEY, POINTS)` or a 0-point "
-        "`assert ex.is_complete(KEY), ex.missing(KEY)`; anything else needs its code run (medialit autograde --execute)"
+        "`ex.check_complete(KEY)` (or `assert ex.is_complete(KEY), ex.missing(KEY)`); "
+        "anything else needs its code run (medialit autograde --execute)"
     )
