@@ -101,6 +101,8 @@ def score_part(spec: Spec, key: str, points: float, answers: dict[str, Any]) -> 
     got, total = grader.score()
     earned = round(points * got / total, 2) if total else 0.0
     details = grader.result_data()
+    if answers.get(key) is not None:  # what it still lacks, for the completeness cells (no second widget)
+        details["missing"] = _gap(grader)
     return PartResult(
         key, grader.title or key, earned, points, None, "", grader.report_html(), list(grader.notes), details
     )
@@ -126,7 +128,13 @@ def missing(spec: Spec | None, key: str, answers: dict[str, Any] | None) -> str:
         widget.value = answers[key]
     except Exception as exc:  # the saved answer's form is the student's data
         return f"{key}: the saved answer has the wrong form ({exc}); answer with the widget again"
-    return "" if widget.complete else f"{key}: {plain(widget.completeness_html())}"
+    gap = _gap(widget)
+    return f"{key}: {gap}" if gap else ""
+
+
+def _gap(widget: Any) -> str:
+    """What a widget's answer still lacks, in plain words ('' when complete)."""
+    return "" if widget.complete else plain(widget.completeness_html())
 
 
 def read_saved(path: Path) -> tuple[dict[str, Any] | None, PartResult | None]:
