@@ -18,7 +18,13 @@ def _course(args: argparse.Namespace):
 
 def cmd_course_init(args: argparse.Namespace) -> int:
     from medialit.course import Course
+    from medialit.roster import read_roster
 
+    if args.roster:
+        notes: list[str] = []
+        read_roster(args.roster, notes=notes)  # checked again by Course.init; here for its notes
+        for note in notes:
+            print(f"NOTE: {note}", file=sys.stderr)
     course = Course.init(args.dir, kit=args.kit, roster=args.roster)
     students = len(course.roster())
     print(f"created the course workspace {course.root}")
