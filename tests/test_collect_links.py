@@ -224,8 +224,9 @@ def test_cli_prints_the_skipped_files(fresh, tmp_path, monkeypatch, capsys):
     (download / f"{BEN}.ipynb").write_bytes(CONTROL)
     (download / f"{JANE}.ipynb").symlink_to("/etc/passwd")
     monkeypatch.setenv("MEDIALIT_COURSE", str(fresh.root))
-    assert main(["collect", PS, str(download)]) == 0
+    assert main(["collect", PS, str(download)]) == 1  # s01 and s03 have no submission: named, exit 1
     out = capsys.readouterr().out
+    assert "no submission: Jane Smith (s01)" in out and "no submission: Chloe Haddad (s03)" in out
     assert "collected 1 submission(s): s02" in out
     assert f"skipped {JANE}.ipynb: it is a link to a file outside the download: /etc/passwd (not copied)" in out
 

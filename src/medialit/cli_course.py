@@ -50,7 +50,17 @@ def cmd_collect(args: argparse.Namespace) -> int:
     else:
         report = collect_lms(course, args.assignment, args.source)
     print(report.summary())
-    return 0
+    if not report.problems:
+        return 0
+    unplaced = len(report.unmatched) + len(report.unrecognised)
+    said = [f"{len(report.missing)} roster student(s) have no submission"] if report.missing else []
+    said += [f"{unplaced} file(s) were given to no student"] if unplaced else []
+    print(
+        f"\n{' and '.join(said)} (listed above). Fix the roster (lms_id, names) or ask for the missing "
+        "files, then collect again; what was collected is kept.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def cmd_autograde(args: argparse.Namespace) -> int:

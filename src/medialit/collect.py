@@ -1,15 +1,32 @@
 """Collect submissions: from nbgrader's exchange, or from an LMS bulk download (zip or folder).
 
-LMS file names (what Canvas and Moodle put in "download all submissions"):
+LMS file names, as the LMSs' own code builds them (the tests rebuild them the same way):
 
-- Canvas: ``doejane_12345_67890_ps1-sources.ipynb`` (``doejane_LATE_12345_...`` when late);
-  a re-upload gets a ``-1``, ``-2`` suffix: ``ps1-sources-1.ipynb``. 12345 is the Canvas user id.
-- Moodle: ``Jane Doe_12345_assignsubmission_file_/ps1-sources.ipynb`` (a folder per
-  student) or the same as a flat file name. 12345 is the participant id.
+- Canvas (``ContentZipper#get_filename`` in canvas-lms ``lib/content_zipper.rb``):
+  ``SORTABLENAME[_LATE]_USERID_ATTACHMENTID_FILENAME``, for example
+  ``muñozørstedjosé_LATE_23456_789_ps1-sources.ipynb``. The name is the student's sortable name
+  ("Last, First") lower-cased with everything but letters, marks, digits and ``_`` removed, so
+  accented letters stay. USERID is the Canvas user id (the roster's ``lms_id``). The late marker
+  has been written ``LATE`` and ``late``; any case is read. A re-upload gets ``-1``, ``-2``:
+  ``ps1-sources-1.ipynb``. With anonymous grading the name and id are replaced by ``anon_XXXXX``.
+  **Canvas file names carry no time**: the time kept for a Canvas file is its zip entry's date,
+  which is when Canvas built the zip, not when the student submitted; lateness comes from the marker.
+- Moodle (``assign::download_submissions`` in ``mod/assign/locallib.php``, and from Moodle 4.1
+  ``mod_assign\\downloader``): ``Full Name_PARTICIPANTID_assignsubmission_file_/ps1-sources.ipynb``
+  (a folder per student; without the last ``_`` from Moodle 4.1), or the flat file
+  ``Full Name_PARTICIPANTID_assignsubmission_file_ps1-sources.ipynb``. The participant id is made
+  by Moodle per assignment, so Moodle files are matched by name unless the roster holds that id.
+  Moodle names carry neither a time nor a late marker.
 
-Files are matched to students by the roster's ``lms_id``, else by name. Every file
-ends up collected, reported as unmatched, reported as a duplicate, or reported as skipped:
-none is dropped silently. Each submission keeps its own timestamp (a late one stays late).
+Files are matched to students by the roster's ``lms_id`` first, then by name (letters of any
+alphabet, case, spaces and punctuation ignored). Every file ends up collected, or reported as
+not recognised (not an LMS download name), with no roster match, as a duplicate, or as skipped:
+none is dropped silently. Roster students left with no submission are listed by name.
+
+Where each collected submission came from, whether the LMS marked it late, and what its
+``timestamp.txt`` means are kept per assignment in ``COURSE/collected/ASSIGNMENT.json``
+(``record_path``); ``collect_record`` reads a student's entry (None once the submission has
+been replaced other than by ``medialit collect``).
 
 Only regular files inside the download are read. Links (to files or folders), named pipes,
 devices, zip entries that are links or whose path is absolute or climbs out with ``..``, and
@@ -20,11 +37,13 @@ student's notebook never brings another file into the course.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import shutil
 import stat
 import tempfile
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -35,8 +54,16 @@ from pathlib import Path
 from medialit.course import Course, CourseError
 from medialit.roster import Student
 
-CANVAS = re.compile(r"^(?P<name>[a-z0-9]+?)_(?:(?P<late>LATE)_)?(?P<uid>\d+)_(?P<sid>\d+)_(?P<file>.+)$")
-MOODLE = re.compile(r"^(?P<name>[^_/]+)_(?P<uid>\d+)_assignsubmission_(?:file|onlinetext)_/?(?P<file>.*)$")
+# Canvas, anonymous grading: "[LATE_]anon_XXXXX_ATTACHMENTID_FILENAME" (no name, no user id).
+CANVAS_ANON = re.compile(r"^(?:(?P<late>late)_)?anon_(?P<anon>[A-Za-z0-9]+)_(?P<sid>\d+)_(?P<file>.+)$", re.I | re.S)
+CANVAS = re.compile(r"^(?P<name>[^/]*?)(?:_(?P<late>late))?_(?P<uid>\d+)_(?P<sid>\d+)_(?P<file>.+)$", re.I | re.S)
+# Canvas text entries and URLs: "NAME[_LATE]_USERID_text.html" / "..._link.html" (no attachment id).
+CANVAS_ONLINE = re.compile(
+    r"^(?P<name>[^/]*?)(?:_(?P<late>late))?_(?P<uid>\d+)_(?P<kind>text|link)\.html$", re.I | re.S
+)
+MOODLE_FOLDER = re.compile(r"^(?P<name>.*?)_(?P<uid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?$", re.S)
+MOODLE_FLAT = re.compile(r"^(?P<name>.*?)_(?P<uid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.+)$", re.S)
+RESERVED = {"timestamp.txt"}  # written by the kit (nbgrader's submission time): an upload never replaces it
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 MAX_FILE_BYTES = 200_000_000  # far above any notebook; larger files in a download are skipped
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -56,7 +83,32 @@ class Upload:
     uid: str
     filename: str
     when: datetime
-    late: bool = False
+    late: bool | None = False  # None: the LMS does not say (Moodle)
+    problem: str = ""  # recognised, but not an uploaded file (a text entry): why it is not collected
+    hidden: str = ""  # recognised, but the LMS hid who sent it (anonymous grading): what to do
+
+
+@dataclass
+class Match:
+    """Who an upload belongs to (student None: nobody), how that was decided, or why not."""
+
+    student: Student | None
+    by: str = ""  # "lms_id" or "name"
+    note: str = ""  # a conflict worth a teacher's look
+    why: str = ""  # why nobody matched
+
+
+@dataclass
+class Collected:
+    """Where one student's collected submission came from."""
+
+    name: str  # the student's name on the roster
+    sources: dict[str, str] = field(default_factory=dict)  # stored file -> its path or entry in the download
+    late: bool | None = None  # as the LMS marked it; None when it does not say (Moodle, the exchange)
+    via: str = ""  # canvas | moodle | exchange
+    matched_by: str = ""  # lms_id | name (LMS downloads)
+    timestamp: str = ""  # what timestamp.txt holds
+    file_late: dict[str, bool | None] = field(default_factory=dict)  # stored file -> as the LMS marked it
 
 
 @dataclass
@@ -64,20 +116,83 @@ class CollectReport:
     """What was collected, and every file that was not."""
 
     collected: dict[str, list[str]] = field(default_factory=dict)  # student -> files
-    unmatched: list[str] = field(default_factory=list)  # download names with no student
+    unmatched: list[str] = field(default_factory=list)  # download names of recognised files with no student
+    unrecognised: list[str] = field(default_factory=list)  # download names that are no Canvas or Moodle name
     duplicates: list[str] = field(default_factory=list)  # explanations
     kept: list[str] = field(default_factory=list)  # newer submissions already present
     skipped: list[str] = field(default_factory=list)  # "name: why" for links, pipes, unsafe zip entries
     notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # roster students with no submission: "Name (id)"
+    why: dict[str, str] = field(default_factory=dict)  # unmatched download name -> why no student fits
+    details: dict[str, Collected] = field(default_factory=dict)  # student -> where it came from, late
+    source: str = ""  # the download (or "nbgrader's exchange")
+
+    @property
+    def problems(self) -> bool:
+        """True when a roster student has no submission or a file could not be given to anyone."""
+        return bool(self.missing or self.unmatched or self.unrecognised)
 
     def summary(self) -> str:
         lines = [f"collected {len(self.collected)} submission(s): {', '.join(sorted(self.collected)) or 'none'}"]
-        lines += [f"  unmatched (no student found): {name}" for name in self.unmatched]
+        if self.source:
+            lines.append(f"  from: {self.source}")
+        for student in sorted(self.collected):
+            lines.append("  " + self._line(student))
+        lines += [f"  file name not recognised (not a Canvas or Moodle download name): {n}" for n in self.unrecognised]
+        lines += [f"  no roster match: {n}" + (f" ({self.why[n]})" if self.why.get(n) else "") for n in self.unmatched]
         lines += [f"  duplicate: {text}" for text in self.duplicates]
         lines += [f"  kept the newer submission already collected: {text}" for text in self.kept]
         lines += [f"  skipped {text} (not copied)" for text in self.skipped]
         lines += [f"  note: {text}" for text in self.notes]
+        lines += [f"  no submission: {who}" for who in self.missing]
         return "\n".join(lines)
+
+    def _line(self, student: str) -> str:
+        info = self.details.get(student)
+        if info is None:
+            return f"{student}: {', '.join(self.collected[student])}"
+        if info.via == "exchange":
+            return f"{student} ({info.name}), submitted {info.timestamp}: {', '.join(info.sources)}"
+        files = ", ".join(
+            f"{stored} from {origin}" if Path(origin).name != stored else origin
+            for stored, origin in info.sources.items()
+        )
+        late = f", marked LATE by {info.via.title()}" if info.late else ""
+        return f"{student} ({info.name}){late}: {files}"
+
+
+def record_path(course_root: Path, assignment: str) -> Path:
+    """Where collect keeps, per assignment, how each submission was collected."""
+    return Path(course_root) / "collected" / f"{assignment}.json"
+
+
+def collect_records(course_root: Path, assignment: str) -> dict[str, dict]:
+    """Every student's collect record of ``assignment`` (see ``collect_record``), stale ones included."""
+    try:
+        data = json.loads(record_path(course_root, assignment).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    students = data.get("students") if isinstance(data, dict) else None
+    return {s: r for s, r in students.items() if isinstance(r, dict)} if isinstance(students, dict) else {}
+
+
+def collect_record(course: Course, assignment: str, student: str) -> dict | None:
+    """How ``student``'s current submission was collected, or None (not recorded, or replaced since).
+
+    Keys: ``via`` (canvas | moodle | exchange), ``download`` (the zip or folder), ``matched_by``
+    (lms_id | name | student_id), ``late`` (true/false as the LMS marked it; null when it does not
+    say: Moodle, the exchange), ``late_from``, ``timestamp`` (what timestamp.txt holds) and
+    ``timestamp_is`` (what that time is: for Canvas and Moodle the date of the zip entry, i.e. when
+    the LMS built the zip, not the submission time), ``collected_at``, and ``files`` (stored name ->
+    ``{"from": path or entry in the download, "late": ...}``).
+    """
+    record = collect_records(course.root, assignment).get(student)
+    stamp = course.submission_dir(assignment, student) / "timestamp.txt"
+    try:
+        current = stamp.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return record if record and record.get("timestamp") == current else None
 
 
 def squash(text: str) -> str:
@@ -85,31 +200,129 @@ def squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+def name_key(text: str, fold_accents: bool = False) -> str:
+    """A name reduced to its letters and digits (any alphabet), case-folded, for comparing.
+
+    ``Muñoz Ørsted, José`` and Canvas's ``muñozørstedjosé`` give the same key; with
+    ``fold_accents`` accents are dropped too (``munozørstedjose``).
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if fold_accents:
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return "".join(c for c in text if c.isalnum())
+
+
+def _canvas_name(name: str) -> bool:
+    """Whether ``name`` can be a name part Canvas wrote: lower-cased, only letters, marks, digits and ``_``."""
+    return name == name.lower() and all(unicodedata.category(c)[0] in "LMN" or c == "_" for c in name)
+
+
+def _moodle(m: re.Match, rest: str, shown: str, path: Path, when: datetime) -> Upload:
+    plugin = m.group("plugin")
+    problem = ""
+    if plugin != "file":
+        problem = f"it comes from Moodle's '{plugin}' submission type (typed online), not an uploaded file"
+    return Upload(path, shown, "moodle", m.group("name"), m.group("uid"), Path(rest).name, when, None, problem)
+
+
 def parse_upload(shown: str, path: Path, when: datetime) -> Upload | None:
     """Read who a downloaded file belongs to from its Canvas or Moodle name (None if neither)."""
-    parts = shown.replace("\\", "/").split("/")
-    for candidate in ("/".join(parts[-2:]), parts[-1]):
-        m = MOODLE.match(candidate)
-        if m and m.group("file"):
-            return Upload(path, shown, "moodle", m.group("name"), m.group("uid"), Path(m.group("file")).name, when)
-    m = CANVAS.match(parts[-1])
+    parts = [p for p in shown.replace("\\", "/").split("/") if p]
+    if not parts:
+        return None
+    last = parts[-1]
+    for i in range(len(parts) - 2, -1, -1):  # Moodle: a folder per student, at any depth of the download
+        m = MOODLE_FOLDER.match(parts[i])
+        if m:
+            return _moodle(m, "/".join(parts[i + 1 :]), shown, path, when)
+    m = MOODLE_FLAT.match(last)
     if m:
+        return _moodle(m, m.group("file"), shown, path, when)
+    m = CANVAS_ANON.match(last)
+    if m:
+        hidden = (
+            f"Canvas anonymous grading hides who sent it (anon_{m.group('anon')}); download the submissions "
+            "again once the grades are posted or anonymity is turned off"
+        )
+        return Upload(path, shown, "canvas", "", "", m.group("file"), when, bool(m.group("late")), hidden=hidden)
+    m = CANVAS.match(last)
+    if m and _canvas_name(m.group("name")):
         return Upload(
             path, shown, "canvas", m.group("name"), m.group("uid"), m.group("file"), when, bool(m.group("late"))
+        )
+    m = CANVAS_ONLINE.match(last)
+    if m and _canvas_name(m.group("name")):
+        what = "a text entry" if m.group("kind").lower() == "text" else "a website URL"
+        problem = f"it is {what} typed in Canvas, not an uploaded file"
+        return Upload(
+            path, shown, "canvas", m.group("name"), m.group("uid"), last, when, bool(m.group("late")), problem
         )
     return None
 
 
-def match_student(upload: Upload, roster: list[Student]) -> Student | None:
-    """The roster entry for an upload: by LMS id, then by name."""
-    for s in roster:
-        if s.lms_id and s.lms_id == upload.uid:
-            return s
-    name = squash(upload.name)
-    for s in roster:
-        if name in {squash(s.last_name + s.first_name), squash(s.first_name + s.last_name), squash(s.student_id)}:
-            return s
-    return None
+def _by_name(name: str, roster: list[Student]) -> list[Student]:
+    """Roster students whose name (either order) or id fits ``name``: exactly, else ignoring accents."""
+    for fold in (False, True):
+        key = name_key(name, fold)
+        if not key:
+            return []
+        hits = [
+            s
+            for s in roster
+            if key
+            in {
+                name_key(s.last_name + s.first_name, fold),
+                name_key(s.first_name + s.last_name, fold),
+                name_key(s.student_id, fold),
+            }
+        ]
+        if hits:
+            return hits
+    return []
+
+
+def match_student(upload: Upload, roster: list[Student]) -> Match:
+    """The roster entry for an upload: by LMS id, then by name; or why there is none.
+
+    A Moodle number is a participant id Moodle makes per assignment: when it is some student's
+    ``lms_id`` but the name is another student's, the name wins (and a note says so).
+    """
+    if upload.hidden:
+        return Match(None, why=upload.hidden)
+    by_id = next((s for s in roster if s.lms_id and s.lms_id == upload.uid), None)
+    by_name = _by_name(upload.name, roster)
+    lms = "Canvas user id" if upload.lms == "canvas" else "Moodle participant id"
+    if by_id:
+        other = by_name[0] if len(by_name) == 1 and by_name[0] != by_id else None
+        if other and upload.lms == "moodle":
+            note = (
+                f"{upload.shown}: its {lms} {upload.uid} is {by_id.student_id}'s lms_id, but the name "
+                f"{upload.name!r} is {other.student_id}'s; Moodle makes that number per assignment, so it went "
+                f"to {other.student_id}"
+            )
+            return Match(other, "name", note)
+        note = ""
+        if other:
+            note = (
+                f"{upload.shown}: the name {upload.name!r} is {other.student_id}'s, but its {lms} {upload.uid} is "
+                f"{by_id.student_id}'s lms_id; it went to {by_id.student_id} (check the roster if that is wrong)"
+            )
+        return Match(by_id, "lms_id", note)
+    if len(by_name) == 1:
+        return Match(by_name[0], "name")
+    if by_name:
+        ids = ", ".join(s.student_id for s in by_name)
+        return Match(None, why=f"the name {upload.name!r} fits {ids}; put their LMS ids in the roster's lms_id")
+    if upload.lms == "moodle" and upload.name.strip().lower() == "participant":
+        return Match(
+            None,
+            why=f"Moodle's blind marking hides the name and {lms} {upload.uid} is in no roster lms_id; "
+            "reveal student identities in Moodle and download again",
+        )
+    why = f"no roster student has lms_id {upload.uid} ({lms}) or the name {upload.name!r}"
+    if not any(s.lms_id for s in roster):
+        why += "; the roster has no lms_id values: add them"
+    return Match(None, why=why)
 
 
 def canonical(assignment: str, filename: str) -> tuple[str, str]:
@@ -298,7 +511,7 @@ def collect_lms(course: Course, assignment: str, source: str | Path) -> CollectR
     if not source.exists():
         raise CourseError(f"{source} not found: give the LMS download (a .zip file or a folder)")
     roster = course.roster()
-    report = CollectReport()
+    report = CollectReport(source=str(source.resolve()))
     with tempfile.TemporaryDirectory() as tmp:
         if source.is_dir():
             entries = _folder_entries(source, Path(tmp), report.skipped)
@@ -306,47 +519,147 @@ def collect_lms(course: Course, assignment: str, source: str | Path) -> CollectR
             entries = _zip_entries(source, Path(tmp), report.skipped)
         else:
             raise CourseError(f"{source} is not a zip file; give the LMS download zip or an extracted folder")
-        by_student: dict[str, list[Upload]] = {}
+        by_student: dict[str, list[tuple[Upload, Match]]] = {}
         for shown, path, when in entries:
             upload = parse_upload(shown, path, when)
-            student = match_student(upload, roster) if upload else None
-            if upload is None or student is None:
-                report.unmatched.append(shown)
+            if upload is None:
+                report.unrecognised.append(shown)
                 continue
-            by_student.setdefault(student.student_id, []).append(upload)
-        for student, uploads in sorted(by_student.items()):
-            _store(course, assignment, student, uploads, report)
+            if upload.problem:
+                report.skipped.append(f"{shown}: {upload.problem}")
+                continue
+            match = match_student(upload, roster)
+            if match.student is None:
+                report.unmatched.append(shown)
+                report.why[shown] = match.why
+                continue
+            if match.note:
+                report.notes.append(match.note)
+            by_student.setdefault(match.student.student_id, []).append((upload, match))
+        names = {s.student_id: s.name for s in roster}
+        for student, found in sorted(by_student.items()):
+            _store(course, assignment, student, found, report, names.get(student, student))
+    vias = {info.via for info in report.details.values()}
+    if "canvas" in vias:
+        report.notes.append(
+            "Canvas file names carry no submission time: the time kept for a Canvas file is its date in the download "
+            "(in Canvas's zip, when Canvas built the zip); lateness is Canvas's own LATE marker, kept in "
+            + str(record_path(course.root, assignment))
+        )
+    if "moodle" in vias:
+        report.notes.append(
+            "Moodle file names carry neither a submission time nor a late marker: "
+            "check lateness in Moodle's grading table"
+        )
+    _save_records(course, assignment, report)
+    report.missing = _missing(course, assignment, roster)
     return report
 
 
-def _store(course: Course, assignment: str, student: str, uploads: list[Upload], report: CollectReport) -> None:
+def _missing(course: Course, assignment: str, roster: list[Student]) -> list[str]:
+    """Roster students with no submission of ``assignment`` in the course, by name."""
+    return [
+        f"{s.name} ({s.student_id})" for s in roster if not course.submission_dir(assignment, s.student_id).is_dir()
+    ]
+
+
+def _late(uploads: list[Upload]) -> bool | None:
+    """Late if the LMS marked any file late; on time if it marked them all on time; else None (unknown)."""
+    if any(u.late is True for u in uploads):
+        return True
+    return False if all(u.late is False for u in uploads) else None
+
+
+def _store(
+    course: Course, assignment: str, student: str, found: list[tuple[Upload, Match]], report: CollectReport, name: str
+) -> None:
     files: dict[str, Upload] = {}
-    for up in sorted(uploads, key=lambda u: (u.when, u.filename)):
-        name, note = canonical(assignment, up.filename)
+    matched_by = {m.by for _, m in found}
+    for up in sorted((u for u, _ in found), key=lambda u: (u.when, u.filename)):
+        stored, note = canonical(assignment, up.filename)
+        if stored in RESERVED:
+            report.skipped.append(f"{up.shown}: its name {stored!r} is kept for the kit's own record of the submission")
+            continue
         if note:
             report.notes.append(f"{student}: {note}")
-        if name in files:
-            older = files[name]
+        if stored in files:
+            older = files[stored]
             report.duplicates.append(
-                f"{student}: {older.shown} and {up.shown} both give {name}; kept the newer one ({up.shown})"
+                f"{student}: {older.shown} and {up.shown} both give {stored}; kept the newer one ({up.shown})"
             )
-        files[name] = up
+        files[stored] = up
+    if not files:
+        return
     when = max(u.when for u in files.values())
     folder = course.submission_dir(assignment, student)
     existing = course_timestamp(folder)
     if existing and existing > when:
         report.kept.append(f"{student} (collected {existing:%Y-%m-%d %H:%M}, download is older)")
         return
+    uploads = list(files.values())
+    vias = sorted({u.lms for u in uploads})
+    info = Collected(
+        name=name,
+        sources={stored: up.shown for stored, up in sorted(files.items())},
+        late=_late(uploads),
+        via="+".join(vias),
+        matched_by="+".join(sorted(matched_by)),
+        timestamp=when.strftime(TIME_FORMAT),
+        file_late={stored: up.late for stored, up in sorted(files.items())},
+    )
     staged = folder.with_name(folder.name + ".incoming")
     shutil.rmtree(staged, ignore_errors=True)
     staged.mkdir(parents=True)
-    for name, up in files.items():
-        shutil.copyfile(up.path, staged / name)
-    (staged / "timestamp.txt").write_text(when.strftime(TIME_FORMAT), encoding="utf-8")
+    for stored, up in files.items():
+        shutil.copyfile(up.path, staged / stored)
+    (staged / "timestamp.txt").write_text(info.timestamp, encoding="utf-8")
     if folder.exists():
         shutil.rmtree(folder)
     staged.rename(folder)
     report.collected[student] = sorted(files)
+    report.details[student] = info
+
+
+LATE_FROM = {
+    "canvas": "Canvas's late marker in the file name (LATE)",
+    "moodle": "not known: Moodle's file names carry no late marker (see Moodle's grading table)",
+    "exchange": "not decided at collect: nbgrader compares timestamp.txt with the due date",
+}
+TIMESTAMP_IS = {
+    "canvas": "the file's date in the download (in Canvas's zip: when Canvas built the zip), not the submission time",
+    "moodle": "the file's date in the download (in Moodle's zip: when Moodle built the zip), not the submission time",
+    "exchange": "when the student submitted (nbgrader submit)",
+}
+
+
+def _save_records(course: Course, assignment: str, report: CollectReport) -> None:
+    """Add the report's collected submissions to ``record_path`` (other students keep theirs), atomically."""
+    if not report.details:
+        return
+    path = record_path(course.root, assignment)
+    students = collect_records(course.root, assignment)
+    now = datetime.now().isoformat(timespec="seconds")
+    for student, info in report.details.items():
+        first = info.via.split("+")[0]
+        students[student] = {
+            "via": info.via,
+            "download": report.source,
+            "collected_at": now,
+            "matched_by": info.matched_by,
+            "late": info.late,
+            "late_from": LATE_FROM.get(first, ""),
+            "timestamp": info.timestamp,
+            "timestamp_is": TIMESTAMP_IS.get(first, ""),
+            "files": {
+                stored: {"from": origin, "late": info.file_late.get(stored, info.late)}
+                for stored, origin in info.sources.items()
+            },
+        }
+    data = {"assignment": assignment, "updated": now, "students": {s: students[s] for s in sorted(students)}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def course_timestamp(folder: Path) -> datetime | None:
@@ -369,13 +682,28 @@ def collect_exchange(course: Course, assignment: str) -> CollectReport:
     result = course.api().collect(assignment, update=True)
     if not result["success"]:
         raise CourseError(f"nbgrader could not collect {assignment}:\n{result.get('log', '')[-1500:]}")
-    report = CollectReport()
+    roster = course.roster()
+    names = {s.student_id: s.name for s in roster}
+    report = CollectReport(source="nbgrader's exchange " + str(course.root / "exchange"))
     for student in course.submitted_students(assignment):
-        stamp = course_timestamp(course.submission_dir(assignment, student))
+        folder = course.submission_dir(assignment, student)
+        stamp = course_timestamp(folder)
         if student not in before or stamp != before[student]:
-            report.collected[student] = sorted(p.name for p in course.submission_dir(assignment, student).iterdir())
+            files = sorted(p.name for p in folder.iterdir())
+            report.collected[student] = files
+            raw = (folder / "timestamp.txt").read_text(encoding="utf-8").strip() if stamp else ""
+            report.details[student] = Collected(
+                name=names.get(student, student),
+                sources={f: f for f in files if f not in RESERVED},
+                late=None,
+                via="exchange",
+                matched_by="student_id",
+                timestamp=raw,
+            )
     if not report.collected:
         report.notes.append("no new submissions in the exchange")
+    _save_records(course, assignment, report)
+    report.missing = _missing(course, assignment, roster)
     return report
 
 
