@@ -307,7 +307,7 @@ def test_feedback_explains_a_wrong_sentence(built, pages):
     assert f"Score: {EXPECTED['ps1-sources']['ana']:g} / 16" in text
     p4s2 = load_article(SEED_ID).sentence("p4s2")
     assert re.search(
-        r"\[p4s2\] Others may follow\. ❌ Framing or interpretation — Not quite\. Best answer: Speculation", text
+        r"\[p4s2\] Others may follow\. ✗ Framing or interpretation — Not quite\. Best answer: Speculation", text
     )
     assert p4s2.rationale in text
 

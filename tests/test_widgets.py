@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import SEED_ID, SEEDS
 
@@ -19,6 +21,7 @@ from medialit.widgets import (
     VerificationLog,
     VoiceChooser,
 )
+from medialit.widgets.base import plain
 
 
 @pytest.fixture(scope="module")
@@ -177,16 +180,18 @@ def test_reliability_scores_discernment_not_scepticism(article, store, answers, 
 
 def test_rewrite_box_prechecks(article, store):
     rb = RewriteBox(article, "p5s1", store=store)
-    assert "❌ written" in rb.check()
+    assert "✗ written: not yet." in rb.check()
     rb.value = (
         "Officials in Caracas say the releases are part of a deliberate effort to stabilize the "
         "country after last week’s capture of President Nicolás Maduro."
     )
     text = rb.check()
-    assert "✅ loaded words gone" in text and "✅ attribution kept" in text and "✅ meaning kept" in text
+    assert "✓ loaded words gone: yes." in text and "✓ attribution kept: yes." in text
+    assert "✓ meaning kept: yes." in text
     rb.value = "The country got a lot calmer after a stunning political rupture."
     text = rb.check()
-    assert "❌ loaded words gone" in text and "❌ attribution kept" in text and "❌ meaning kept" in text
+    assert "✗ loaded words gone: not yet." in text and "✗ attribution kept: not yet." in text
+    assert "✗ meaning kept: not yet." in text
 
 
 def test_rewrite_box_graded_shows_no_prechecks(article, store):
@@ -233,3 +238,67 @@ def test_split_cue_matches_whole_words_only(article):
     text = article.sentence("p8s3").text
     (a, b), (c, d) = span_parts(text, "view ... as")
     assert text[a:b] == "view" and text[c:d] == "as" and text[c - 1] == " "
+
+
+# ---------------------------------------------------------------------- marks without an emoji font
+
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u26ff\u2705\u274c\u274e\u2b1b\u2b1c\u2b50\ufe0f]")
+BADGE = re.compile(r'<span class="medialit-mark medialit-mark-(\w+)"[^>]*>([^<]*)</span>')
+
+
+def _marked_outputs(article, store) -> list[str]:
+    """HTML of every kind of mark the widgets and lessons show."""
+    from medialit.lesson import Lesson
+
+    out = []
+    lab = SentenceLabeler(article, ["p6s1", "p3s1", "p4s2", "p8s3"], store=store)
+    lab.set("p6s1", "named")  # correct
+    lab.set("p3s1", "vague")  # alternative
+    lab.set("p4s2", "framing")  # wrong; p8s3 missing
+    lab.check()
+    out += [lab.feedback.value, *(fb.value for fb in lab.row_feedback.values())]
+    graded = SentenceLabeler(article, ["h1"], store=None, graded=True)
+    graded.set("h1", "named")
+    graded.check()
+    out.append(graded.feedback.value)
+    rb = RewriteBox(article, "p5s1", store=store)
+    rb.value = "The country got a lot calmer after a stunning political rupture."
+    rb.check()
+    out.append(rb.feedback.value)
+    note = NoteBox("What did you notice?", key="notice", store=store)
+    note.value = "The headline says more than the body shows."
+    note.check()
+    out.append(note.feedback.value)
+    hl = PhraseHighlighter(article, ["p8s1"], store=None, graded=True)
+    hl.select("p8s1", "restraint")
+    hl.check()
+    out.append(hl.feedback.value)
+    out.append(Lesson("marks", article, folder=store.path.parent)._repr_html_())
+    return out
+
+
+def test_marks_need_no_emoji_font(article, store):
+    """Every mark is a styled span around a plain character (✓ ½ ✗ – !), and words stand beside it."""
+    from medialit.widgets.base import MARKS, STYLE
+
+    assert not any(EMOJI.search(m) for m in MARKS.values())
+    assert ".medialit-mark-correct" in STYLE and ".medialit-mark-wrong" in STYLE
+    outputs = _marked_outputs(article, store)
+    seen = set()
+    for markup in outputs:
+        assert not EMOJI.search(markup), EMOJI.search(markup)
+        for found in BADGE.finditer(markup):
+            kind, char = found.groups()
+            assert char == MARKS[kind]
+            seen.add(kind)
+            after = plain(markup[found.end() : found.end() + 300])
+            assert re.match(r"\s*\S*\s*[A-Za-z]{2,}", after), f"no word beside the {kind} mark: {after[:60]!r}"
+    assert seen >= {"correct", "alternative", "wrong", "missing", "done"}
+
+
+def test_one_wording_for_half_points(article, store):
+    lab = SentenceLabeler(article, ["p3s1"], store=store)
+    lab.set("p3s1", "vague")
+    text = lab.check()
+    assert "Acceptable alternative (half points)." in text and "1 acceptable alternative (half points)" in text
+    assert "part of the points" not in text

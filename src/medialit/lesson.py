@@ -14,7 +14,7 @@ from typing import Any
 
 from medialit.answers import AnswerStore
 from medialit.article import Article, load_article
-from medialit.widgets.base import STYLE, mark
+from medialit.widgets.base import STYLE, badge, mark
 
 
 class RichHTML:
@@ -59,7 +59,7 @@ class Lesson:
     def _repr_html_(self) -> str:
         warning = ""
         if self.store.warning:
-            warning = f'<div class="medialit-warning">⚠️ {html.escape(self.store.warning)}</div>'
+            warning = f'<div class="medialit-warning">{badge("warning")} {html.escape(self.store.warning)}</div>'
         done = len(self.store.answers)
         status = (
             f"Welcome back: {done} saved answer set{'s' if done != 1 else ''} restored from "
@@ -67,7 +67,7 @@ class Lesson:
             if done
             else f"Your answers will be saved as you go in <code>{html.escape(self.store.path.name)}</code>."
         )
-        return f'{STYLE}{warning}<div class="medialit-summary">✅ Ready. {status}</div>'
+        return f'{STYLE}{warning}<div class="medialit-summary">{badge("done")} Ready. {status}</div>'
 
     # ------------------------------------------------------------------ reading
 

@@ -11,10 +11,32 @@ import ipywidgets as w
 from medialit.answers import AnswerStore
 from medialit.spans import char_ranges
 
-ICONS = {"correct": "✅", "alternative": "🟡", "wrong": "❌", "missing": "⬜"}
+# Marks drawn as small coloured badges around a character every common font has (no emoji font
+# needed: where none is installed, emoji show as empty boxes). A word always stands beside a mark.
+MARKS = {"correct": "✓", "alternative": "½", "wrong": "✗", "missing": "–", "done": "✓", "warning": "!"}
+MARK_TITLES = {
+    "correct": "correct",
+    "alternative": "half points",
+    "wrong": "not quite",
+    "missing": "no answer yet",
+    "done": "done",
+    "warning": "attention",
+}
+
+
+def badge(kind: str) -> str:
+    """A mark as HTML: a styled span holding a plain character (✓ ½ ✗ – !), never an emoji."""
+    return (
+        f'<span class="medialit-mark medialit-mark-{kind}" title="{MARK_TITLES[kind]}" '
+        f'aria-hidden="true">{MARKS[kind]}</span>'
+    )
+
+
+ICONS = {status: badge(status) for status in ("correct", "alternative", "wrong", "missing")}
+HALF_POINTS = "half points"  # the one wording for an accepted alternative's credit (scoring.ALTERNATIVE_CREDIT)
 WORDS = {
     "correct": "Correct.",
-    "alternative": "Acceptable alternative (part of the points).",
+    "alternative": f"Acceptable alternative ({HALF_POINTS}).",
     "wrong": "Not quite.",
     "missing": "No answer yet.",
 }
@@ -25,6 +47,15 @@ STYLE = """<style>
 .medialit-id {font-family: monospace; color: #555; margin-right: 4px;}
 .medialit-warning {border-left: 4px solid #d9534f; background: #fdf1f0; padding: 6px 10px;}
 .medialit-summary {border-left: 4px solid #337ab7; background: #eef5fb; padding: 6px 10px;}
+.medialit-mark {display: inline-block; box-sizing: border-box; min-width: 1.35em; height: 1.35em;
+  line-height: 1.35em; padding: 0 0.2em; margin-right: 0.1em; border-radius: 0.7em; text-align: center;
+  vertical-align: 0.05em; font: bold 0.8em/1.35em "DejaVu Sans", "Segoe UI Symbol", "Arial Unicode MS",
+  "Lucida Grande", Arial, sans-serif; color: #fff; background: #666;}
+.medialit-mark-correct, .medialit-mark-done {background: #2e7d32;}
+.medialit-mark-alternative {background: #8a6100;}
+.medialit-mark-wrong {background: #c62828;}
+.medialit-mark-missing {background: #fff; color: #555; border: 1px solid #888;}
+.medialit-mark-warning {background: #d9534f;}
 </style>"""
 
 
@@ -160,7 +191,7 @@ class AnswerWidget:
             parts.append(w.HTML(f"<h4>{html.escape(self.title)}</h4>"))
         warnings = ([self.store.warning] if self.store is not None and self.store.warning else []) + self.notes
         for note in warnings:
-            parts.append(w.HTML(STYLE + f'<div class="medialit-warning">⚠️ {html.escape(note)}</div>'))
+            parts.append(w.HTML(STYLE + f'<div class="medialit-warning">{badge("warning")} {html.escape(note)}</div>'))
         parts += [*self._controls(), self.check_button, self.feedback]
         return w.VBox(parts, layout=w.Layout(width="100%"))
 

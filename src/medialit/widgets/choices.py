@@ -14,7 +14,7 @@ import ipywidgets as w
 
 from medialit.answers import AnswerStore
 from medialit.scoring import ChoiceResult, score_choice
-from medialit.widgets.base import ICONS, WORDS, AnswerWidget
+from medialit.widgets.base import HALF_POINTS, ICONS, WORDS, AnswerWidget, badge
 
 BLANK = "— choose —"
 UNSET = ""  # the blank option's value (ipywidgets shows no label at all for None); read back as None
@@ -199,7 +199,7 @@ class ChoiceTable(AnswerWidget):
         return (
             f'<div class="medialit-summary"><b>Score: {points:g} / {total}</b> — '
             f"{counts['correct']} correct, {counts['alternative']} acceptable "
-            f"alternative{'' if counts['alternative'] == 1 else 's'} (half points), "
+            f"alternative{'' if counts['alternative'] == 1 else 's'} ({HALF_POINTS}), "
             f"{counts['wrong']} not quite, {counts['missing']} not answered.</div>"
         )
 
@@ -248,7 +248,7 @@ class ChoiceTable(AnswerWidget):
         for fb in self.row_feedback.values():
             fb.value = ""
         if not missing:
-            return f'<div class="medialit-summary">✅ All {len(self.rows)} {self.noun}s answered.</div>'
+            return f'<div class="medialit-summary">{badge("done")} All {len(self.rows)} {self.noun}s answered.</div>'
         s = "s" if len(missing) != 1 else ""
         return (
             f'<div class="medialit-warning">{len(missing)} {self.noun}{s} still '

@@ -10,7 +10,7 @@ import ipywidgets as w
 from medialit.answers import AnswerStore
 from medialit.article import Article, Sentence
 from medialit.scoring import SpanReport, score_spans, token_indices, tokens
-from medialit.widgets.base import AnswerWidget, mark
+from medialit.widgets.base import AnswerWidget, badge, mark
 
 FIELDS = {
     "loaded": ("loaded or evaluative phrases", lambda s: [x["span"] for x in s.loaded]),
@@ -169,7 +169,7 @@ class PhraseHighlighter(AnswerWidget):
         msg = f"You marked {n} phrase{'s' if n != 1 else ''} in {len(value) - len(empty)} of {len(value)} sentences."
         if empty:
             msg += f" Nothing marked yet in: {', '.join(empty)} (fine if you found nothing there)."
-        return f'<div class="medialit-summary">✅ {msg}</div>'
+        return f'<div class="medialit-summary">{badge("done")} {msg}</div>'
 
     def _controls(self) -> list[w.Widget]:
         parts: list[w.Widget] = [

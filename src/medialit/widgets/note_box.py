@@ -7,7 +7,7 @@ import html
 import ipywidgets as w
 
 from medialit.answers import AnswerStore
-from medialit.widgets.base import TextAnswer
+from medialit.widgets.base import TextAnswer, badge
 
 
 class NoteBox(TextAnswer):
@@ -38,7 +38,7 @@ class NoteBox(TextAnswer):
         words = len(self.text.value.split())
         if words < self.min_words:
             return f'<div class="medialit-warning">Write at least {self.min_words} words (now {words}).</div>'
-        return f'<div class="medialit-summary">✅ Saved: {words} words.</div>'
+        return f'<div class="medialit-summary">{badge("done")} Saved: {words} words.</div>'
 
     def feedback_html(self) -> str:
         out = self.completeness_html()

@@ -9,7 +9,7 @@ import ipywidgets as w
 from medialit.answers import AnswerStore
 from medialit.article import Article
 from medialit.rewrite import rewrite_checks
-from medialit.widgets.base import TextAnswer, mark
+from medialit.widgets.base import TextAnswer, badge, mark
 
 
 class RewriteBox(TextAnswer):
@@ -35,7 +35,8 @@ class RewriteBox(TextAnswer):
 
     def feedback_html(self) -> str:
         items = "".join(
-            f"<li>{'✅' if c.passed else '❌'} <b>{html.escape(c.name)}</b>: {html.escape(c.detail)}</li>"
+            f"<li>{badge('correct' if c.passed else 'wrong')} <b>{html.escape(c.name)}</b>: "
+            f"{'yes' if c.passed else 'not yet'}. {html.escape(c.detail)}</li>"
             for c in self.checks()
         )
         return (
@@ -51,7 +52,8 @@ class RewriteBox(TextAnswer):
         words = len(self.text.value.split())
         if not words:
             return '<div class="medialit-warning">The box is still empty.</div>'
-        return f'<div class="medialit-summary">✅ Written: {words} words. Your teacher will grade it.</div>'
+        done = f"{badge('done')} Written: {words} words. Your teacher will grade it."
+        return f'<div class="medialit-summary">{done}</div>'
 
     def _controls(self) -> list[w.Widget]:
         s = self.sentence

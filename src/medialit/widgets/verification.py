@@ -9,7 +9,7 @@ import ipywidgets as w
 
 from medialit.answers import AnswerStore
 from medialit.article import Article
-from medialit.widgets.base import AnswerWidget
+from medialit.widgets.base import AnswerWidget, badge
 
 FIELDS = [
     ("search", "What will you search for?", "the words you would type into a search engine"),
@@ -89,7 +89,7 @@ class VerificationLog(AnswerWidget):
     def completeness_html(self) -> str:
         problems = self.problems()
         if not problems:
-            return f'<div class="medialit-summary">✅ All {len(self.entries)} plans are complete.</div>'
+            return f'<div class="medialit-summary">{badge("done")} All {len(self.entries)} plans are complete.</div>'
         items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
         return f'<div class="medialit-warning">Still to do:<ul>{items}</ul></div>'
 
