@@ -165,7 +165,7 @@ def test_validation_names_missing_sentences(graded, tmp_path):
         [sys.executable, "-m", "medialit", "validate", "ps1-sources.ipynb"], capture_output=True, text=True, cwd=work
     )
     assert out.returncode == 1
-    assert "labels: 3 sentences still have no answer: p4s2, p6s1, p8s3" in out.stderr
+    assert "Part A: 3 sentences still have no answer: p4s2, p6s1, p8s3" in out.stderr
 
 
 def test_exercises_are_in_sync_with_solutions(tmp_path):
@@ -209,14 +209,18 @@ def test_master_follows_nbgrader_rules(ps):
     assert tests
     for cell in tests:
         body = ast.parse(cell.source).body
-        assert body and not isinstance(body[-1], ast.Expr), (
-            f"test cell {cell.metadata['nbgrader']['grade_id']} ends in an expression: nbgrader reads it as a score"
-        )
         meta = cell.metadata["nbgrader"]
         if meta["points"] > 0:
             assert "BEGIN HIDDEN TESTS" in cell.source, "scored tests are hidden"
-        else:
-            assert "BEGIN HIDDEN TESTS" not in cell.source and "is_complete" in cell.source
+            assert body and not isinstance(body[-1], ast.Expr), (
+                f"test cell {meta['grade_id']} ends in an expression: nbgrader reads it as a score"
+            )
+        else:  # a completeness check: ex.check_complete(KEY, part=...), which returns None (no score)
+            assert "BEGIN HIDDEN TESTS" not in cell.source
+            assert [type(n) for n in body] == [ast.Expr], f"{meta['grade_id']}: one ex.check_complete(...) call"
+            call = body[0].value
+            assert isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "check_complete"
+            assert re.fullmatch(r"Part [A-Z]", ast.literal_eval(call.keywords[0].value)), "part= names the part"
     manual = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("task")]
     for cell in manual:
         assert "Rubric" in cell.source, "a manually graded task carries its rubric"

@@ -6,9 +6,15 @@ A master notebook in ``solutions/`` and its student version in ``exercises/`` st
     ex = Exercise("ps1-sources")
 
 Students answer with the widgets; the answers are saved to
-``ps1-sources.answers.json`` beside the notebook. When nbgrader autogrades, it
-re-runs the notebook in a fresh kernel: the widgets restore the saved answers and
-the hidden tests score that file, so what is graded is exactly what was chosen.
+``ps1-sources.answers.json`` beside the notebook. Each part ends with a 0-point
+completeness cell, ``ex.check_complete("labels", part="Part A")``: in the student's
+own session it shows one status line and never stops Run All; when nbgrader runs the
+notebook (Validate, ``medialit validate``, autograde) an incomplete part raises
+:class:`Incomplete`, which renders as a few short lines instead of a traceback.
+
+When nbgrader autogrades, it re-runs the notebook in a fresh kernel: the widgets
+restore the saved answers and the hidden tests score that file, so what is graded
+is exactly what was chosen.
 
 Grading never runs this notebook: ``medialit autograde`` reads the plan from the
 master's cells (see :mod:`medialit.grading.plan`) and scores the saved answers in
@@ -20,14 +26,16 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
 from medialit.article import Article, from_file, load_article, load_text
 from medialit.grading import score
 from medialit.lesson import Lesson, RichHTML
-from medialit.widgets.base import STYLE
+from medialit.widgets.base import STYLE, badge
 
 KEYS_ENV = "MEDIALIT_KEYS"
 SOURCE_FOLDERS = ("solutions", "source")
@@ -54,6 +62,52 @@ def find_key(assignment: str, filename: str, start: str | Path | None = None) ->
         f"The answer key {filename} of {assignment} was not found. Grade from the course folder "
         f"(it holds solutions/{assignment}/{filename}) or set {KEYS_ENV} to the folder that holds it."
     )
+
+
+GRADING_ENV = "NBGRADER_EXECUTION"  # nbgrader sets it ("validate" / "autograde") while it runs a notebook
+WRAP = 76  # nbgrader validate cuts lines at 87 characters (4 of them indent); its dialog does not wrap
+SHOWN_IDS = 6  # ids listed in the one-line status before "and N more"
+NOT_COMPLETE = " is not complete yet: "
+ADVICE = "When it is done, save (Ctrl+S) and validate again."
+
+
+def under_nbgrader() -> bool:
+    """True while nbgrader (validate or autograde) runs this notebook, not in a student's session."""
+    return bool(os.environ.get(GRADING_ENV))
+
+
+class Incomplete(AssertionError):
+    """A part still missing answers, raised by a completeness cell when nbgrader validates.
+
+    IPython shows an exception through ``_render_traceback_`` when it has one: here a few
+    short, wrapped lines (no traceback, no code), which nbgrader's Validate dialog and
+    ``nbgrader validate`` print as they are. ``medialit validate`` reads them back.
+    """
+
+    def __init__(self, part: str, gap: str):
+        self.part = part
+        self.gap = gap
+        super().__init__(f"{part}{NOT_COMPLETE}{gap}")
+
+    def _render_traceback_(self) -> list[str]:
+        lines = textwrap.wrap(str(self), WRAP, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False)
+        return [*lines, ADVICE]
+
+
+def _gap(widget_key: str, gap: str) -> str:
+    """``gap`` without its leading ``KEY:`` (the part's name stands before it)."""
+    return gap.removeprefix(f"{widget_key}: ")
+
+
+def _shorten_ids(gap: str, keep: int = SHOWN_IDS) -> str:
+    """A gap ending in a long id list ("...: p1s1, p2s1, ...") cut to ``keep`` ids and "and N more"."""
+    found = re.match(r"^(.*: )([\w#-]+(?:, [\w#-]+)+)$", gap)
+    if not found:
+        return gap
+    ids = found.group(2).split(", ")
+    if len(ids) <= keep + 1:
+        return gap
+    return f"{found.group(1)}{', '.join(ids[:keep])} and {len(ids) - keep} more"
 
 
 class Exercise(Lesson):
@@ -130,6 +184,31 @@ class Exercise(Lesson):
 
     def is_complete(self, widget_key: str) -> bool:
         return not self.missing(widget_key)
+
+    def completeness(self, widget_key: str, part: str = "") -> RichHTML:
+        """One status line for a part: complete, or what its saved answers still miss."""
+        gap = _gap(widget_key, self.missing(widget_key))
+        name = f"<b>{html.escape(part or widget_key)}</b>"
+        if gap:
+            line = f'<div class="medialit-warning">{badge("missing")} {name}: {html.escape(_shorten_ids(gap))}</div>'
+        else:
+            line = f'<div class="medialit-summary">{badge("done")} {name}: complete.</div>'
+        return RichHTML(STYLE + line)
+
+    def check_complete(self, widget_key: str, part: str = "") -> None:
+        """A completeness cell (0 points): show one status line; under nbgrader, fail if incomplete.
+
+        In a student's session it never raises, so Run All runs every cell and no traceback shows.
+        When nbgrader validates (toolbar Validate, ``nbgrader validate``, ``medialit validate``) or
+        autogrades, an incomplete part raises :class:`Incomplete` (short lines, no traceback), so the
+        cell counts as failed. Returns None: a grade cell's value would be read as partial credit.
+        """
+        gap = self.missing(widget_key)
+        if gap and under_nbgrader():
+            raise Incomplete(part or widget_key, _gap(widget_key, gap))
+        from IPython.display import display
+
+        display(self.completeness(widget_key, part))
 
     def award(self, widget_key: str, points: float) -> float:
         """This notebook's own score of a widget's saved answer, shown as nbgrader's partial credit.

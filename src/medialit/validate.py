@@ -26,7 +26,14 @@ class Validation:
 
 
 def _reason(raw: str) -> str:
+    """The readable reason in a failed cell's error: a completeness cell's message, or an error's last line."""
+    from medialit.exercise import ADVICE, NOT_COMPLETE
+
     lines = [ANSI.sub("", line).strip() for line in raw.splitlines() if line.strip()]
+    for n, line in enumerate(lines):  # an incomplete part (medialit.exercise.Incomplete): its wrapped lines
+        if NOT_COMPLETE in line:
+            message = " ".join(lines[n:]).removesuffix(ADVICE).strip()
+            return message.replace(NOT_COMPLETE, ": ", 1)
     for line in reversed(lines):
         if line.startswith("AssertionError"):
             return line.removeprefix("AssertionError:").strip() or "a check failed"
