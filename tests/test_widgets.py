@@ -302,3 +302,49 @@ def test_one_wording_for_half_points(article, store):
     text = lab.check()
     assert "Acceptable alternative (half points)." in text and "1 acceptable alternative (half points)" in text
     assert "part of the points" not in text
+
+
+# ---------------------------------------------------------------------- word buttons keep punctuation
+
+
+def test_word_buttons_show_punctuation(article):
+    from medialit.article import load_article as load
+    from medialit.scoring import tokens
+    from medialit.widgets.highlighter import word_pieces
+
+    hl = PhraseHighlighter(article, ["p2s2", "p8s2"], store=None)
+    labels = [b.description for b in hl.buttons["p2s2"]]
+    assert labels[labels.index("signal,") : labels.index("signal,") + 5] == [
+        "signal,",
+        "cautious,",
+        "incomplete,",
+        "and",
+        "shaped",
+    ]
+    assert labels[-1] == "principle."
+    assert "U.S." in [b.description for b in hl.buttons["p8s2"]]
+    hl.buttons["p2s2"][labels.index("cautious,")].value = True
+    hl.buttons["p2s2"][labels.index("incomplete,")].value = True
+    assert hl.value["p2s2"] == ["cautious, incomplete"]  # the marks cover words; the comma between comes along
+    practice = load("practice-millbrook-library-sundays", SEEDS)
+    for s in [*article.sentences, *practice.sentences]:
+        pieces = word_pieces(s.text)
+        assert "".join(p.label for p in pieces) == "".join(s.text.split()), s.id  # every character shown once
+        assert [p.word for p in pieces if p.word is not None] == list(range(len(tokens(s.text))))
+
+
+@pytest.mark.parametrize(
+    "text, labels",
+    [
+        (
+            "“Quoted,” she said — and (left) U.S.-backed.",
+            ["“Quoted,”", "she", "said", "—", "and", "(left)", "U.S.-", "backed."],
+        ),
+        ("— hi —", ["—", "hi", "—"]),
+        ("...", ["..."]),
+    ],
+)
+def test_word_pieces_edge_cases(text, labels):
+    from medialit.widgets.highlighter import word_pieces
+
+    assert [p.label for p in word_pieces(text)] == labels

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Any, NamedTuple
 
 import ipywidgets as w
 
@@ -18,6 +18,62 @@ FIELDS = {
     "cue": ("reporting words", lambda s: list(s.cue)),
     "source": ("words naming a source", lambda s: [s.source[k] for k in ("span", "relayed") if k in s.source]),
 }
+
+
+class Piece(NamedTuple):
+    """What one word button shows: the word with the punctuation stuck to it ("signal," "U.S.").
+
+    ``word`` is the index of the word in :func:`medialit.scoring.tokens` (what is marked and
+    saved: never the punctuation), or None for punctuation standing alone between spaces.
+    """
+
+    label: str
+    word: int | None
+
+
+def word_pieces(text: str) -> list[Piece]:
+    """The sentence as word buttons, keeping every punctuation mark visible.
+
+    Punctuation touching a word goes on that word's button (before it: an opening quote or
+    bracket; after it: commas, full stops, closing quotes); between two words with no space
+    it goes on the first ("U.S.-backed" shows "U.S.-" "backed"); standing alone it is a piece
+    of its own.
+    """
+    spans = tokens(text)
+    if not spans:
+        return [Piece(text.strip(), None)] if text.strip() else []
+    lead = [""] * len(spans)
+    trail = [""] * len(spans)
+    alone: dict[int, list[str]] = {}  # free-standing punctuation before word i (len(spans): after the last)
+    for i in range(len(spans) + 1):
+        start = spans[i - 1][1] if i else 0
+        end = spans[i][0] if i < len(spans) else len(text)
+        gap = text[start:end]
+        if not gap.strip():
+            continue
+        if i == 0:
+            chunks = gap.split()
+            lead[0] = chunks.pop() if not gap[-1].isspace() else ""
+            alone[0] = chunks
+        elif i == len(spans):
+            chunks = gap.split()
+            trail[-1] = chunks.pop(0) if not gap[0].isspace() else ""
+            alone[i] = chunks
+        elif not any(c.isspace() for c in gap):
+            trail[i - 1] = gap
+        else:
+            chunks = gap.split()
+            if not gap[0].isspace():
+                trail[i - 1] = chunks.pop(0)
+            if chunks and not gap[-1].isspace():
+                lead[i] = chunks.pop()
+            alone[i] = chunks
+    pieces: list[Piece] = []
+    for i, (a, b) in enumerate(spans):
+        pieces += [Piece(c, None) for c in alone.get(i, [])]
+        pieces.append(Piece(lead[i] + text[a:b] + trail[i], i))
+    pieces += [Piece(c, None) for c in alone.get(len(spans), [])]
+    return pieces
 
 
 class PhraseHighlighter(AnswerWidget):
@@ -47,18 +103,25 @@ class PhraseHighlighter(AnswerWidget):
         self.sentences: list[Sentence] = [article.sentence(i) for i in ids]
         self.gold = {s.id: getter(s) for s in self.sentences}
         self.buttons: dict[str, list[w.ToggleButton]] = {}
+        self._rows: dict[str, list[w.Widget]] = {}  # buttons with the free-standing punctuation between them
         for s in self.sentences:
-            row = []
-            for start, end in tokens(s.text):
+            row: list[w.ToggleButton] = []
+            shown: list[w.Widget] = []
+            for piece in word_pieces(s.text):
+                if piece.word is None:  # punctuation standing alone (" — "): shown, not clickable
+                    shown.append(w.HTML(html.escape(piece.label), layout=w.Layout(margin="1px 3px")))
+                    continue
                 b = w.ToggleButton(
                     value=False,
-                    description=s.text[start:end],
+                    description=piece.label,
                     layout=w.Layout(width="auto", margin="1px", padding="0 4px", height="28px"),
-                    tooltip="click to mark or unmark",
+                    tooltip="click to mark or unmark this word",
                 )
                 b.observe(self._toggled, names="value")
                 row.append(b)
+                shown.append(b)
             self.buttons[s.id] = row
+            self._rows[s.id] = shown
         self._restore()
 
     def _toggled(self, change: dict[str, Any]) -> None:
@@ -177,5 +240,7 @@ class PhraseHighlighter(AnswerWidget):
         ]
         for s in self.sentences:
             parts.append(w.HTML(f"<span class='medialit-id'>[{s.id}]</span>"))
-            parts.append(w.HBox(self.buttons[s.id], layout=w.Layout(flex_flow="row wrap", width="100%")))
+            parts.append(
+                w.HBox(self._rows[s.id], layout=w.Layout(flex_flow="row wrap", align_items="center", width="100%"))
+            )
         return parts
