@@ -43,6 +43,32 @@ def test_lesson_restores_after_restart(tmp_path):
     assert "Welcome back" in again._repr_html_()
 
 
+def test_after_a_restart_the_feedback_area_says_how_to_get_feedback_back(tmp_path, article):
+    """Feedback is not saved: a restored widget says so where the feedback goes, until Check or a change."""
+    store = AnswerStore("lesson", tmp_path)
+    first = SentenceLabeler(article, ["h1", "p1s1"], store=store)
+    assert first.feedback_text == ""  # nothing saved yet: nothing to say
+    first.set("h1", "framing")
+    first.check()
+    again = SentenceLabeler(article, ["h1", "p1s1"], store=AnswerStore("lesson", tmp_path))
+    assert again.feedback_text == "✓ Your saved answers are back. Press Check to see feedback again."
+    again.check()
+    assert "Score:" in again.feedback_text
+    third = SentenceLabeler(article, ["h1", "p1s1"], store=AnswerStore("lesson", tmp_path))
+    third.set("p1s1", "named")  # a change: the note about the restored answers goes
+    assert third.feedback_text == ""
+    graded = SentenceLabeler(article, ["h1", "p1s1"], store=AnswerStore("lesson", tmp_path), graded=True)
+    assert (
+        graded.feedback_text == "✓ Your saved answers are back. Press Check completeness to see what is still missing."
+    )
+    rb = RewriteBox(article, "p8s1", store=store)
+    rb.value = "Washington has not said anything."
+    assert (
+        "Press Check to see feedback again"
+        in RewriteBox(article, "p8s1", store=AnswerStore("lesson", tmp_path)).feedback_text
+    )
+
+
 def test_missing_file_starts_fresh(tmp_path, article):
     store = AnswerStore("fresh", tmp_path)
     assert store.answers == {} and store.warning is None

@@ -163,11 +163,25 @@ class AnswerWidget:
             self._apply(saved)
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             self.notes.append(f"Saved answers for '{self.key}' could not be restored ({exc}); starting fresh.")
+        else:
+            self.feedback.value = STYLE + f'<div class="medialit-fb">{self.restored_html()}</div>'
+            self._restored_note = True
         finally:
             self._restoring = False
 
+    def restored_html(self) -> str:
+        """Shown where the feedback goes when saved answers come back (feedback is not saved)."""
+        button, what = ("Check completeness", "what is still missing") if self.graded else ("Check", "feedback again")
+        return (
+            f'<div class="medialit-summary">{badge("done")} Your saved answers are back. '
+            f"Press <b>{button}</b> to see {what}.</div>"
+        )
+
     def _changed(self, *_: Any) -> None:
         if not self._restoring:
+            if getattr(self, "_restored_note", False):  # the note is about the restored answers only
+                self._restored_note = False
+                self.feedback.value = ""
             self._save()
 
     def _save(self) -> None:
@@ -177,6 +191,7 @@ class AnswerWidget:
     def check(self) -> str:
         """Show feedback (or, when graded, completeness) and return it as plain text."""
         markup = self.completeness_html() if self.graded else self.feedback_html()
+        self._restored_note = False
         self.feedback.value = STYLE + f'<div class="medialit-fb">{markup}</div>'
         return plain(markup)
 
