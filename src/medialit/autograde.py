@@ -239,11 +239,15 @@ class Mode:
 _WORKER: dict[str, Any] = {}  # per worker process: its own folder, gradebook copy and nbgrader API (saved-answers mode)
 
 
-def _init_worker(work: Path) -> None:
+def _init_worker(work: Path, verbose: bool = False) -> None:
     """Workers run from the work folder, so nothing relative leads back into the course."""
     from medialit.grading.engines import share_engines
 
     share_engines()
+    if not verbose:  # nbgrader's own SQLAlchemy autoflush warnings: noise for a teacher
+        from sqlalchemy.exc import SAWarning
+
+        warnings.simplefilter("ignore", SAWarning)
     os.chdir(work)
     for name in ("MEDIALIT_COURSE", "MEDIALIT_ANSWERS_DIR", "PWD", "OLDPWD"):
         os.environ.pop(name, None)
@@ -552,6 +556,7 @@ def autograde(
     execute: bool = False,
     sandbox: bool = True,
     notices_out: list[str] | None = None,
+    verbose: bool = False,
 ) -> dict[str, StudentStatus]:
     """Autograde submissions in parallel; return (and record) each student's status.
 
@@ -561,6 +566,7 @@ def autograde(
     ``warnings_out`` receives problems with the course or the grading environment
     (a changed kit file, a broken setup), which the CLI prints with a failing exit code;
     ``notices_out`` what the teacher should know but is not a failure (execution is not sandboxed).
+    ``verbose`` lets the libraries' own warnings through (for debugging).
     """
     from medialit.build import scripts_on_path
 
@@ -569,6 +575,11 @@ def autograde(
     if not (course.root / "release" / assignment / f"{assignment}.ipynb").exists() or not course.db_path.exists():
         course.generate(assignment)
     students = students or course.submitted_students(assignment)
+    if not students:
+        raise CourseError(
+            f"Nothing of {assignment} has been collected yet, so there is nothing to grade. "
+            f"Collect first: medialit collect {assignment} exchange (or an LMS download zip or folder)."
+        )
     unknown = [s for s in students if not course.submission_dir(assignment, s).is_dir()]
     if unknown:
         raise CourseError(f"No submission of {assignment} for: {', '.join(unknown)}. Collect them first.")
@@ -598,7 +609,7 @@ def autograde(
     bar = _progress(len(students), f"autograde {assignment}") if progress else None
     if bar is not None:
         bar.update(len(students) - len(ready))
-    run = _Run(course, assignment, snapshot, work, statuses, now, mode, state["protected"], problems)
+    run = _Run(course, assignment, snapshot, work, statuses, now, mode, state["protected"], problems, verbose)
     try:
         suspects = run.pool(ready, jobs, bar)
         if suspects:  # failed, or another submission's code touched their folders: grade them again, alone
@@ -656,6 +667,7 @@ class _Run:
     mode: Mode
     protected: dict[str, str]
     problems: list[str]
+    verbose: bool = False
     spoiled: str = ""  # the first protected file found changed: nothing is merged after that
     books: Books = field(default_factory=Books)
 
@@ -663,7 +675,8 @@ class _Run:
         """Grade ``ready`` in ``jobs`` processes; return the jobs to grade again, alone."""
         suspects = []
         ctx = _worker_context()
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(self.work,)) as pool:
+        setup = {"initializer": _init_worker, "initargs": (self.work, self.verbose)}
+        with ProcessPoolExecutor(jobs, mp_context=ctx, **setup) as pool:
             futures = {pool.submit(*self._task(j)): j for j in ready}
             for future in as_completed(futures):
                 job = futures[future]

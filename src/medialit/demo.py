@@ -163,11 +163,19 @@ def gold_answers(course, assignment: str) -> dict[str, Any]:
     """Run the master in a scratch folder of the course to get its (complete) answers."""
     from nbclient import NotebookClient
 
+    from medialit.kernels import IpcKernelManager
+
     scratch = course.root / "scratch" / assignment
     shutil.copytree(course.root / "source" / assignment, scratch)
     try:
         nb = nbformat.read(scratch / f"{assignment}.ipynb", as_version=4)
-        client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(scratch)}})
+        client = NotebookClient(
+            nb,
+            timeout=120,
+            kernel_name="python3",
+            kernel_manager_class=IpcKernelManager,
+            resources={"metadata": {"path": str(scratch)}},
+        )
         redirect = os.environ.pop("MEDIALIT_ANSWERS_DIR", None)  # the master must save beside itself
         try:
             client.execute()

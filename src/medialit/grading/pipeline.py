@@ -19,7 +19,6 @@ def preprocessors(execute: bool, sandbox: bool) -> list[Any]:
     from nbgrader.preprocessors import (
         AssignLatePenalties,
         CheckCellMetadata,
-        Execute,
         IgnorePattern,
         LimitOutput,
         SaveAutoGrades,
@@ -30,8 +29,9 @@ def preprocessors(execute: bool, sandbox: bool) -> list[Any]:
     run: list[Any] = []
     if execute:
         from medialit.grading.sandbox import SandboxedExecute
+        from medialit.kernels import IpcExecute
 
-        run = [SandboxedExecute if sandbox else Execute]
+        run = [SandboxedExecute if sandbox else IpcExecute]
     return [
         ScoreSavedAnswers,
         *run,
