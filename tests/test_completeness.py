@@ -50,7 +50,7 @@ def test_student_session_shows_one_line_and_never_raises(ex, capsys):
     assert shown == f"– Part A: 11 sentences still have no answer: {', '.join(left[:6])} and 5 more"
     assert "Traceback" not in shown and "AssertionError" not in shown
     markup = ex.completeness("labels", part="Part A")._repr_html_()
-    assert 'class="medialit-warning"' in markup and "medialit-mark-missing" in markup
+    assert 'class="medialit-todo"' in markup and "medialit-mark-missing" in markup
 
 
 def test_student_session_complete_and_unanswered(ex):
@@ -72,8 +72,9 @@ def test_under_nbgrader_an_incomplete_part_raises_a_short_message(ex, monkeypatc
     lines = caught.value._render_traceback_()
     assert lines[-1] == ADVICE
     assert all(len(line) <= WRAP for line in lines), lines  # the Validate dialog does not wrap
-    assert lines[0].startswith("Part A is not complete yet: 11 sentences still have no answer: p5s1")
-    assert " ".join(line.strip() for line in lines[:-1]).endswith(", ".join(left))  # every id, none cut
+    assert lines[0].startswith("Part A is not complete yet: 11 sentences still have no answer:")
+    assert all(line.startswith("    ") for line in lines[1:-1])  # continuation lines are indented
+    assert " ".join(line.strip() for line in lines[:-1]) == str(caught.value)  # every id, none cut
     _answer_labels(ex, 19)
     ex.check_complete("labels", part="Part A")  # complete: no exception under nbgrader either
 

@@ -65,7 +65,7 @@ def find_key(assignment: str, filename: str, start: str | Path | None = None) ->
 
 
 GRADING_ENV = "NBGRADER_EXECUTION"  # nbgrader sets it ("validate" / "autograde") while it runs a notebook
-WRAP = 76  # nbgrader validate cuts lines at 87 characters (4 of them indent); its dialog does not wrap
+WRAP = 64  # nbgrader validate cuts lines at 87 characters; its Validate dialog does not wrap (about 70 fit)
 SHOWN_IDS = 6  # ids listed in the one-line status before "and N more"
 NOT_COMPLETE = " is not complete yet: "
 ADVICE = "When it is done, save (Ctrl+S) and validate again."
@@ -190,7 +190,7 @@ class Exercise(Lesson):
         gap = _gap(widget_key, self.missing(widget_key))
         name = f"<b>{html.escape(part or widget_key)}</b>"
         if gap:
-            line = f'<div class="medialit-warning">{badge("missing")} {name}: {html.escape(_shorten_ids(gap))}</div>'
+            line = f'<div class="medialit-todo">{badge("missing")} {name}: {html.escape(_shorten_ids(gap))}</div>'
         else:
             line = f'<div class="medialit-summary">{badge("done")} {name}: complete.</div>'
         return RichHTML(STYLE + line)

@@ -47,6 +47,7 @@ STYLE = """<style>
 .medialit-id {font-family: monospace; color: #555; margin-right: 4px;}
 .medialit-warning {border-left: 4px solid #d9534f; background: #fdf1f0; padding: 6px 10px;}
 .medialit-summary {border-left: 4px solid #337ab7; background: #eef5fb; padding: 6px 10px;}
+.medialit-todo {border-left: 4px solid #8a8a8a; background: #f3f3f3; padding: 6px 10px;}
 .medialit-mark {display: inline-block; box-sizing: border-box; min-width: 1.35em; height: 1.35em;
   line-height: 1.35em; padding: 0 0.2em; margin-right: 0.1em; border-radius: 0.7em; text-align: center;
   vertical-align: 0.05em; font: bold 0.8em/1.35em "DejaVu Sans", "Segoe UI Symbol", "Arial Unicode MS",
