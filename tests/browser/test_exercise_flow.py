@@ -93,7 +93,7 @@ def test_ps1_run_all_restart_and_validate_show_no_traceback(
     nb.restart_and_run_all()
     nb.wait_run_finished()
     labeler = nb.widget("Label each sentence")
-    expect(labeler.locator(".medialit-fb")).to_have_text(
+    expect(labeler.locator(".medialit-restored")).to_have_text(
         re.compile(r"Your saved answers are back\. Press Check completeness to see what is still missing\."),
         timeout=UI_MS,
     )

@@ -165,7 +165,7 @@ class AnswerWidget:
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             self.notes.append(f"Saved answers for '{self.key}' could not be restored ({exc}); starting fresh.")
         else:
-            self.feedback.value = STYLE + f'<div class="medialit-fb">{self.restored_html()}</div>'
+            self.feedback.value = STYLE + self.restored_html()  # a note, not feedback: no medialit-fb box
             self._restored_note = True
         finally:
             self._restoring = False
@@ -174,7 +174,7 @@ class AnswerWidget:
         """Shown where the feedback goes when saved answers come back (feedback is not saved)."""
         button, what = ("Check completeness", "what is still missing") if self.graded else ("Check", "feedback again")
         return (
-            f'<div class="medialit-summary">{badge("done")} Your saved answers are back. '
+            f'<div class="medialit-summary medialit-restored">{badge("done")} Your saved answers are back. '
             f"Press <b>{button}</b> to see {what}.</div>"
         )
 
