@@ -176,7 +176,7 @@ def _text(path: Path) -> str:
 @pytest.mark.parametrize("ps", ASSIGNMENTS)
 def test_csv_export_has_exact_scores(built, ps):
     course, _ = built
-    path = export_grades(course, ps, "csv")
+    path = export_grades(course, ps, "csv").path
     assert path == course.root / "exports" / f"{ps}-csv.csv"
     table = _csv(path).set_index("student_id")
     for student, score in EXPECTED[ps].items():
@@ -186,10 +186,10 @@ def test_csv_export_has_exact_scores(built, ps):
 
 def test_a_failed_regrade_keeps_and_exports_the_earlier_result(built, pages, reports):
     course, _ = built
-    rows = _csv(export_grades(course, "ps5-transfer", "csv")).set_index("student_id")
+    rows = _csv(export_grades(course, "ps5-transfer", "csv").path).set_index("student_id")
     assert (rows.at["ana", "status"], rows.at["ana", "reason"]) == (FAILED, KEPT)
     assert float(rows.at["ana", "score"]) == pytest.approx(EXPECTED["ps5-transfer"]["ana"])
-    moodle = _csv(export_grades(course, "ps5-transfer", "moodle")).set_index("ID number")
+    moodle = _csv(export_grades(course, "ps5-transfer", "moodle").path).set_index("ID number")
     assert moodle.at["ana", "Feedback: ps5-transfer"] == f"Latest submission not graded: {KEPT}"
     text = _text(course.root / "feedback" / "ana" / "ps5-transfer" / "ps5-transfer.html")
     assert "Your latest submission was not graded." in text and "(from your earlier submission" in text
@@ -199,7 +199,7 @@ def test_a_failed_regrade_keeps_and_exports_the_earlier_result(built, pages, rep
 
 def test_csv_export_columns_and_failed_rows(built):
     course, _ = built
-    table = _csv(export_grades(course, "ps1-sources", "csv"))
+    table = _csv(export_grades(course, "ps1-sources", "csv").path)
     assert list(table.columns) == CSV_COLUMNS
     assert list(table["student_id"]) == ["ana", "ben", "carl", "dana", "blank", "master"]  # roster order first
     rows = table.set_index("student_id")
@@ -214,11 +214,11 @@ def test_csv_export_columns_and_failed_rows(built):
 
 def test_csv_export_flags_review_and_manual_grading(built):
     course, _ = built
-    ps2 = _csv(export_grades(course, "ps2-numbers", "csv")).set_index("student_id")
+    ps2 = _csv(export_grades(course, "ps2-numbers", "csv").path).set_index("student_id")
     assert (ps2.at["ben", "status"], ps2.at["ben", "reason"]) == (FLAGGED, FLAG_REASON)
     assert ps2.at["carl", "score"] == ""
     assert ps2.at["carl", "reason"] == NO_REASON  # a traceback is never exported
-    ps3 = _csv(export_grades(course, "ps3-framing", "csv")).set_index("student_id")
+    ps3 = _csv(export_grades(course, "ps3-framing", "csv").path).set_index("student_id")
     assert ps3["needs_manual_grade"].to_dict() == {
         "ana": "False",  # graded by hand in the fixture
         "ben": "True",
@@ -230,7 +230,7 @@ def test_csv_export_flags_review_and_manual_grading(built):
 
 def test_canvas_export(built, tmp_path):
     course, _ = built
-    path = export_grades(course, "ps1-sources", "canvas", out=tmp_path / "canvas.csv")
+    path = export_grades(course, "ps1-sources", "canvas", out=tmp_path / "canvas.csv").path
     table = _csv(path)
     assert list(table.columns) == [*CANVAS_COLUMNS, "ps1-sources"]
     assert table.iloc[0]["Student"] == CANVAS_POINTS_ROW and float(table.iloc[0]["ps1-sources"]) == 16
@@ -238,15 +238,18 @@ def test_canvas_export(built, tmp_path):
     assert rows.loc["ana", ["Student", "ID"]].tolist() == ["Alvarez, Ana", "1001"]
     assert float(rows.at["ana", "ps1-sources"]) == pytest.approx(EXPECTED["ps1-sources"]["ana"])
     assert rows.at["carl", "ps1-sources"] == "" and rows.at["dana", "ps1-sources"] == ""  # empty, not 0
-    assert rows.at["master", "Student"] == "master" and rows.at["master", "ID"] == ""
+    # Canvas matches students by ID: a student with no lms_id ('master') is left out and listed, never a blank ID
+    assert "master" not in rows.index and (table.iloc[1:]["ID"] != "").all()
     notes = _csv(tmp_path / "canvas-notes.csv").set_index("student_id")
-    assert set(notes.index) == {"carl", "dana"}
+    assert set(notes.index) == {"carl", "dana", "master", "blank"}  # master, blank: not on the roster
     assert notes.at["carl", "note"] == f"Not graded: {CORRUPT_REASON}"
+    assert notes.at["master", "note"].startswith("no lms_id in the roster")
 
 
 def test_moodle_export(built):
     course, _ = built
-    table = _csv(export_grades(course, "ps3-framing", "moodle"))
+    done = export_grades(course, "ps3-framing", "moodle")
+    table = _csv(done.path)
     assert list(table.columns) == [
         "First name",
         "Last name",
@@ -256,9 +259,14 @@ def test_moodle_export(built):
         "Feedback: ps3-framing",
     ]
     rows = table.set_index("ID number")
-    assert rows.at["ben", "Email address"] == ""
+    # Moodle reads a blank e-mail as the previous row's student: ben (no e-mail) is left out, and said so
+    assert "ben" not in rows.index and (table["Email address"] != "").all()
+    assert any(w.startswith("ben is not in the Moodle file: no email in the roster") for w in done.warnings)
+    assert "ben" in set(_csv(done.notes)["student_id"])
     assert float(rows.at["ana", "ps3-framing"]) == pytest.approx(EXPECTED["ps3-framing"]["ana"])
-    assert rows.at["ben", "Feedback: ps3-framing"].endswith("Parts graded by the teacher are still to come.")
+    notes = _csv(done.notes)
+    ben = notes[notes["student_id"] == "ben"]["note"].tolist()
+    assert any(n.endswith("Parts graded by the teacher are still to come.") for n in ben), ben
     assert rows.at["carl", "ps3-framing"] == ""
     assert rows.at["carl", "Feedback: ps3-framing"] == "Not graded: no submission received"
 

@@ -568,9 +568,11 @@ def autograde(
     ``notices_out`` what the teacher should know but is not a failure (execution is not sandboxed).
     ``verbose`` lets the libraries' own warnings through (for debugging).
     """
+    from medialit.assignment_settings import settings_for
     from medialit.build import scripts_on_path
 
     course.require_assignment(assignment)
+    settings_for(course.root, assignment)  # a malformed assignments.yaml stops us before any work, not after
     scripts_on_path()
     if not (course.root / "release" / assignment / f"{assignment}.ipynb").exists() or not course.db_path.exists():
         course.generate(assignment)
@@ -847,11 +849,17 @@ def _snapshot(db: Path, target: Path) -> None:
 
 
 def _add_scores(course: Course, assignment: str, statuses: dict[str, StudentStatus]) -> None:
+    from medialit.assignment_settings import settings_for
+    from medialit.lateness import lateness
+
     scores = course.scores(assignment)
+    settings = settings_for(course.root, assignment)
     for student, st in statuses.items():
         row = scores.get(student)
         if row and row["autograded"]:
             st.score, st.max_score = row["score"], row["max_score"]
+        late = lateness(course, assignment, student, settings)
+        st.late = f"late: {late.note}" if late.late else ""
 
 
 def status_table(statuses: dict[str, StudentStatus]) -> str:
@@ -859,7 +867,7 @@ def status_table(statuses: dict[str, StudentStatus]) -> str:
     rows = [("student", "status", "score", "reason")]
     for st in statuses.values():
         score = f"{st.score:g} / {st.max_score:g}" if st.score is not None and st.max_score else "–"
-        rows.append((st.student, st.status, score, st.reason))
+        rows.append((st.student, st.status, score, "; ".join(x for x in (st.late, st.reason) if x)))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}".rstrip() for r in rows]
     lines.insert(1, "-" * min(100, max(len(x) for x in lines)))

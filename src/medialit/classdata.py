@@ -20,6 +20,7 @@ from medialit.status import FAILED, GRADED, StudentStatus, load_results, load_st
 
 if TYPE_CHECKING:
     from medialit.article import Article
+    from medialit.lateness import Lateness
 
 ROSTER_COLUMNS = COLUMNS  # the roster's columns, as medialit.roster writes them
 NOT_AUTOGRADED = "not autograded yet"
@@ -31,6 +32,9 @@ TABLE_COLUMNS = [
     "max_score",
     "percent",
     "status",
+    "late",
+    "late_note",
+    "late_penalty",
     "reason",
     "needs_manual_grade",
     "submitted",
@@ -89,9 +93,14 @@ def grade_table(course: Course, assignment: str) -> pd.DataFrame:
 
     ``score`` is the gradebook's score when an autograded result exists (a failed regrade
     keeps the earlier result), else empty (NaN): a failed or missing submission is never
-    a silent 0, and ``reason`` says why.
+    a silent 0, and ``reason`` says why. A late penalty of the course's policy is already
+    taken off; ``late`` is yes, no or empty (unknown) and ``late_note`` says how we know.
     """
+    from medialit.assignment_settings import settings_for
+    from medialit.lateness import Lateness, lateness
+
     course.require_assignment(assignment)
+    settings = settings_for(course.root, assignment)
     scores = course.scores(assignment)
     statuses = student_statuses(course, assignment, scores)
     roster = read_roster(course).set_index("student_id", drop=False)
@@ -100,18 +109,24 @@ def grade_table(course: Course, assignment: str) -> pd.DataFrame:
     rows = []
     for student in [*roster.index, *others]:
         who = roster.loc[student].to_dict() if student in roster.index else {"student_id": student}
-        rows.append({**who, **_grade_row(statuses.get(student), scores.get(student), total)})
+        known = student in statuses or student in scores
+        late = lateness(course, assignment, student, settings) if known else Lateness()
+        rows.append({**who, **_grade_row(statuses.get(student), scores.get(student), total, late)})
     table = pd.DataFrame(rows).reindex(columns=TABLE_COLUMNS)
     table[ROSTER_COLUMNS] = table[ROSTER_COLUMNS].fillna("")
     return table
 
 
-def _grade_row(status: StudentStatus | None, score: dict[str, Any] | None, total: float | None) -> dict[str, Any]:
+def _grade_row(
+    status: StudentStatus | None, score: dict[str, Any] | None, total: float | None, late: Lateness
+) -> dict[str, Any]:
+    from medialit.lateness import apply_penalty
+
     if status is None:
         status = StudentStatus("", FAILED, NO_SUBMISSION)
     maximum = total if total is not None else (score or {}).get("max_score")
     scored = bool(score and score.get("autograded"))
-    value = round(float(score["score"]), 2) if scored else None
+    value = apply_penalty(round(float(score["score"]), 2), maximum, late) if scored else None
     reason = clean_reason(status.reason)
     if status.status == FAILED:
         reason = reason or NO_REASON
@@ -122,6 +137,9 @@ def _grade_row(status: StudentStatus | None, score: dict[str, Any] | None, total
         "max_score": maximum,
         "percent": round(100 * value / maximum, 1) if value is not None and maximum else None,
         "status": status.status,
+        "late": late.mark,
+        "late_note": late.note,
+        "late_penalty": late.penalty_percent,
         "reason": reason,
         "needs_manual_grade": bool(scored and score.get("needs_manual_grade")),
         "submitted": score is not None,

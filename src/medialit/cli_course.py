@@ -109,11 +109,48 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from medialit.assignment_settings import save_settings
     from medialit.export import export_grades
 
     course = _course(args)
-    path = export_grades(course, args.assignment, args.format, Path(args.out) if args.out else None)
-    print(f"wrote {path}")
+    done = export_grades(
+        course,
+        args.assignment,
+        args.format,
+        Path(args.out) if args.out else None,
+        lms_name=args.lms_name,
+        lms_id=args.lms_id,
+        bom=args.bom,
+    )
+    if args.save and (args.lms_name is not None or args.lms_id is not None):
+        saved = save_settings(course.root, args.assignment, lms_name=args.lms_name, lms_id=args.lms_id)
+        print(f"saved the LMS name/id of {args.assignment} in {saved}")
+    print(f"wrote {done.path} (grade column: {done.header!r})")
+    if done.notes is not None:
+        print(f"wrote {done.notes} (students who need your attention)")
+    for warning in done.warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
+    print("To import it:")
+    for number, step in enumerate(done.steps, 1):
+        print(f"  {number}. {step}")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from medialit.assignment_settings import save_settings, settings_for
+
+    course = _course(args)
+    course.require_assignment(args.assignment)
+    values = {"lms_name": args.lms_name, "lms_id": args.lms_id, "due": args.due, "late_policy": args.late_policy}
+    if any(v is not None for v in values.values()):
+        print(f"saved in {save_settings(course.root, args.assignment, **values)}")
+    current = settings_for(course.root, args.assignment)
+    due = f"{current.due:%Y-%m-%d %H:%M %z}" if current.due else "not set"
+    print(f"{args.assignment}:")
+    print(f"  LMS name    : {current.lms_name or '(not set: the assignment id is used)'}")
+    print(f"  LMS id      : {current.lms_id or '(not set)'}")
+    print(f"  due         : {due}")
+    print(f"  late policy : {current.late_policy.describe()}")
     return 0
 
 
@@ -187,7 +224,25 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     export.add_argument("assignment", metavar="ASSIGNMENT")
     export.add_argument("--format", choices=["csv", "canvas", "moodle"], default="csv")
     export.add_argument("--out", metavar="FILE")
+    export.add_argument("--lms-name", metavar="TITLE", help="the assignment's title in the LMS (Canvas, Moodle)")
+    export.add_argument(
+        "--lms-id", metavar="NUMBER", help="Canvas: the number after /assignments/ in the assignment's address"
+    )
+    export.add_argument("--bom", action="store_true", help="add a UTF-8 byte-order mark (for Excel)")
+    export.add_argument("--save", action="store_true", help="keep --lms-name/--lms-id in assignments.yaml")
     export.set_defaults(func=cmd_export)
+
+    settings = sub.add_parser(
+        "settings", parents=[course_opt], help="an assignment's LMS name and id, due date and late policy"
+    )
+    settings.add_argument("assignment", metavar="ASSIGNMENT")
+    settings.add_argument("--lms-name", metavar="TITLE")
+    settings.add_argument("--lms-id", metavar="NUMBER")
+    settings.add_argument("--due", metavar="WHEN", help="e.g. '2026-01-21 23:59 +01:00' (with the time zone)")
+    settings.add_argument(
+        "--late-policy", metavar="POLICY", help="none, '10%% per day' or 'zero after 2026-01-25 23:59 +01:00'"
+    )
+    settings.set_defaults(func=cmd_settings)
 
     report = sub.add_parser("report", parents=[course_opt], help="write the class item analysis (HTML + CSV)")
     report.add_argument("assignment", metavar="ASSIGNMENT")

@@ -298,7 +298,7 @@ def run_demo(
         exports = [export_grades(course, assignment, fmt) for fmt in ("csv", "canvas", "moodle")]
         report = write_report(course, assignment)
         print(f"feedback: {len(pages)} pages under {course.root / 'feedback'}")
-        print("grades for your LMS: " + ", ".join(str(p) for p in exports))
+        print("grades for your LMS: " + ", ".join(str(e.path) for e in exports))
         print(f"class report: {report}")
     print(f"\ndemo finished in {time.perf_counter() - start:.0f} s. The course is kept in {course.root}.")
     if failed_any:

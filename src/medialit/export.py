@@ -4,18 +4,36 @@ A student whose submission failed (or who submitted nothing) gets an empty grade
 cell, never a 0, and the reason travels with the export: in the ``status`` and
 ``reason`` columns (csv), the feedback column (moodle), or, since Canvas turns every
 unknown column into a new assignment, in a notes file beside the Canvas import.
+
+Each import file is written so the LMS takes it without editing: Canvas's column is
+``Title (assignment id)`` so it updates the existing assignment; Moodle gets no row it
+cannot match (a blank e-mail would be read as the previous row's student). Rows left
+out are named in the warnings and the notes file, and the import steps are returned.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from medialit.assignment_settings import settings_for
 from medialit.classdata import grade_table
 from medialit.course import Course
 from medialit.status import FAILED, FLAGGED
+
+
+@dataclass
+class Export:
+    """A written grade export: the file, the notes beside it, what the teacher must know, how to import."""
+
+    path: Path
+    header: str  # the grade column's header
+    notes: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
 
 CSV_COLUMNS = [
     "student_id",
@@ -26,32 +44,101 @@ CSV_COLUMNS = [
     "max_score",
     "percent",
     "status",
+    "late",
     "reason",
     "needs_manual_grade",
 ]
+LATE_NOTE = "Submitted late (as the LMS marked it)."
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 CANVAS_POINTS_ROW = "    Points Possible"
 
 
-def export_grades(course: Course, assignment: str, fmt: str, out: Path | None = None) -> Path:
-    """Write the grades of ``assignment`` as ``fmt`` (csv, canvas or moodle); return the file.
+def export_grades(
+    course: Course,
+    assignment: str,
+    fmt: str,
+    out: Path | None = None,
+    *,
+    lms_name: str | None = None,
+    lms_id: str | None = None,
+    bom: bool = False,
+) -> Export:
+    """Write the grades of ``assignment`` as ``fmt`` (csv, canvas or moodle).
 
-    Default file: ``COURSE/exports/ASSIGNMENT-FMT.csv``. For canvas, the students whose
-    grade needs attention are also listed in ``...-notes.csv`` beside it.
+    Default file: ``COURSE/exports/ASSIGNMENT-FMT.csv``. ``lms_name``/``lms_id`` (else the
+    course's ``assignments.yaml``) name the LMS assignment; ``bom`` writes a UTF-8 byte-order
+    mark so Excel reads accented names. For canvas and moodle, the students whose grade
+    needs attention or who were left out are listed in ``...-notes.csv`` beside it.
     """
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    settings = settings_for(course.root, assignment)
+    lms_name = (lms_name if lms_name is not None else settings.lms_name).strip() or assignment
+    lms_id = str(lms_id if lms_id is not None else settings.lms_id).strip()
+    if lms_id and not lms_id.isdigit():
+        raise ValueError(f"--lms-id {lms_id!r} is not a number; use the digits in the LMS assignment's address")
     table = grade_table(course, assignment)
     out = Path(out) if out else course.root / "exports" / f"{assignment}-{fmt}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
-    FORMATS[fmt](table, assignment).to_csv(out, index=False, encoding="utf-8")
+    header = lms_name if fmt != "canvas" or not lms_id else f"{lms_name} ({lms_id})"
+    if fmt == "csv":
+        header = "score"
+    result = Export(out, header)
+    rows, left_out = _importable(table, fmt)
+    frame = FORMATS[fmt](rows, header)
+    frame.to_csv(out, index=False, encoding="utf-8-sig" if bom else "utf-8")
+    if fmt != "csv":
+        notes = needs_attention(table, dict(zip(left_out["student_id"], left_out["why"], strict=True)))
+        result.notes = out.with_name(f"{out.stem}-notes.csv")
+        notes.to_csv(result.notes, index=False, encoding="utf-8-sig" if bom else "utf-8")
+        for _, row in left_out.iterrows():
+            result.warnings.append(f"{row['student_id']} is not in the {fmt.title()} file: {row['why']}")
+    if fmt == "canvas" and not lms_id:
+        result.warnings.append(
+            f"No Canvas assignment id: Canvas will update an assignment titled exactly {lms_name!r}, or create a "
+            "new one. Give --lms-id (the number after /assignments/ in the assignment's address)."
+        )
+    result.steps = import_steps(fmt, result, assignment)
+    return result
+
+
+def _importable(table: pd.DataFrame, fmt: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows the LMS can match, and the others with why (an LMS aborts or misfiles on them)."""
+    key, why = {
+        "canvas": ("lms_id", "no lms_id in the roster (Canvas matches students by it); add it and export again"),
+        "moodle": ("email", "no email in the roster (Moodle matches students by it); add it and export again"),
+    }.get(fmt, ("", ""))
+    if not key:
+        return table, table.iloc[0:0].assign(why="")
+    blank = table[key].astype(str).str.strip() == ""
+    return table[~blank], table[blank].assign(why=why)
+
+
+def import_steps(fmt: str, export: Export, assignment: str) -> list[str]:
+    """The few clicks that bring this file into the LMS."""
+    name = export.path.name
     if fmt == "canvas":
-        needs_attention(table).to_csv(out.with_name(f"{out.stem}-notes.csv"), index=False, encoding="utf-8")
-    return out
+        return [
+            "In Canvas: Grades > Import (top right).",
+            f"Choose {name} and press Upload Data.",
+            f"Check that the column {export.header!r} is matched to your existing assignment "
+            "(not 'new assignment'), then Save Changes.",
+            f"Students in {export.notes.name if export.notes else 'the notes file'} need your attention (not graded, "
+            "under review, late, or not in the file).",
+        ]
+    if fmt == "moodle":
+        return [
+            "In Moodle: the course's Grades > Import > CSV file.",
+            f"Upload {name}; encoding UTF-8, separator comma; press Upload grades.",
+            "Identify user: map from 'Email address' to 'Email address'.",
+            f"Grade item mappings: map {export.header!r} to your assignment and 'Feedback: {export.header}' to its "
+            "feedback; then Upload grades.",
+        ]
+    return [f"{name} is a plain table for your records or any other LMS (one row per student, {assignment})."]
 
 
-def plain_csv(table: pd.DataFrame, assignment: str) -> pd.DataFrame:
-    """Every column a teacher needs: who, score, percent, status, reason, manual grading pending."""
+def plain_csv(table: pd.DataFrame, header: str) -> pd.DataFrame:
+    """Every column a teacher needs: who, score, percent, status, lateness, reason, manual grading pending."""
     return table[CSV_COLUMNS]
 
 
@@ -62,7 +149,10 @@ def _full_name(row: pd.Series) -> str:
 
 
 def canvas_csv(table: pd.DataFrame, assignment: str) -> pd.DataFrame:
-    """Canvas gradebook import: identity columns, one assignment column, a "Points Possible" row first."""
+    """Canvas gradebook import: identity columns, one assignment column, a "Points Possible" row first.
+
+    ``assignment`` is the column header: ``Title (id)`` matches Canvas's assignment by its id.
+    """
     rows = pd.DataFrame(
         {
             "Student": table.apply(_full_name, axis=1),
@@ -80,12 +170,14 @@ def canvas_csv(table: pd.DataFrame, assignment: str) -> pd.DataFrame:
 
 
 def _feedback(row: pd.Series) -> str:
+    late = f" {LATE_NOTE}" if row.get("late") == "yes" else ""
     if row["status"] == FAILED:
-        return f"{'Latest submission not graded' if pd.notna(row['score']) else 'Not graded'}: {row['reason']}"
+        return f"{'Latest submission not graded' if pd.notna(row['score']) else 'Not graded'}: {row['reason']}{late}"
     if row["status"] == FLAGGED:
-        return f"Graded, under review: {row['reason']}"
+        return f"Graded, under review: {row['reason']}{late}"
     text = "Graded automatically."
-    return text + " Parts graded by the teacher are still to come." if row["needs_manual_grade"] else text
+    text = text + " Parts graded by the teacher are still to come." if row["needs_manual_grade"] else text
+    return text + late
 
 
 def moodle_csv(table: pd.DataFrame, assignment: str) -> pd.DataFrame:
@@ -102,14 +194,20 @@ def moodle_csv(table: pd.DataFrame, assignment: str) -> pd.DataFrame:
     )
 
 
-def needs_attention(table: pd.DataFrame) -> pd.DataFrame:
-    """Students whose grade is missing, under review or still to be completed by hand, and why."""
+def needs_attention(table: pd.DataFrame, left_out: dict[str, str] | None = None) -> pd.DataFrame:
+    """Students whose grade is missing, under review, late, pending hand grading or not in the file, and why."""
+    left_out = left_out or {}
     pending = table["needs_manual_grade"].astype(bool)
-    rows = table[(table["status"] != "graded") | pending].copy()
-    rows["note"] = rows.apply(_feedback, axis=1)
-    return rows[["student_id", "first_name", "last_name", "status", "score", "note"]]
+    outside = table["student_id"].isin(list(left_out))
+    rows = table[(table["status"] != "graded") | pending | (table["late"] == "yes") | outside].copy()
+    rows["note"] = [
+        (f"{left_out[row['student_id']]}. " if row["student_id"] in left_out else "") + _feedback(row)
+        for _, row in rows.iterrows()
+    ]
+    return rows[NOTES_COLUMNS]
 
 
+NOTES_COLUMNS = ["student_id", "first_name", "last_name", "status", "late", "score", "note"]
 FORMATS: dict[str, Callable[[pd.DataFrame, str], pd.DataFrame]] = {
     "csv": plain_csv,
     "canvas": canvas_csv,

@@ -147,6 +147,10 @@ def student_page(
         _score_html(row),
         _status_html(row, assignment),
     ]
+    if row.get("late") == "yes":
+        penalty = float(row.get("late_penalty") or 0)
+        taken = f" The late policy took off {penalty:g}% of the points; the score above includes it." if penalty else ""
+        parts.append(f'<p class="late"><b>Submitted late.</b>{taken}</p>')
     if pd.notna(row["score"]):  # graded, flagged, or failed with the earlier result kept
         parts.append(_parts_html(course, assignment, student, cells, headings))
     return (

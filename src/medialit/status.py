@@ -31,6 +31,7 @@ class StudentStatus:
     submitted: str = ""  # the submission's timestamp
     graded_at: str = ""
     environment: str = ""  # set when the grader itself could not work (the same for every student)
+    late: str = ""  # how we know it was late, and the penalty ('' when on time or unknown)
 
 
 def status_path(course_root: Path, assignment: str) -> Path:

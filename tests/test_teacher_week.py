@@ -1,0 +1,193 @@
+"""A teacher's week, the whole way with no hand edits: a real class through Canvas and Moodle.
+
+Roster with accented names and a late student; Canvas-named and Moodle-named downloads
+(built by re-implementations of the LMSs' own naming code, in test_collect_lms);
+collect, autograde, export with an LMS id, feedback. Also the per-assignment settings
+(due date, late policy) and the LMS import files' rules.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_collect_lms import canvas_entry, moodle_entry
+
+from medialit.assignment_settings import SettingsError, load_settings, save_settings
+from medialit.course import Course
+from medialit.demo import _answers_file, gold_answers
+from medialit.roster import Student, write_roster
+
+PS = "ps1-sources"
+ROSTER = [
+    Student("s01", "José", "Muñoz Ørsted", "jose@school.example", "23456"),
+    Student("s02", "Kim", "Lee", "kim@school.example", "34567"),
+    Student("s03", "Zoë", "Ng", "zoe@school.example", "56789"),
+    Student("s04", "Anne-Marie", "van der Berg", "", "67890"),  # no e-mail: Moodle cannot match her
+]
+
+
+def _medialit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "medialit", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def _csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory):
+    base = tmp_path_factory.mktemp("week")
+    write_roster(base / "roster.csv", ROSTER)
+    course = Course.init(base / "course", roster=base / "roster.csv")
+    release = course.release(PS, to="zip", out=base / "lms")
+    notebook = (course.root / "release" / PS / f"{PS}.ipynb").read_bytes()
+    answers = _answers_file(PS, gold_answers(course, PS)).encode()
+    canvas = base / "canvas.zip"
+    with zipfile.ZipFile(canvas, "w") as archive:
+        for student, sortable, late in (("s01", "Muñoz Ørsted, José", False), ("s02", "Lee, Kim", True)):
+            uid = int(next(s.lms_id for s in ROSTER if s.student_id == student))
+            for n, (name, data) in enumerate(((f"{PS}.ipynb", notebook), (f"{PS}.answers.json", answers))):
+                archive.writestr(canvas_entry(sortable, uid, 900 + n + uid, name, late, marker="late"), data)
+    moodle = base / "moodle.zip"
+    with zipfile.ZipFile(moodle, "w") as archive:
+        for name, data in ((f"{PS}.ipynb", notebook), (f"{PS}.answers.json", answers)):
+            archive.writestr(moodle_entry("Zoë Ng", 4242, name), data)
+            archive.writestr(moodle_entry("Anne-Marie van der Berg", 4243, name), data)
+    root = str(course.root)
+    runs = {
+        "collect-canvas": _medialit("collect", PS, str(canvas), "--course", root, cwd=base),
+        "collect-moodle": _medialit("collect", PS, str(moodle), "--course", root, cwd=base),
+        "settings": _medialit(
+            "settings", PS, "--lms-name", "Problem Set 1", "--lms-id", "123456", "--late-policy", "10% per day",
+            "--course", root, cwd=base,
+        ),
+        "autograde": _medialit("autograde", PS, "--quiet", "--course", root, cwd=base),
+        "feedback": _medialit("feedback", PS, "--course", root, cwd=base),
+    }
+    for fmt in ("csv", "canvas", "moodle"):
+        runs[fmt] = _medialit("export", PS, "--format", fmt, "--bom", "--course", root, cwd=base)
+    return course, runs, release
+
+
+def test_every_step_runs_without_hand_edits(week):
+    _, runs, _ = week
+    first = runs.pop("collect-canvas")  # half the class is still in the Moodle download: collect says who
+    assert first.returncode == 1 and "Zoë Ng" in first.stdout + first.stderr, first.stderr
+    for step, done in runs.items():
+        assert done.returncode == 0, (step, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr, step
+    runs["collect-canvas"] = first
+
+
+def test_collect_finds_accented_and_late_students(week):
+    course, runs, _ = week
+    assert sorted(course.submitted_students(PS)) == ["s01", "s02", "s03", "s04"]
+    assert "marked LATE by Canvas" in runs["collect-canvas"].stdout
+
+
+def test_the_late_student_is_late_everywhere(week):
+    course, runs, _ = week
+    line = next(x for x in runs["autograde"].stdout.splitlines() if x.startswith("s02"))
+    assert "late: marked late by Canvas" in line and "apply your policy (10% of the points per started day" in line
+    rows = _csv(course.root / "exports" / f"{PS}-csv.csv").set_index("student_id")
+    assert rows.at["s02", "late"] == "yes" and rows.at["s01", "late"] == "no"
+    assert rows.at["s03", "late"] == ""  # Moodle's names do not say
+    assert float(rows.at["s02", "score"]) == 16  # no time, so no automatic penalty
+    notes = _csv(course.root / "exports" / f"{PS}-canvas-notes.csv").set_index("student_id")
+    assert "Submitted late" in notes.at["s02", "note"]
+    page = (course.root / "feedback" / "s02" / PS / f"{PS}.html").read_text(encoding="utf-8")
+    assert "Submitted late." in page and "apply your policy" not in page  # no teacher notes on a student page
+
+
+def test_canvas_export_updates_the_existing_assignment(week):
+    course, runs, _ = week
+    path = course.root / "exports" / f"{PS}-canvas.csv"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf"), "--bom writes a byte-order mark for Excel"
+    table = _csv(path)
+    assert list(table.columns)[-1] == "Problem Set 1 (123456)"
+    assert set(table.iloc[1:]["ID"]) == {"23456", "34567", "56789", "67890"}
+    assert "Muñoz Ørsted, José" in set(table["Student"])
+    out = runs["canvas"].stdout
+    assert "grade column: 'Problem Set 1 (123456)'" in out and "Grades > Import" in out
+    assert "WARNING" not in runs["canvas"].stderr
+
+
+def test_moodle_export_has_no_row_it_cannot_match(week):
+    course, runs, _ = week
+    table = _csv(course.root / "exports" / f"{PS}-moodle.csv")
+    assert (table["Email address"].str.strip() != "").all()
+    assert "s04" not in set(table["ID number"])
+    assert "s04 is not in the Moodle file: no email in the roster" in runs["moodle"].stderr
+    assert "map from 'Email address' to 'Email address'" in runs["moodle"].stdout
+    assert list(table.columns)[-2:] == ["Problem Set 1", "Feedback: Problem Set 1"]
+
+
+def test_canvas_without_an_id_warns_what_canvas_will_do(week, tmp_path):
+    course, _, _ = week
+    done = _medialit(
+        "export", PS, "--format", "canvas", "--lms-id", "", "--lms-name", "PS 1", "--out", str(tmp_path / "c.csv"),
+        "--course", str(course.root), cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "No Canvas assignment id" in done.stderr and "--lms-id" in done.stderr
+    assert list(_csv(tmp_path / "c.csv").columns)[-1] == "PS 1"
+
+
+def test_a_penalty_needs_a_known_time(week, tmp_path):
+    """The exchange's timestamp against the due date: 26 h late at 10% per day takes 20% off."""
+    course = Course(shutil.copytree(week[0].root, tmp_path / "copy"))
+    record = course.root / "collected" / f"{PS}.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    data["students"].pop("s01")  # as if it came through the exchange: its timestamp is the submission time
+    record.write_text(json.dumps(data), encoding="utf-8")
+    (course.submission_dir(PS, "s01") / "timestamp.txt").write_text("2026-01-22 01:59:00.000000 UTC")
+    save_settings(course.root, PS, due="2026-01-21 00:59 +01:00")
+    root = str(course.root)
+    graded = _medialit("autograde", PS, "--student", "s01", "--quiet", "--course", root, cwd=tmp_path)
+    assert graded.returncode == 0, graded.stderr
+    assert "late: submitted 26 h after the due date: 20% of the points taken off" in graded.stdout
+    done = _medialit("export", PS, "--course", root, "--out", str(tmp_path / "p.csv"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    row = _csv(tmp_path / "p.csv").set_index("student_id").loc["s01"]
+    assert row["late"] == "yes" and float(row["score"]) == pytest.approx(16 - 16 * 0.2)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("ps1-sources:\n  lms_id: abc\n", "assignment 'ps1-sources', lms_id: 'abc' is not a number"),
+        ("ps1-sources:\n  due: tomorrow\n", "due: 'tomorrow' is not a date and time; write it like"),
+        ("ps1-sources:\n  due: 2026-01-21 23:59\n", "has no time zone"),
+        ("ps1-sources:\n  late_policy: half\n", "is not a late policy; write none, '10% per day'"),
+        ("ps1-sources:\n  colour: red\n", "unknown field colour"),
+        ("ps1-sources: [\n", "(line 2): not valid YAML"),
+    ],
+)
+def test_a_malformed_settings_file_is_named_and_explained(tmp_path, text, message):
+    (tmp_path / "assignments.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(tmp_path)
+    assert message in str(caught.value) and "assignments.yaml" in str(caught.value)
+
+
+def test_autograde_stops_before_any_work_on_a_malformed_settings_file(week, tmp_path):
+    course, _, _ = week
+    path = course.root / "assignments.yaml"
+    kept = path.read_text(encoding="utf-8")
+    status = (course.root / "status" / f"{PS}.json").read_text(encoding="utf-8")
+    try:
+        path.write_text(kept + "  late_policy: sometimes\n", encoding="utf-8")
+        done = _medialit("autograde", PS, "--quiet", "--course", str(course.root), cwd=tmp_path)
+        assert done.returncode == 1 and "error:" in done.stderr and "late_policy" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert (course.root / "status" / f"{PS}.json").read_text(encoding="utf-8") == status
+    finally:
+        path.write_text(kept, encoding="utf-8")
