@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 from conftest import SEED_ID, SEEDS
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from medialit.validation import AnnotationError, check_file, read_annotation
@@ -79,6 +79,9 @@ def _assert_clear(path: Path) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# found by this test: a list where a headline support id belongs crashed the validator (unhashable type: 'list')
+@example(path=("article", "headline_claim", "support", 0), action="replace", junk=[], fmt="yaml")
+@example(path=("article", "headline_claim", "support"), action="replace", junk=7, fmt="json")
 @given(
     path=st.sampled_from(PATHS),
     action=st.sampled_from(["delete", "replace", "extra", "duplicate"]),
@@ -114,3 +117,21 @@ def test_fuzzing_covers_every_kind_of_problem(tmp_path):
         problems = check_file(_write(tmp_path, "c.yaml", yaml.safe_dump(doc, allow_unicode=True)))
         messages |= {p.message.split(" ")[0] for p in problems}
     assert len(messages) >= 3
+
+
+def test_a_malformed_headline_support_names_the_file_the_place_and_the_fix(tmp_path):
+    """Not a TypeError: the problem is where the teacher wrote it, with what to write instead."""
+    cases = [
+        (("article", "headline_claim", "support", 0), [], "expected a sentence id such as 'p3s1', found a list ([])"),
+        (("article", "headline_claim", "support", 0), {"a": 1}, "expected a sentence id such as 'p3s1'"),
+        (("article", "headline_claim", "support"), 7, "expected a list of sentence ids (for example [p3s1, p4s2])"),
+        (("article", "headline_claim", "support"), "p1s1", "expected a list of sentence ids"),
+    ]
+    for path, junk, message in cases:
+        doc = _mutate(GOLD, path, "replace", junk)
+        written = _write(tmp_path, "d.yaml", yaml.safe_dump(doc, allow_unicode=True))
+        problems = check_file(written)
+        where = "article.headline_claim.support" + ("[0]" if len(path) == 4 else "")
+        assert [(p.where, p.message.startswith(message)) for p in problems] == [(where, True)], problems
+        assert str(problems[0]).startswith(f"{problems[0].file}:") and "d.yaml" in str(problems[0])
+        assert problems[0].line is not None

@@ -196,6 +196,14 @@ def _schema_message(error: Any) -> str:
         return f"expected {error.validator_value!r}, found {error.instance!r}"
     if v == "type":
         want = _TYPE_NAMES.get(error.validator_value, error.validator_value)
+        path = list(error.path)
+        if path[:3] == ["article", "headline_claim", "support"]:
+            if len(path) == 4:
+                return f"expected a sentence id such as 'p3s1', found {_describe(error.instance)} ({error.instance!r})"
+            return (
+                f"expected a list of sentence ids (for example [p3s1, p4s2]), "
+                f"found {_describe(error.instance)} ({error.instance!r})"
+            )
         return f"expected {want}, found {_describe(error.instance)} ({error.instance!r})"
     if v == "pattern":
         hint = "like p3s1 (paragraph 3, sentence 1) or h1 for the headline"
@@ -433,8 +441,9 @@ def validate_data(data: Any, text: str, shown: str, folder: Path) -> list[Proble
     article = data.get("article")
     if isinstance(article, dict) and isinstance(article.get("headline_claim"), dict):
         claim = article["headline_claim"]
-        for j, sid in enumerate(claim.get("support") or []):
-            if sid not in seen:
+        support = claim.get("support")
+        for j, sid in enumerate(support if isinstance(support, list) else []):
+            if isinstance(sid, str) and sid not in seen:  # anything else is a schema error, reported above
                 add(
                     ("article", "headline_claim", "support", j),
                     f"unknown sentence id {sid!r}; use an id from the sentences list",
