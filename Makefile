@@ -1,14 +1,20 @@
 # Two commands from a fresh clone (see README):
 #   make lab    set up .venv and open the lessons in JupyterLab
 #   make test   set up .venv and run the whole test suite (ruff + pytest)
+# And for teachers:
+#   make instructor   JupyterLab with nbgrader's instructor tools (formgrader, Create Assignment)
 
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# The kit's Jupyter settings (jupyter-config/README.md), first on the config path: nothing is
+# written to your home folder. Students get no nbgrader instructor tools and no news pop-up.
+KIT_CONFIG := $(CURDIR)/jupyter-config/kit$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH),)
+STUDENT_CONFIG := $(CURDIR)/jupyter-config/student:$(KIT_CONFIG)
 
-.PHONY: lab test lint setup demo clean
+.PHONY: lab instructor test lint setup demo clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "medialit needs Python 3.11 or newer; install it and run make again." >&2; exit 1; }
@@ -26,7 +32,10 @@ $(VENV)/.test-installed: $(BIN)/python pyproject.toml
 setup: $(VENV)/.lab-installed
 
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/00-start-here.ipynb
+	JUPYTER_CONFIG_PATH="$(STUDENT_CONFIG)" $(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/00-start-here.ipynb
+
+instructor: $(VENV)/.lab-installed
+	JUPYTER_CONFIG_PATH="$(KIT_CONFIG)" $(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/instructor-workflow.ipynb
 
 demo: $(VENV)/.lab-installed
 	$(BIN)/medialit demo

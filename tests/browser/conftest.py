@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .jlab import CHROMIUM, CHROMIUM_ARGS, ROOT, UI_MS, LabServer
+from .jlab import CHROMIUM, CHROMIUM_ARGS, ROOT, STUDENT, UI_MS, LabServer
 
 expect.set_options(timeout=UI_MS)  # Playwright's default of 5 s is short for a busy 2-CPU machine
 
@@ -74,9 +74,12 @@ def kit_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def lab(chromium: Path, kit_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    """A JupyterLab server on the kit copy, with every Jupyter folder private; stopped at the end."""
+    """The student's JupyterLab (as `make lab` starts it) on the kit copy, every Jupyter folder private."""
     server = LabServer(
-        kit_copy, tmp_path_factory.mktemp("lab-home"), extra_env={"MEDIALIT_SEEDS": str(kit_copy / "seeds")}
+        kit_copy,
+        tmp_path_factory.mktemp("lab-home"),
+        extra_env={"MEDIALIT_SEEDS": str(kit_copy / "seeds")},
+        config=STUDENT,
     )
     server.start()
     try:

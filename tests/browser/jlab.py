@@ -7,8 +7,13 @@ Lessons learnt with JupyterLab 4 and ipywidgets 8 in headless Chromium:
   pressed then is silently dropped.
 - Kernels outlive the page and reopening a path re-attaches to the old kernel: every test works on
   its own copy of a notebook, and its kernel session is deleted afterwards.
+- A folded code cell (``source_hidden``, as in the kit) shows no ``[*]`` or ``[3]`` prompt: whether
+  cells are still queued or running is read from JupyterLab's notebook model (``window.jupyterapp``,
+  exposed with ``--LabApp.expose_app_in_browser``).
 - Open notebooks with ``?reset`` (and a private workspaces folder) so Lab restores no old tabs.
-- Turn the news notification off: its toast can cover widgets.
+- Turn the news notification off: its toast can cover widgets. The kit's own settings do it for
+  ``make lab`` and ``make instructor`` (``config=STUDENT`` or ``INSTRUCTOR`` below); other servers
+  get it in their user settings.
 """
 
 from __future__ import annotations
@@ -51,9 +56,27 @@ KERNEL_READY_MS = 60_000
 RUN_ALL_MS = 90_000
 UI_MS = 20_000
 
+# The code cells of the notebook at a path: [execution count, execution state] each (needs
+# --LabApp.expose_app_in_browser, which LabServer sets).
+CELL_STATES = """(path) => {
+  const app = window.jupyterapp;
+  if (!app) { return null; }
+  for (const widget of app.shell.widgets('main')) {
+    if (widget.context && widget.context.path === path && widget.content && widget.content.widgets) {
+      return widget.content.widgets.filter(cell => cell.model.type === 'code')
+        .map(cell => [cell.model.executionCount, cell.model.executionState]);
+    }
+  }
+  return null;
+}"""
 KERNEL_NAME = '#jp-main-statusbar .jp-StatusBar-TextItem[title^="Change kernel"]'
 KERNEL_IDLE = re.compile(r"^(?!No Kernel).*\| Idle$")
 NEWS_OFF = {"fetchNews": "false", "checkForUpdates": False}
+
+# The Jupyter config path of `make lab` and `make instructor` (see the Makefile and jupyter-config/).
+KIT_CONFIG = ROOT / "jupyter-config" / "kit"
+STUDENT = (ROOT / "jupyter-config" / "student", KIT_CONFIG)
+INSTRUCTOR = (KIT_CONFIG,)
 
 
 def free_port() -> int:
@@ -80,7 +103,7 @@ def isolated_env(home: Path) -> dict[str, str]:
         folder = home / sub
         folder.mkdir(parents=True, exist_ok=True)
         env[name] = str(folder)
-    for name in ("MEDIALIT_ANSWERS_DIR", "MEDIALIT_KEYS", "JUPYTER_PATH", "JUPYTER_TOKEN"):
+    for name in ("MEDIALIT_ANSWERS_DIR", "MEDIALIT_KEYS", "JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "JUPYTER_TOKEN"):
         env.pop(name, None)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["PYTHONUNBUFFERED"] = "1"
@@ -88,16 +111,30 @@ def isolated_env(home: Path) -> dict[str, str]:
 
 
 class LabServer:
-    """A JupyterLab server on 127.0.0.1 with a random token, serving ``root``."""
+    """A JupyterLab server on 127.0.0.1 with a random token, serving ``root``.
 
-    def __init__(self, root: Path, home: Path, cwd: Path | None = None, extra_env: dict[str, str] | None = None):
+    ``config``: the kit's Jupyter config folders, as ``make lab`` (STUDENT) or ``make instructor``
+    (INSTRUCTOR) put them on JUPYTER_CONFIG_PATH; None for none of them.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        home: Path,
+        cwd: Path | None = None,
+        extra_env: dict[str, str] | None = None,
+        config: tuple[Path, ...] | None = None,
+    ):
         self.root = Path(root)
+        self.config = config
         self.home = Path(home)
         self.cwd = Path(cwd or root)
         self.port = free_port()
         self.token = secrets.token_hex(24)
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**isolated_env(self.home), **(extra_env or {})}
+        if config is not None:
+            self.env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(str(folder) for folder in config)
         self.log_path = self.home / "jupyterlab.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -116,9 +153,11 @@ class LabServer:
         """One start; False when the port was taken meanwhile."""
         settings = self.home / "lab-user-settings"
         workspaces = self.home / "lab-workspaces"
-        notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-        notification.parent.mkdir(parents=True, exist_ok=True)
-        notification.write_text(json.dumps(NEWS_OFF), encoding="utf-8")
+        settings.mkdir(parents=True, exist_ok=True)
+        if self.config is None:  # the kit's config turns the news off itself
+            notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+            notification.parent.mkdir(parents=True, exist_ok=True)
+            notification.write_text(json.dumps(NEWS_OFF), encoding="utf-8")
         workspaces.mkdir(parents=True, exist_ok=True)
         cmd = [
             sys.executable,
@@ -133,6 +172,7 @@ class LabServer:
             f"--ServerApp.root_dir={self.root}",
             f"--LabApp.user_settings_dir={settings}",
             f"--LabApp.workspaces_dir={workspaces}",
+            "--LabApp.expose_app_in_browser=True",  # Notebook.cell_states reads the notebook model
         ]
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(
@@ -248,6 +288,7 @@ class Notebook:
         self.page = page
         self.lab = lab
         self.relpath = relpath
+        self._counts_before_run: list[int | None] | None = None
         self.panel = page.locator(".jp-NotebookPanel").filter(has=page.locator(".jp-Notebook")).first
 
     @property
@@ -271,21 +312,37 @@ class Notebook:
         self.page.locator(f'.lm-MenuBar-itemLabel:text-is("{menu}")').click()
         self.page.locator(f'.lm-Menu-itemLabel:text-is("{item}")').click()
 
+    def cell_states(self) -> list[tuple[int | None, str]]:
+        """(execution count, "idle" or "running") of each code cell, from JupyterLab's notebook model."""
+        states = self.page.evaluate(CELL_STATES, self.relpath)
+        if states is None:
+            raise AssertionError(f"{self.relpath} is not open, or JupyterLab does not expose window.jupyterapp")
+        return [(count, state) for count, state in states]
+
     def run_all(self) -> None:
+        self._counts_before_run = [count for count, _ in self.cell_states()]
         self.menu("Run", "Run All Cells")
 
     def wait_run_finished(self, timeout: int = RUN_ALL_MS) -> None:
-        """Wait until no cell is queued or running ([*]) and the kernel is idle."""
-        running = self.page.locator(".jp-NotebookPanel .jp-InputPrompt", has_text="[*]")
+        """Wait until no code cell is queued or running, the cells have run since ``run_all``, and the kernel is idle.
+
+        Code inputs are folded away in the kit, and a folded cell shows no ``[*]`` prompt: the cells'
+        execution state is read from JupyterLab's model instead.
+        """
+        before, self._counts_before_run = self._counts_before_run, None
+        seen_running = before is None  # no run_all() first: wait only for the cells to be idle
         deadline = time.monotonic() + timeout / 1000
         while time.monotonic() < deadline:
-            self.wait_kernel_idle(timeout=int(max(1.0, deadline - time.monotonic()) * 1000))
-            if running.count() == 0:
-                self.page.wait_for_timeout(200)  # confirm: idle and nothing queued, twice in a row
-                if running.count() == 0 and KERNEL_IDLE.match(self.page.locator(KERNEL_NAME).inner_text()):
-                    return
-            self.page.wait_for_timeout(200)
-        raise AssertionError(f"{self.relpath}: cells still running after {timeout / 1000:.0f} s")
+            states = self.cell_states()
+            counts = [count for count, _ in states]
+            seen_running = seen_running or any(state == "running" for _, state in states)
+            # A fresh kernel may number the cells as the saved notebook did: seeing them run is the proof.
+            ran = any(count is not None for count in counts) and (seen_running or counts != before)
+            if ran and all(state == "idle" for _, state in states):
+                self.wait_kernel_idle(timeout=int(max(1.0, deadline - time.monotonic()) * 1000))
+                return
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"{self.relpath}: cells still running after {timeout / 1000:.0f} s: {states}")
 
     def widget(self, title: str, containing: str = "") -> Locator:
         """The answer widget (its outer VBox) whose h4 title is ``title`` and whose text has ``containing``.

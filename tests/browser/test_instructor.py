@@ -22,7 +22,7 @@ from medialit.course import Course
 from medialit.roster import Student, write_roster
 from medialit.status import StudentStatus
 
-from .jlab import UI_MS, LabServer, Shots
+from .jlab import INSTRUCTOR, UI_MS, LabServer, Shots
 
 pytestmark = pytest.mark.browser
 
@@ -96,9 +96,9 @@ def grading(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Grading
 
 @pytest.fixture(scope="module")
 def instructor_lab(grading: Grading, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    """JupyterLab on the course folder, started there so formgrader reads its nbgrader_config.py."""
+    """JupyterLab as `make instructor` starts it, on the course folder (formgrader reads its nbgrader_config.py)."""
     root = grading.course.root
-    server = LabServer(root, tmp_path_factory.mktemp("instructor-home"), cwd=root)
+    server = LabServer(root, tmp_path_factory.mktemp("instructor-home"), cwd=root, config=INSTRUCTOR)
     server.start()
     try:
         yield server
