@@ -1,6 +1,10 @@
-"""Every lesson executes headless without error, and its outputs match the stored ones.
+"""Every lesson executes headless without error, and its outputs match the reference outputs.
 
-To refresh the stored outputs after an intended change:
+The lessons are committed without outputs (see test_notebooks_clean.py). Their expected outputs
+live in tests/lesson_outputs/: for each lesson, a notebook of its code cells with the outputs
+they gave. The regression test runs that notebook (in notebooks/, like the lesson) and compares.
+
+To refresh the reference outputs after an intended change (new code cells are picked up too):
     .venv/bin/python -m pytest tests/test_lessons.py --nb-force-regen
 """
 
@@ -13,8 +17,12 @@ import nbformat
 import pytest
 from conftest import ROOT
 from nbclient import NotebookClient
+from pytest_notebook.nb_regression import NBRegressionError
+
+from medialit.build import tidy_notebook
 
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+REFERENCE = ROOT / "tests" / "lesson_outputs"
 IGNORE = (
     "/metadata/widgets",
     "/metadata/language_info/version",
@@ -24,6 +32,30 @@ IGNORE = (
     "/cells/*/outputs/*/execution_count",
     "/cells/*/metadata/execution",
 )
+
+
+def code_of(nb) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def reference_for(lesson: Path) -> Path:
+    return REFERENCE / lesson.name
+
+
+def write_reference_code(lesson: Path) -> None:
+    """Start a lesson's reference over: its code cells, no outputs yet (--nb-force-regen fills them)."""
+    nb = nbformat.read(lesson, as_version=4)
+    nb.cells = [c for c in nb.cells if c.cell_type == "code"]
+    tidy_notebook(nb)
+    REFERENCE.mkdir(exist_ok=True)
+    nbformat.write(nb, reference_for(lesson))
+
+
+def drop_widget_state(path: Path) -> None:
+    """A regenerated reference keeps the outputs, not the widget state (large, and ignored anyway)."""
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
 
 
 @pytest.fixture
@@ -51,9 +83,51 @@ def test_lesson_executes_headless(path: Path, answers_dir: Path):
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_lesson_outputs_regression(nb_regression, path: Path, answers_dir: Path):
+    reference = reference_for(path)
+    regen = bool(nb_regression.force_regen)
+    if regen and (
+        not reference.exists()
+        or code_of(nbformat.read(reference, as_version=4)) != code_of(nbformat.read(path, as_version=4))
+    ):
+        write_reference_code(path)
+    assert reference.exists(), f"no reference outputs for {path.name}: run pytest {__file__} --nb-force-regen"
+    assert code_of(nbformat.read(reference, as_version=4)) == code_of(nbformat.read(path, as_version=4)), (
+        f"the code cells of {path.name} changed: refresh {reference.relative_to(ROOT)} with --nb-force-regen"
+    )
     nb_regression.diff_ignore = IGNORE
     nb_regression.exec_timeout = 120
-    nb_regression.check(str(path))
+    nb_regression.exec_cwd = str(path.parent)  # where the lesson itself runs
+    try:
+        nb_regression.check(str(reference))
+    finally:
+        if regen:
+            drop_widget_state(reference)
+
+
+def test_every_reference_output_is_kept():
+    """Each reference has an output for every code cell, and no reference is left over from a removed lesson."""
+    assert sorted(p.name for p in REFERENCE.glob("*.ipynb")) == [p.name for p in LESSONS]
+    for lesson in LESSONS:
+        nb = nbformat.read(reference_for(lesson), as_version=4)
+        empty = [i for i, c in enumerate(nb.cells) if not c.outputs]
+        assert not empty, f"{reference_for(lesson).name}: code cells {empty} have no reference output"
+        assert "widgets" not in nb.metadata
+
+
+def test_regression_catches_a_changed_output(nb_regression, answers_dir: Path, tmp_path: Path):
+    """The check is real: a reference whose text differs from what the lesson shows fails."""
+    lesson = ROOT / "notebooks" / "00-start-here.ipynb"
+    nb = nbformat.read(reference_for(lesson), as_version=4)
+    shown = nb.cells[0].outputs[0]
+    shown.data["text/plain"] = shown.data["text/plain"].replace("00-start-here", "00-somewhere-else")
+    spoiled = tmp_path / lesson.name
+    nbformat.write(nb, spoiled)
+    nb_regression.diff_ignore = IGNORE
+    nb_regression.exec_timeout = 120
+    nb_regression.exec_cwd = str(lesson.parent)
+    nb_regression.force_regen = False
+    with pytest.raises(NBRegressionError, match="00-somewhere-else"):
+        nb_regression.check(str(spoiled))
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])

@@ -1,4 +1,9 @@
-"""`medialit build`: regenerate exercises/ from the masters in solutions/ with nbgrader."""
+"""`medialit build`: regenerate exercises/ from the masters in solutions/ with nbgrader; tidy the lessons.
+
+Every notebook a student opens ships as the exercises do: no outputs, no widget state, and the
+code of lessons and exercises folded away (``metadata.jupyter.source_hidden``), so the student
+sees prose, article and widgets and can still unfold a cell.
+"""
 
 from __future__ import annotations
 
@@ -70,6 +75,78 @@ def load_config(root: Path):
     if not path.is_file():
         raise BuildError(f"{path} not found: run this from the medialit folder (the one with solutions/).")
     return PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+
+
+PYTHON_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def is_lesson(path: Path) -> bool:
+    """A numbered lesson (``notebooks/00-start-here.ipynb``), not the instructor's notebook."""
+    return path.suffix == ".ipynb" and path.name[:2].isdigit() and path.name[2:3] == "-"
+
+
+def hide_code(nb: Any) -> None:
+    """Fold away the source of every code cell (JupyterLab shows its first line and ``…``)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+
+
+def tidy_notebook(nb: Any, hide: bool = False) -> None:
+    """Outputs and widget state cleared, as nbgrader clears them in exercises; ``hide``: code folded too.
+
+    The kernel spec is the one JupyterLab writes (ipykernel's), so opening the notebook changes nothing.
+    """
+    from nbconvert.preprocessors import ClearOutputPreprocessor  # what nbgrader's ClearOutput is built on
+
+    ClearOutputPreprocessor().preprocess(nb, {})
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    if nb.metadata.get("kernelspec", {}).get("name") == PYTHON_KERNELSPEC["name"]:
+        nb.metadata["kernelspec"] = dict(PYTHON_KERNELSPEC)
+    if hide:
+        hide_code(nb)
+
+
+def tidy_lessons(root: str | Path = ".") -> list[Path]:
+    """Tidy every notebook in notebooks/ (lessons also get their code folded); return those rewritten."""
+    import nbformat
+
+    changed = []
+    for path in sorted((Path(root) / "notebooks").glob("*.ipynb")):
+        before = path.read_text(encoding="utf-8")
+        nb = nbformat.reads(before, as_version=4)
+        tidy_notebook(nb, hide=is_lesson(path))
+        if _rewrite(path, before, nb):
+            changed.append(path)
+    return changed
+
+
+def hide_master_code(root: str | Path = ".") -> list[Path]:
+    """Fold away the code of every master in solutions/ (the exercises inherit it); return those rewritten."""
+    import nbformat
+
+    changed = []
+    for path in sorted((Path(root) / "solutions").glob("*/*.ipynb")):
+        before = path.read_text(encoding="utf-8")
+        nb = nbformat.reads(before, as_version=4)
+        hide_code(nb)
+        if _rewrite(path, before, nb):
+            changed.append(path)
+    return changed
+
+
+def _rewrite(path: Path, before: str, nb: Any) -> bool:
+    """Write ``nb`` to ``path`` as Jupyter saves it, if that changes the file."""
+    import nbformat
+
+    after = nbformat.writes(nb)
+    after += "" if after.endswith("\n") else "\n"
+    if after == before:
+        return False
+    path.write_text(after, encoding="utf-8")
+    return True
 
 
 def assignments(root: Path) -> list[str]:

@@ -58,9 +58,12 @@ def cmd_check_annotations(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Regenerate exercises/ from solutions/ with nbgrader."""
-    from medialit.build import BuildError, build
+    """Tidy the lessons, fold the masters' code, and regenerate exercises/ from solutions/ with nbgrader."""
+    from medialit.build import BuildError, build, hide_master_code, tidy_lessons
 
+    if args.out is None:  # building the kit itself, not a copy
+        for path in tidy_lessons(args.root) + hide_master_code(args.root):
+            print(f"tidied {path}")
     try:
         folders = build(args.root, args.out, args.assignments or None)
     except BuildError as exc:
@@ -102,7 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH", help="annotation files or folders")
     check.set_defaults(func=cmd_check_annotations)
 
-    build = sub.add_parser("build", help="regenerate exercises/ (student versions) from the masters in solutions/")
+    build = sub.add_parser(
+        "build",
+        help="regenerate exercises/ (student versions) from the masters in solutions/; "
+        "clear the outputs of notebooks/ and fold away the code of lessons and masters",
+    )
     build.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="only these (default: all)")
     build.add_argument("--root", default=".", help="the medialit folder (default: the current folder)")
     build.add_argument("--out", default=None, help="write the student versions here instead of exercises/")
