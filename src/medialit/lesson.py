@@ -14,6 +14,7 @@ from typing import Any
 
 from medialit.answers import AnswerStore
 from medialit.article import Article, load_article
+from medialit.page import PAGE_EXTRAS
 from medialit.widgets.base import STYLE, badge, mark
 
 
@@ -57,6 +58,10 @@ class Lesson:
         return f"Lesson {self.name!r} on {self.article.id!r}: {saved} ({self.store.path.name})."
 
     def _repr_html_(self) -> str:
+        """The Ready box, and what the page needs around it (see medialit.page)."""
+        return self.ready_html() + PAGE_EXTRAS
+
+    def ready_html(self) -> str:
         warning = ""
         if self.store.warning:
             warning = f'<div class="medialit-warning">{badge("warning")} {html.escape(self.store.warning)}</div>'

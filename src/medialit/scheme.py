@@ -61,7 +61,7 @@ class Scheme:
         )
         steps = "".join(f"<li>{html.escape(step)}</li>" for step in self.decision_order)
         return (
-            '<table class="medialit-scheme">'
+            SCHEME_STYLE + '<table class="medialit-scheme">'
             "<thead><tr><th>Label</th><th>What it means</th>"
             "<th>Ask yourself</th><th>Example (a different story)</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
@@ -70,6 +70,15 @@ class Scheme:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+# JupyterLab right-aligns output table cells and centres them vertically: the long definitions
+# of the scheme read better left-aligned, each row from its top. (The second selector outranks
+# JupyterLab's ``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td``.)
+SCHEME_STYLE = """<style>
+table.medialit-scheme :is(th, td),
+.jp-RenderedHTMLCommon table.medialit-scheme :is(th, td) {text-align: left; vertical-align: top;}
+</style>"""
 
 
 @cache
