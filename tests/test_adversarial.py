@@ -179,7 +179,7 @@ def corpus(
         "attack-gradebook": ({nb: _edit(release, _inject(ATTACK_GRADEBOOK)), ans: good}, "flagged", FULL, ADDED),
         "attack-others": ({nb: _edit(release, _inject(ATTACK_OTHERS)), ans: good}, "flagged", FULL, ADDED),
         # a bad saved-answers file
-        "answers-missing": ({nb: release}, "graded", 0.0, "was not submitted"),
+        "answers-missing": ({nb: release}, "flagged", 0.0, "nor the notebook's submission receipt was submitted"),
         "answers-corrupt": ({nb: release, ans: "{oops"}, "flagged", 0.0, "not valid JSON"),
         "answers-wrong-types": ({nb: release, ans: json.dumps(wrong_types)}, "flagged", 6.0, "wrong form"),
         "answers-unknown-ids": ({nb: release, ans: json.dumps(unknown_ids)}, "flagged", FULL, "p99s9"),

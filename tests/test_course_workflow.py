@@ -121,7 +121,8 @@ def test_statuses_and_scores(week):
     assert summary["s01"] == ("graded", 16)
     assert summary["s02"] == ("graded", pytest.approx(round(10 * 18 / 19, 2) + 6))
     assert summary["s03"] == ("graded", 16)
-    assert summary["s04"] == ("graded", 0)
+    assert summary["s04"] == ("flagged", 0)  # no answers file and no receipt: never a plain 0
+    assert "neither ps1-sources.answers.json nor the notebook's submission receipt" in statuses["s04"].reason
     assert summary["s05"][0] == "failed" and summary["s05"][1] is None
     assert "not a readable notebook: the file is corrupt" in statuses["s05"].reason
     assert summary["s06"] == ("flagged", 16)  # the deleted test cell was restored and run

@@ -11,6 +11,10 @@ The file ``NAME.answers.json`` looks like::
 
 A missing file means a fresh start. A corrupt file is moved aside under a new
 name (never overwritten) and the problem is reported in ``warning``.
+
+An exercise's last cell shows a *submission receipt* whose output carries the same
+document under ``RECEIPT_MIME``; saving the notebook saves it, so the notebook alone is a
+complete submission. The grader uses the answers file or the receipt, the newer one.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -89,7 +94,12 @@ def _clean(value: Any, depth: int = 1) -> Any:
 
 
 def read_answers(path: str | Path) -> dict[str, Any]:
-    """Read an answers file and return its ``answers`` mapping.
+    """Read an answers file and return its ``answers`` mapping (see ``read_document``)."""
+    return read_document(path)["answers"]
+
+
+def read_document(path: str | Path) -> dict[str, Any]:
+    """Read an answers file: the whole document (``answers``, ``saved``, ``name``).
 
     Raises AnswerFileError (with a reason a teacher can read) when the file is
     missing, too large, not a regular file, not UTF-8 JSON, or not an answers file.
@@ -121,21 +131,71 @@ def read_answers(path: str | Path) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise AnswerFileError(f"{path.name} is not UTF-8 text") from None
+    return parse_document(text, path.name)
+
+
+def parse_document(text: str, label: str) -> dict[str, Any]:
+    """An answers document from JSON ``text`` (``label`` names it in messages), read or refused."""
+    if len(text) > MAX_BYTES:
+        raise AnswerFileError(f"{label} is too large for an answers file")
     try:
         data = _clean(
             json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant, object_pairs_hook=_object)
         )
     except _Refused as exc:
-        raise AnswerFileError(f"{path.name} {exc}") from None
+        raise AnswerFileError(f"{label} {exc}") from None
     except RecursionError:  # json's C parser stops at Python's recursion limit (about 1000 levels)
-        raise AnswerFileError(f"{path.name} is nested too deeply (more than {MAX_DEPTH} levels)") from None
+        raise AnswerFileError(f"{label} is nested too deeply (more than {MAX_DEPTH} levels)") from None
     except json.JSONDecodeError as exc:
-        raise AnswerFileError(f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        raise AnswerFileError(f"{label} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except (ValueError, MemoryError) as exc:  # a last guard: the hooks above should refuse first
-        raise AnswerFileError(f"{path.name} could not be read ({type(exc).__name__})") from None
+        raise AnswerFileError(f"{label} could not be read ({type(exc).__name__})") from None
     if not isinstance(data, dict) or data.get(FORMAT_KEY) != 1 or not isinstance(data.get("answers"), dict):
-        raise AnswerFileError(f"{path.name} is not a medialit answers file (no 'answers' mapping)")
-    return data["answers"]
+        raise AnswerFileError(f"{label} is not a medialit answers file (no 'answers' mapping)")
+    return data
+
+
+def document(name: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers document as saved in the file and carried by the receipt."""
+    return {
+        FORMAT_KEY: 1,
+        "name": name,
+        "saved": datetime.now(UTC).isoformat(timespec="seconds"),
+        "answers": answers,
+    }
+
+
+def saved_at(doc: dict[str, Any]) -> datetime | None:
+    """When a document was saved (None when it does not say, or says it in a form that cannot be read)."""
+    try:
+        moment = datetime.fromisoformat(str(doc.get("saved", "")))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# ------------------------------------------------------------------ the receipt in the notebook
+
+RECEIPT_MIME = "application/vnd.medialit.answers+json"  # the receipt output's copy of the answers document
+RECEIPT = "the notebook's submission receipt"
+
+
+def read_receipt(nb: dict[str, Any]) -> dict[str, Any] | None:
+    """The answers document carried by a notebook's receipt output (the last one), or None if it has none.
+
+    Raises AnswerFileError when a receipt is there but cannot be used. The notebook is the
+    student's file: the receipt is read with the same limits as an answers file.
+    """
+    found = None
+    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
+        for out in cell.get("outputs", []) if isinstance(cell, dict) else []:
+            data = out.get("data") if isinstance(out, dict) else None
+            if isinstance(data, dict) and RECEIPT_MIME in data:
+                found = data[RECEIPT_MIME]
+    if found is None:
+        return None
+    text = found if isinstance(found, str) else json.dumps(found, ensure_ascii=False)
+    return parse_document(text, RECEIPT)
 
 
 class AnswerStore:
@@ -146,6 +206,7 @@ class AnswerStore:
         self.path = answers_path(name, folder)
         self.warning: str | None = None
         self.answers: dict[str, Any] = {}
+        self.listeners: dict[str, Callable[[dict[str, Any]], None]] = {}  # told of every save (the receipt)
         self._load()
 
     def _load(self) -> None:
@@ -175,12 +236,7 @@ class AnswerStore:
         self.save()
 
     def save(self) -> None:
-        data = {
-            FORMAT_KEY: 1,
-            "name": self.name,
-            "saved": datetime.now(UTC).isoformat(timespec="seconds"),
-            "answers": self.answers,
-        }
+        data = document(self.name, self.answers)
         text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         text = _SURROGATE.sub("\ufffd", text)  # a lone surrogate from the browser cannot be written as UTF-8
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -192,3 +248,5 @@ class AnswerStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        for listener in list(self.listeners.values()):
+            listener(json.loads(text))  # a copy of exactly what was written

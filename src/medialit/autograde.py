@@ -184,11 +184,11 @@ CELL_NOTE = "error in "  # a student's cell failed (execute mode): reported, but
 def graded_notes(folder: Path, assignment: str) -> tuple[list[str], list[str]]:
     """After grading: (notes, serious) — parts that could not be scored and cells that failed, in words.
 
-    ``serious`` are the ones that flag the submission (an unusable answers file, a wrong-form
-    answer, the notebook's own result differing from the trusted score); a missing answers
-    file is a plain zero and a failing student cell only a note.
+    ``serious`` are the ones that flag the submission (no saved answers at all, unusable
+    saved answers, a wrong-form answer, the notebook's own result differing from the trusted
+    score); a failing student cell is only a note.
     """
-    from medialit.grading.results import Code, Results, results_path
+    from medialit.grading.results import Results, results_path
 
     notes: list[str] = []
     serious: list[str] = []
@@ -199,11 +199,10 @@ def graded_notes(folder: Path, assignment: str) -> tuple[list[str], list[str]]:
             unscored.setdefault((part.code, part.message), []).append(key)
         notes += [f"{key}: {note}" for note in part.notes]
     serious += notes
-    for (code, message), keys in unscored.items():
+    for (_code, message), keys in unscored.items():
         line = f"{message.rstrip('.')}: 0 points for {', '.join(keys)}"
         notes.insert(0, line)
-        if code != Code.NOT_SUBMITTED:
-            serious.insert(0, line)
+        serious.insert(0, line)  # no answers at all is never a silent zero: the teacher looks at it
     if results is not None:
         notes += results.flags
         serious += results.flags

@@ -32,6 +32,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from medialit.answers import RECEIPT_MIME, document
 from medialit.article import Article, from_file, load_article, load_text
 from medialit.grading import score
 from medialit.lesson import Lesson, RichHTML
@@ -161,7 +162,7 @@ class Exercise(Lesson):
         """The saved answers, read from the file (not from the widgets)."""
         if self.store.warning:  # the file was unreadable and has been moved aside
             raise AssertionError(f"{self.store.path.name} could not be read")
-        answers, problem = score.read_saved(self.store.path)
+        answers, problem, _ = score.read_saved(self.store.path)
         if answers is None:
             raise AssertionError(problem.message if problem else "no answers")
         return answers
@@ -177,7 +178,7 @@ class Exercise(Lesson):
         factory, args, kwargs = self._specs.get(widget_key, (None, (), {}))
         answers = None
         if self.store.path.exists():
-            answers, problem = score.read_saved(self.store.path)
+            answers, problem, _ = score.read_saved(self.store.path)
             if answers is None and problem is not None:
                 return f"{widget_key}: {problem.message}"
         return score.missing((factory, args, kwargs) if factory else None, widget_key, answers)
@@ -239,3 +240,34 @@ class Exercise(Lesson):
         if not value:
             return RichHTML(STYLE + '<div class="medialit-warning">No answer written yet.</div>')
         return RichHTML(STYLE + "<p><b>Your answer, as saved:</b></p>" + score.saved_html(value))
+
+    # ------------------------------------------------------------------ submission
+
+    def receipt(self) -> None:
+        """The submission receipt (the last cell): what will be graded, and a copy of the saved answers.
+
+        The copy travels inside the notebook when it is saved, so the notebook alone is a
+        complete submission. The receipt follows every later change of an answer.
+        """
+        from IPython.display import display
+
+        handle = display(self._receipt_bundle(document(self.name, self.store.answers)), raw=True, display_id=True)
+        if handle is not None:
+            self.store.listeners["receipt"] = lambda doc: handle.update(self._receipt_bundle(doc), raw=True)
+
+    def _receipt_bundle(self, doc: dict[str, Any]) -> dict[str, Any]:
+        lines = []
+        for key in self._specs:
+            gap = _gap(key, self.missing(key))
+            mark, state = (badge("missing"), html.escape(_shorten_ids(gap))) if gap else (badge("done"), "complete")
+            lines.append(f"<li>{mark} <b>{html.escape(key)}</b>: {state}</li>")
+        when = str(doc.get("saved", ""))[:16].replace("T", " ")
+        markup = (
+            f'{STYLE}<div class="medialit-summary"><b>Submission receipt</b> (answers saved {html.escape(when)} UTC)'
+            f"<ul>{''.join(lines)}</ul>"
+            f"This receipt keeps a copy of your answers inside the notebook and updates when you change one. "
+            f"<b>Save the notebook</b> (Ctrl+S) before you submit <code>{html.escape(self.name)}.ipynb</code>: "
+            "then the notebook alone is enough.</div>"
+        )
+        plain = f"Submission receipt of {self.name}: answers saved {when} UTC. Save the notebook before you submit it."
+        return {"text/html": markup, "text/plain": plain, RECEIPT_MIME: doc}

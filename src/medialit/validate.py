@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -52,10 +54,11 @@ def validate_notebook(path: str | Path) -> Validation:
         result.problems.append(f"{path}: file not found")
         return result
     try:
-        json.loads(path.read_text(encoding="utf-8"))
+        nb = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         result.problems.append(f"{path} is not a readable notebook ({exc}); ask your teacher for a fresh copy")
         return result
+    result.problems += receipt_problems(nb, path)
     scripts_on_path()
     outcome = Validator().validate(str(path.resolve()))
     for cell in outcome.get("type_changed", []):
@@ -66,3 +69,30 @@ def validate_notebook(path: str | Path) -> Validation:
     for cell in outcome.get("failed", []):
         result.problems.append(_reason(cell.get("raw_error", "")))
     return result
+
+
+SAVE_RECEIPT = "run the last cell (Submission receipt), then save the notebook (Ctrl+S)"
+
+
+def receipt_problems(nb: Any, path: Path) -> list[str]:
+    """Whether the saved notebook carries the student's latest answers in its receipt (when it has a receipt cell)."""
+    from medialit.answers import AnswerFileError, read_document, read_receipt, saved_at
+
+    cells = nb.get("cells", []) if isinstance(nb, dict) else []
+    if not any("ex.receipt()" in "".join(c.get("source", "")) for c in cells if isinstance(c, dict)):
+        return []
+    try:
+        receipt = read_receipt(nb)
+    except AnswerFileError as exc:
+        return [f"the submission receipt cannot be read ({exc}): {SAVE_RECEIPT}"]
+    if receipt is None:
+        return [f"the notebook does not carry your answers yet: {SAVE_RECEIPT}"]
+    answers = path.with_name(f"{path.stem}.answers.json")
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    try:
+        newer = answers.exists() and (saved_at(read_document(answers)) or epoch) > (saved_at(receipt) or epoch)
+    except AnswerFileError:
+        newer = False
+    if newer:
+        return [f"your latest answers are not in the saved notebook yet: {SAVE_RECEIPT}"]
+    return []

@@ -81,14 +81,24 @@ class ScoreSavedAnswers(NbGraderPreprocessor):
             seeds, keys = self._folders(info["assignment"])
             article = key_article(plan, seeds, keys)
             folder = Path(resources["metadata"]["path"])
-            answers, problem = read_saved(folder / f"{plan.assignment}.answers.json")
+            submitted = self._submitted_notebook(info)
+            answers, problem, source = read_saved(folder / f"{plan.assignment}.answers.json", submitted)
             with no_frontend():
                 resources[RESULTS] = score_submission(plan, article, answers, problem)
+            resources[RESULTS].source = source
             resources[PLAN] = (plan, article, answers)
         except (PlanError, GradingEnvironmentError) as exc:
             record_environment(self.error_file, str(exc))
             raise
         return nb, resources
+
+    def _submitted_notebook(self, info: dict[str, Any]) -> Path | None:
+        """The notebook as the student submitted it (its receipt output; the graded copy's outputs are cleared)."""
+        coursedir = getattr(getattr(self.parent, "parent", None), "coursedir", None)
+        if coursedir is None or not info.get("student"):
+            return None
+        folder = coursedir.format_path(coursedir.submitted_directory, info["student"], info["assignment"])
+        return Path(folder) / f"{info['notebook']}.ipynb"
 
     def _folders(self, assignment: str) -> tuple[Path | None, Path | None]:
         """The seeds and key folders: as configured, else the course's (``seeds/``, ``source/ASSIGNMENT``)."""
@@ -187,7 +197,7 @@ class FillGradeOutputs(NbGraderPreprocessor):
             known = part is not None and part.scored and "missing" in part.details
             gap = str(part.details["missing"]) if known else missing(specs.get(key), key, answers)
             gap = f"{key}: {gap}" if known and gap else gap
-            return [_stream(f"⬜ {gap}" if gap else f"✅ {key}: complete")]
+            return [_stream(f"– still missing: {gap}" if gap else f"✓ {key}: complete")]
         part = results.parts[key]
         if not part.scored:
             return [_error("NotScored", part.message)]

@@ -22,8 +22,8 @@ WRITER = "medialit grader"
 class Code(StrEnum):
     """Why a part could not be scored."""
 
-    NOT_SUBMITTED = "not-submitted"  # no answers file: a plain zero, nothing to look into
-    UNREADABLE = "unreadable"  # the answers file exists but cannot be used
+    NOT_SUBMITTED = "not-submitted"  # neither an answers file nor a receipt: flagged, never a silent zero
+    UNREADABLE = "unreadable"  # the saved answers exist but cannot be used
     WRONG_FORM = "wrong-form"  # the saved answer of this part has the wrong shape
 
 
@@ -58,6 +58,7 @@ class Results:
     article: str
     parts: dict[str, PartResult] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)  # what the grader found that a teacher should look at
+    source: str = ""  # where the scored answers came from: the answers file or the notebook's receipt
 
     @property
     def points(self) -> float:
@@ -67,6 +68,7 @@ class Results:
         data = {"format": FORMAT, "writer": WRITER, "assignment": self.assignment, "article": self.article}
         data["parts"] = {key: asdict(part) for key, part in self.parts.items()}
         data["flags"] = self.flags
+        data["source"] = self.source
         return json.dumps(data, ensure_ascii=False, indent=1)
 
     def write(self, path: Path) -> Path:
@@ -86,7 +88,8 @@ class Results:
         except TypeError:
             return None
         flags = [str(f) for f in data.get("flags", []) if isinstance(f, str)]
-        return cls(str(data.get("assignment", "")), str(data.get("article", "")), parts, flags)
+        source = str(data.get("source", ""))
+        return cls(str(data.get("assignment", "")), str(data.get("article", "")), parts, flags, source)
 
     @classmethod
     def read(cls, path: Path) -> Results | None:

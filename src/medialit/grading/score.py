@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from medialit.answers import AnswerFileError, read_answers
+from medialit.answers import RECEIPT, AnswerFileError, read_document, read_receipt, saved_at
 from medialit.article import Article, find_article, from_file
 from medialit.grading.plan import Plan, WidgetSpec
 from medialit.grading.results import Code, PartResult, Results
@@ -137,15 +139,61 @@ def _gap(widget: Any) -> str:
     return "" if widget.complete else plain(widget.completeness_html())
 
 
-def read_saved(path: Path) -> tuple[dict[str, Any] | None, PartResult | None]:
-    """The answers in ``path``, or (None, a template of why no part can be scored)."""
+def read_saved(
+    path: Path, notebook: Path | None = None
+) -> tuple[dict[str, Any] | None, PartResult | None, str]:
+    """The saved answers: from the answers file ``path`` or the receipt in ``notebook``, the newer one.
+
+    Returns (answers, None, where they came from) or (None, a template of why no part can
+    be scored, ""). Either copy alone is enough: a student who forgot the answers file
+    but saved the notebook after running its receipt cell loses nothing.
+    """
+    file_doc, file_problem = _document(path)
+    receipt_doc, receipt_problem = _receipt(notebook)
+    if file_doc is not None and receipt_doc is not None:
+        newer = (saved_at(receipt_doc) or _EPOCH) > (saved_at(file_doc) or _EPOCH)
+        if newer:
+            return receipt_doc["answers"], None, f"{RECEIPT} (newer than {path.name})"
+        return file_doc["answers"], None, path.name
+    if file_doc is not None:
+        return file_doc["answers"], None, path.name
+    if receipt_doc is not None:
+        why = f"{path.name} was not submitted" if not path.exists() else f"{path.name} was unusable ({file_problem})"
+        return receipt_doc["answers"], None, f"{RECEIPT} ({why})"
+    if path.exists() or receipt_problem:
+        problem = file_problem if path.exists() else receipt_problem
+        return None, PartResult("", "", 0.0, 0.0, Code.UNREADABLE, f"answers unusable: {problem}"), ""
+    reason = f"neither {path.name} nor {RECEIPT} was submitted (no answers were saved)"
+    return None, PartResult("", "", 0.0, 0.0, Code.NOT_SUBMITTED, reason), ""
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NOTEBOOK_CAP = 50_000_000  # bytes: a submitted notebook larger than this is not searched for a receipt
+
+
+def _document(path: Path) -> tuple[dict[str, Any] | None, str]:
     if not path.exists():
-        reason = f"{path.name} was not submitted (no answers were saved)"
-        return None, PartResult("", "", 0.0, 0.0, Code.NOT_SUBMITTED, reason)
+        return None, ""
     try:
-        return read_answers(path), None
+        return read_document(path), ""
     except AnswerFileError as exc:
-        return None, PartResult("", "", 0.0, 0.0, Code.UNREADABLE, f"answers file unusable: {exc}")
+        return None, str(exc)
+
+
+def _receipt(notebook: Path | None) -> tuple[dict[str, Any] | None, str]:
+    """The receipt's document in the submitted notebook (None, why) when there is none or it cannot be used."""
+    if notebook is None or not notebook.is_file():
+        return None, ""
+    try:
+        if notebook.stat().st_size > NOTEBOOK_CAP:
+            return None, f"{notebook.name} is too large to search for a receipt"
+        nb = json.loads(notebook.read_bytes().decode("utf-8-sig"))
+    except (OSError, ValueError, RecursionError):
+        return None, ""  # an unreadable notebook is reported where the notebook is read
+    try:
+        return read_receipt(nb), ""
+    except AnswerFileError as exc:
+        return None, str(exc)
 
 
 def score_submission(
