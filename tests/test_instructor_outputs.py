@@ -348,7 +348,9 @@ def test_feedback_shows_teacher_graded_answer_score_and_comment(built, pages):
     assert "Part C — Rewrite it neutrally – / 4" in ben
     assert "No answer was saved." in ben and "Your teacher has not graded this part yet." in ben
     flagged = _text(course.root / "feedback" / "ben" / "ps2-numbers" / "ps2-numbers.html")
-    assert f"Graded, under review. Your teacher is checking this submission: {FLAG_REASON}." in flagged
+    # the teacher's reason, with the part's heading for the internal id
+    shown = FLAG_REASON.replace("reliability-score", "“Part B — How solid is each claim?”")
+    assert f"Graded, under review. Your teacher is checking this submission: {shown}." in flagged
 
 
 def test_feedback_for_chosen_students(built, pages):

@@ -105,6 +105,17 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     course = _course(args)
     pages = write_feedback(course, args.assignment)
     print(f"wrote {len(pages)} feedback page(s) under {course.root / 'feedback'}")
+    if not args.zip:
+        return 0
+    from medialit.feedback_zip import LMS_NAMES, feedback_zip
+
+    done = feedback_zip(course, args.assignment, args.zip, pages, Path(args.out) if args.out else None)
+    print(f"wrote {done.path} ({len(done.entries)} page(s) for {LMS_NAMES[args.zip]})")
+    for line in done.left_out:
+        print(f"  not in the zip: {line}")
+    print("To upload it:")
+    for number, step in enumerate(done.steps, 1):
+        print(f"  {number}. {step}")
     return 0
 
 
@@ -218,6 +229,13 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
 
     feedback = sub.add_parser("feedback", parents=[course_opt], help="write per-student HTML feedback")
     feedback.add_argument("assignment", metavar="ASSIGNMENT")
+    feedback.add_argument(
+        "--zip",
+        choices=["canvas", "moodle"],
+        help="also put the pages in the zip the LMS takes back (Canvas: Re-Upload Submissions; Moodle: "
+        "Upload multiple feedback files in a zip), named after the submissions collected from its download",
+    )
+    feedback.add_argument("--out", metavar="ZIP", help="with --zip: where the zip goes (default: COURSE/exports)")
     feedback.set_defaults(func=cmd_feedback)
 
     export = sub.add_parser("export", parents=[course_opt], help="write a grade table for your LMS")

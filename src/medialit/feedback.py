@@ -10,6 +10,7 @@ gradebook, never from notebook cells: no hidden test, solution or traceback can 
 from __future__ import annotations
 
 import html
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,9 @@ import pandas as pd
 
 from medialit.answers import AnswerFileError, read_answers
 from medialit.classdata import (
+    NO_REASON,
     NO_SUBMISSION,
+    NOT_AUTOGRADED,
     assignment_titles,
     course_article,
     grade_table,
@@ -145,7 +148,7 @@ def student_page(
         f"<h1>{html.escape(title)}</h1>",
         f'<p class="meta">Feedback for {who} · assignment <code>{html.escape(assignment)}</code></p>',
         _score_html(row),
-        _status_html(row, assignment),
+        _status_html(row, assignment, headings),
     ]
     if row.get("late") == "yes":
         penalty = float(row.get("late_penalty") or 0)
@@ -175,22 +178,10 @@ def _score_html(row: pd.Series) -> str:
     return text + "</p>"
 
 
-def _status_html(row: pd.Series, assignment: str) -> str:
-    reason = html.escape(row["reason"] or "no reason was recorded")
+def _status_html(row: pd.Series, assignment: str, headings: dict[str, str] | None = None) -> str:
+    reason = html.escape(student_reason(row["reason"], headings or {}) or "no reason was recorded")
     if row["status"] == FAILED:
-        if row["reason"] == NO_SUBMISSION:
-            what = "We have no submission from you for this assignment."
-            todo = (
-                "If you did submit it, tell your teacher when and how; otherwise submit it now, if it is not too late."
-            )
-        else:
-            what = f"Your submission could not be graded automatically: {reason}."
-            todo = (
-                f"Nothing is lost: your answers are saved in <code>{assignment}.answers.json</code> beside your "
-                f"notebook. Open <code>{assignment}.ipynb</code>, run all cells, press <b>Validate</b>, and submit "
-                "the notebook <i>together with</i> that file again. If the notebook does not open, ask your "
-                "teacher for a fresh copy (your saved answers come back), or send your teacher the answers file."
-            )
+        what, todo = _failed_what_todo(row["reason"], reason, assignment)
         if pd.notna(row["score"]):
             return (
                 f'<div class="status-failed"><b>Your latest submission was not graded.</b> {what}<br>'
@@ -207,6 +198,114 @@ def _status_html(row: pd.Series, assignment: str) -> str:
             f"{reason}. The score may change.</div>"
         )
     return '<div class="status-graded"><b>Graded.</b> Each part below explains what was expected and why.</div>'
+
+
+# A failure the student can put right by submitting again: their notebook or answers file could not be used.
+STUDENT_FILE_PROBLEM = re.compile(
+    r"\.ipynb is |not a valid notebook|not a readable notebook|not valid JSON|answers file|answers unusable|0 bytes",
+    re.I,
+)
+
+
+def _failed_what_todo(raw: str, reason: str, assignment: str) -> tuple[str, str]:
+    """What went wrong and what the student can do, in words that agree with each other.
+
+    ``raw`` is the teacher's reason (to decide), ``reason`` its student wording (HTML-escaped, to show).
+    """
+    if raw == NO_SUBMISSION:
+        return (
+            "We have no submission from you for this assignment.",
+            "If you did submit it, tell your teacher when and how; otherwise submit it now, if it is not too late.",
+        )
+    if raw == NOT_AUTOGRADED:
+        return "Your submission has not been graded yet.", "Nothing: your teacher will grade it."
+    what = f"Your submission could not be graded automatically: {reason}."
+    if raw and raw != NO_REASON and STUDENT_FILE_PROBLEM.search(raw):
+        return what, (
+            f"Your answers are saved on your computer in <code>{assignment}.answers.json</code>, beside your "
+            f"notebook, each time you change one. Open <code>{assignment}.ipynb</code>, run all cells, press "
+            f"<b>Validate</b>, and submit the notebook <i>together with</i> <code>{assignment}.answers.json</code> "
+            "again. If the notebook does not open, ask your teacher for a fresh copy: opened beside that file, it "
+            "brings your answers back."
+        )
+    return what, "Nothing for now. Your teacher will tell you if you need to submit again."
+
+
+# ---------------------------------------------------------------- student wording of a teacher's reason
+
+# clauses meant for the teacher only (what to do next, what the grader kept): left off student pages
+TEACHER_ONLY = [
+    re.compile(p, re.I)
+    for p in (
+        r"^ask for (it|them|the files?|a new file) again",
+        r"^the earlier result is kept",
+        r"^run autograde again",
+        r"^collect again",
+    )
+]
+# the grader's notes in brackets: what it repaired or used instead
+TEACHER_NOTES = re.compile(r"\s*\((?:restored|put back|the master's version is used|run autograde again)[^)]*\)", re.I)
+STUDENT_PHRASES = [
+    ("test cell was deleted", "a locked grading cell was deleted"),
+    ("test cell was edited", "a locked grading cell was changed"),
+    ("read-only cell was deleted", "a locked cell was deleted"),
+    ("read-only cell was edited", "a locked cell was changed"),
+    ("answer cell was deleted", "the answer cell was deleted"),
+    ("cell duplicated", "a locked cell was copied"),
+    ("nbgrader metadata was stripped from", "the grading marks were removed from"),
+    ("cells were reordered", "cells were moved out of their order"),
+    ("graded again from the released notebook with the saved answers", "your saved answers were graded instead"),
+    ("graded from the released notebook with the saved answers", "your saved answers were graded instead"),
+    ("no usable answers file either", "no usable answers file came with it either"),
+    ("answers file unusable", "your answers file could not be read"),
+    ("answers unusable", "your answers file could not be read"),
+    ("; run autograde again for this student", ""),
+]
+GRADE_ID = re.compile(r"\b([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-(score|answer|rubric|complete|show)\b")
+STRUCTURE_IDS = {"intro", "setup", "article-intro", "article", "scheme", "done"}
+
+
+def _place(key: str, headings: dict[str, str]) -> str:
+    """A part's heading in quotes, for a widget key or a grade id; '' when it names no part."""
+    match = GRADE_ID.fullmatch(key)
+    key = match.group(1) if match else key
+    heading = headings.get(key)
+    if heading:
+        return f"“{heading}”"
+    if re.fullmatch(r"part-[a-z]", key):
+        return f"Part {key[-1].upper()}"
+    return ""
+
+
+def student_reason(reason: str, headings: dict[str, str]) -> str:
+    """A teacher's reason reworded for the student's page.
+
+    No internal ids (``labels-score``: the part's heading instead), no notes meant for the
+    teacher ("ask for it again", "the earlier result is kept", what the grader restored).
+    """
+    clauses = []
+    for clause in (c.strip() for c in (reason or "").split(";")):
+        if not clause or any(p.search(clause) for p in TEACHER_ONLY):
+            continue
+        clause = TEACHER_NOTES.sub("", clause)
+        for old, new in STUDENT_PHRASES:
+            clause = clause.replace(old, new)
+        clause = re.sub(r"^(the grading marks were removed from \d+ cell\(s\)): .*$", r"\1", clause)
+        prefix = re.match(r"^(error in )?([a-z][a-z0-9-]*): ", clause)
+        if prefix and (
+            prefix.group(2) in headings or prefix.group(2) in STRUCTURE_IDS or GRADE_ID.fullmatch(prefix.group(2))
+        ):
+            where = _place(prefix.group(2), headings) or "your notebook"
+            clause = f"{'an error ' if prefix.group(1) else ''}in {where}: {clause[prefix.end() :]}"
+        listed = re.search(r"0 points for ([a-z0-9, -]+)$", clause)
+        if listed:
+            keys = [k.strip() for k in listed.group(1).split(",")]
+            if all(k in headings for k in keys):
+                clause = clause[: listed.start(1)] + ", ".join(_place(k, headings) for k in keys)
+        clause = GRADE_ID.sub(lambda m: _place(m.group(0), headings) or "a cell of your notebook", clause)
+        if clause and clause not in clauses:
+            clauses.append(clause)
+    return "; ".join(clauses)
 
 
 def _parts_html(course: Course, assignment: str, student: str, cells: Cells, headings: dict[str, str]) -> str:
@@ -232,6 +331,15 @@ def _section(heading: str, points: str, body: str) -> str:
     return f'<section><h2>{html.escape(heading)} <span class="points">{points}</span></h2>{body}</section>'
 
 
+# a widget's own summary counts its raw points ("Score: 15 / 19"); the part's heading shows the points it is worth
+RAW_SCORE = re.compile(r"<b>Score: [^<]*</b>\s*—\s*")
+
+
+def one_scale(part_html: str) -> str:
+    """A part's feedback with the widget's raw score taken out: the page shows one scale, the part's points."""
+    return RAW_SCORE.sub("<b>Your answers:</b> ", part_html)
+
+
 def _why_unscored(key: str, answers: dict[str, Any], problem: str) -> str:
     """Why a part has no recorded detail: the answers file's problem, or this answer's."""
     if problem:
@@ -249,9 +357,10 @@ def _auto_part(key: str, part: PartResult | None, cells: Cells, headings: dict[s
     if part is not None and not part.scored:
         part, unscored = None, part.message.rstrip(".")
     if part is None:
-        body = f'<div class="medialit-warning">No detailed feedback for this part: {html.escape(unscored)}.</div>'
+        why = html.escape(student_reason(unscored, headings) or "no answer was saved")
+        body = f'<div class="medialit-warning">No detailed feedback for this part: {why}.</div>'
     else:
-        body = f'<div class="medialit-fb">{part.html}</div>'
+        body = f'<div class="medialit-fb">{one_scale(part.html)}</div>'
     comment = cells.comments.get(f"{key}-score")
     if comment:
         body += f"<p><b>Your teacher's comment:</b> {html.escape(comment)}</p>"
