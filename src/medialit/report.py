@@ -2,9 +2,13 @@
 
 Built from the scored detail the grader recorded for each student (results.json):
 which sentences the class misread, the label confusion matrix, the phrases missed
-most, discernment against scepticism, and the score distribution. Plots are PNGs
-embedded as base64 (matplotlib's Agg renderer, no pyplot state), so the page needs
-no other file. Sections an assignment has no data for are left out.
+most, discernment against scepticism, the score distribution with its mean and
+median, and each part's average. The page says who each figure counts and why the
+others are left out, shows shares as percentages (the CSV files keep shares from 0
+to 1, for spreadsheets), and warns when too few students have a score for the
+figures to mean much. Plots are PNGs embedded as base64 (matplotlib's Agg renderer,
+no pyplot state), so the page needs no other file. Sections an assignment has no
+data for are left out.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from medialit.article import Article
-from medialit.classdata import class_results, course_article, grade_table
+from medialit.classdata import assignment_titles, class_results, course_article, grade_table
 from medialit.course import Course
 from medialit.grading.results import Results
 from medialit.scheme import load_scheme
@@ -31,7 +35,20 @@ SHARE_WORDS = ["correct", "accepted alternative", "wrong", "unanswered"]
 COLOURS = {"correct": "#3c763d", "alternative": "#f0ad4e", "wrong": "#d9534f", "missing": "#bbbbbb"}
 NO_ANSWER = "(no answer)"
 TOP_MISREAD = 5
-CSV_FILES = ["item_accuracy.csv", "confusion.csv", "missed_phrases.csv", "discernment.csv", "scores.csv"]
+SMALL_CLASS = 10  # fewer scored students than this: one student moves a share by more than 10 points
+CSV_FILES = ["item_accuracy.csv", "confusion.csv", "missed_phrases.csv", "discernment.csv", "scores.csv", "parts.csv"]
+SHARE_COLUMNS = {"correct", "alternative", "wrong", "missing", "credit", "share_missed"}
+SHARE_COLUMNS |= {"hit_rate", "false_alarm_rate", "scepticism"}
+PAGE_HEADERS = {  # column names on the page (the CSV files keep theirs)
+    "students": "students counted",
+    "share_missed": "missed by",
+    "max_points": "out of",
+    "average_share": "average %",
+    "by_hand": "graded by hand",
+    "hit_rate": "hit rate",
+    "false_alarm_rate": "false alarms",
+    "most_common_wrong": "most common wrong answer",
+}
 
 PAGE_STYLE = """<style>
 body {font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 64em; margin: 2em auto;
@@ -42,6 +59,8 @@ th, td {border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-ali
 th {background: #f4f4f4;} .note {color: #555;} img {max-width: 100%;}
 .misread {border-left: 4px solid #d9534f; background: #fdf1f0; padding: 6px 14px;}
 .misread li {margin: 0.3em 0;} .id {font-family: monospace; font-weight: bold;}
+.small-class {border-left: 4px solid #f0ad4e; background: #fdf6ec; padding: 6px 14px;}
+.counts td:first-child {text-align: right;}
 </style>"""
 
 
@@ -53,12 +72,14 @@ def write_report(course: Course, assignment: str, out: Path | None = None) -> Pa
     included = table[table["score"].notna()]["student_id"].tolist()  # autograded (a failed regrade keeps its result)
     results = class_results(course, assignment, included)
     article = _article(course, assignment, results)
+    _, headings = assignment_titles(course, assignment)
     frames = {
         "item_accuracy.csv": item_accuracy(results, article),
         "confusion.csv": label_confusion(results),
         "missed_phrases.csv": missed_phrases(results, article),
         "discernment.csv": discernment(results),
         "scores.csv": score_table(table),
+        "parts.csv": part_averages(course, assignment, included, headings),
     }
     for name in CSV_FILES:
         path = out.parent / name
@@ -179,6 +200,41 @@ def score_table(table: pd.DataFrame) -> pd.DataFrame:
     return table[["student_id", "score", "max_score", "percent", "status", "reason", "needs_manual_grade"]]
 
 
+def part_averages(course: Course, assignment: str, students: list[str], headings: dict[str, str]) -> pd.DataFrame:
+    """Per graded part: how many students it counts, their average points, out of how many, the average share.
+
+    From the gradebook (what the exports hold), before any late penalty. A part graded by hand
+    counts only the students it has been graded for so far.
+    """
+    from medialit.feedback import gradebook_cells
+
+    with course.api().gradebook as gb:
+        cells = {student: gradebook_cells(gb, assignment, student) for student in students}
+    records = [
+        {"cell": name, "points": g["score"], "max_points": g["max_score"], "by_hand": g["auto_score"] is None}
+        for student in students
+        for name, g in cells[student].grades.items()
+        if g["max_score"] and (g["auto_score"] is not None or g["manual_score"] is not None)
+    ]
+    if not records:
+        return pd.DataFrame()
+    df = pd.DataFrame(records)
+    grouped = df.groupby("cell", sort=False)
+    parts = pd.DataFrame(
+        {
+            "students": grouped["points"].size(),
+            "average": grouped["points"].mean().round(2),
+            "max_points": grouped["max_points"].max(),
+            "by_hand": grouped["by_hand"].first(),
+        }
+    ).reset_index()
+    parts["part"] = parts["cell"].str.replace(r"-(score|rubric)$", "", regex=True)
+    parts["heading"] = parts["part"].map(lambda key: headings.get(key, key))
+    parts["average_share"] = (parts["average"] / parts["max_points"]).round(3)
+    order = ["part", "heading", "students", "average", "max_points", "average_share", "by_hand"]
+    return parts[order]
+
+
 # ---------------------------------------------------------------- plots
 
 
@@ -254,8 +310,23 @@ def score_plot(scores: pd.Series, maximum: float | None) -> str:
 # ---------------------------------------------------------------- page
 
 
+def _percent(value: object) -> str:
+    """A share from 0 to 1 as a whole percentage ('' when empty)."""
+    return "" if value is None or pd.isna(value) else f"{100 * float(value):.0f}%"
+
+
 def _table_html(frame: pd.DataFrame, index: bool = False) -> str:
-    return frame.to_html(index=index, na_rep="", border=0, float_format=lambda x: f"{x:g}")
+    """A table for the page: shares as percentages, a score's percent with its sign."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if column in SHARE_COLUMNS or column == "average_share":
+            shown[column] = shown[column].map(_percent)
+        elif column == "percent":
+            shown[column] = shown[column].map(lambda x: "" if pd.isna(x) else f"{x:g}%")
+        elif column == "discernment":
+            shown[column] = shown[column].map(lambda x: "" if pd.isna(x) else f"{x:+.2f}")
+    shown = shown.rename(columns=PAGE_HEADERS)
+    return shown.to_html(index=index, na_rep="", border=0, float_format=lambda x: f"{x:g}")
 
 
 def _multi_column_parts(items: pd.DataFrame) -> set[str]:
@@ -283,7 +354,7 @@ def misread_html(items: pd.DataFrame) -> str:
         instead = f"; most common wrong answer: <b>{html.escape(row['most_common_wrong'])}</b>"
         lines.append(
             f'<li><span class="id">{html.escape(row["sentence"])}</span> ({html.escape(_item_name(row, multi))}): '
-            f"{', '.join(shares)} (key: <b>{html.escape(str(row['gold']))}</b>"
+            f"of {row['students']} students, {', '.join(shares)} (key: <b>{html.escape(str(row['gold']))}</b>"
             f"{instead if row['most_common_wrong'] else ''})<br><i>{html.escape(row['text'])}</i></li>"
         )
     return f'<div class="misread"><ol>{"".join(lines)}</ol></div>'
@@ -341,6 +412,17 @@ def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
                 _table_html(points),
             )
         )
+    parts = frames["parts.csv"]
+    if not parts.empty:
+        out.append(
+            _section(
+                "parts",
+                "Average per part",
+                '<p class="note">Points from the gradebook, before any late penalty; a part graded by hand counts '
+                "the students graded so far. Full table: <code>parts.csv</code>.</p>",
+                _table_html(parts),
+            )
+        )
     graded = scores["score"].dropna()
     if not graded.empty:
         maximum = scores["max_score"].dropna()
@@ -355,14 +437,76 @@ def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
     return out
 
 
-def _page(assignment: str, table: pd.DataFrame, results: dict[str, Results], frames: dict[str, pd.DataFrame]) -> str:
-    left_out = table[~table["student_id"].isin(list(results))]
-    reasons = left_out["reason"].where(left_out["score"].isna(), "no answers recorded")
-    why = "".join(
-        f"<li>{html.escape(s)}: {html.escape(r)}</li>" for s, r in zip(left_out["student_id"], reasons, strict=True)
+def counted_students(results: dict[str, Results]) -> list[str]:
+    """The students whose scored answers the per-sentence figures count (at least one part scored)."""
+    return sorted(student for student, data in results.items() if any(p.scored for p in data.parts.values()))
+
+
+def left_out(table: pd.DataFrame, results: dict[str, Results]) -> dict[str, list[str]]:
+    """Why each student is not in the per-sentence figures: reason -> students (table order)."""
+    counted = set(counted_students(results))
+    reasons: dict[str, list[str]] = {}
+    for row in table.itertuples():
+        if row.student_id in counted:
+            continue
+        if pd.isna(row.score):
+            why = f"no score: {row.reason or 'not graded'}"
+        else:
+            data = results.get(row.student_id)
+            messages = sorted({p.message.rstrip(".") for p in data.parts.values() if p.message}) if data else []
+            detail = "; ".join(messages) or "the grader recorded no answers"
+            why = f"a score (in the mean and median), but no answers to analyse: {detail}"
+        reasons.setdefault(why, []).append(row.student_id)
+    return reasons
+
+
+def _who_html(table: pd.DataFrame, results: dict[str, Results]) -> str:
+    """Who the figures count, why the others are left out, and the mean and median score."""
+    scored = table[table["score"].notna()]
+    counted = counted_students(results)
+    rows = [
+        (len(table), "students in the class (the roster, and anyone else the gradebook knows)"),
+        (len(scored), "have a score: the mean, the median, the part averages and the score distribution count them"),
+        (len(counted), "have answers the grader scored: the per-sentence figures count them (each row says how many)"),
+    ]
+    out = '<table class="counts">' + "".join(f"<tr><td>{n}</td><td>{html.escape(t)}</td></tr>" for n, t in rows)
+    out += "</table>"
+    reasons = left_out(table, results)
+    if reasons:
+        items = "".join(
+            f"<li>{html.escape(why)} ({len(who)}): {html.escape(', '.join(who))}</li>" for why, who in reasons.items()
+        )
+        out += f'<p class="note">Left out of the per-sentence figures, and why:</p><ul class="note">{items}</ul>'
+    if len(scored):
+        out += f"<p>{_mean_median(scored)}</p>"
+    few = min(len(scored), len(counted))
+    if few < SMALL_CLASS:
+        who = "have a score" if few == len(scored) else "have answers the grader could score"
+        out += (
+            f'<div class="small-class"><b>Only {few} student{"s" if few != 1 else ""} {who}.</b> With fewer than '
+            f"{SMALL_CLASS}, one student moves a share by more than {100 // SMALL_CLASS} points: read these figures "
+            "as what these students did, not as trends of a class.</div>"
+        )
+    return out
+
+
+def _mean_median(scored: pd.DataFrame) -> str:
+    maximum = scored["max_score"].dropna()
+    out_of = float(maximum.iloc[0]) if len(maximum) else None
+
+    def shown(value: float) -> str:
+        share = f" ({value / out_of:.0%})" if out_of else ""
+        return f"{value:.2f}".rstrip("0").rstrip(".") + (f" / {out_of:g}" if out_of else "") + share
+
+    scores = scored["score"].astype(float)
+    return (
+        f"<b>Mean score {shown(scores.mean())}</b>, <b>median {shown(scores.median())}</b>, over the "
+        f"{len(scores)} students with a score (after any late penalty)."
     )
-    summary = f"<p>{len(results)} students with scored answers are analysed.</p>"
-    summary += f'<p class="note">Left out:</p><ul class="note">{why}</ul>' if why else ""
+
+
+def _page(assignment: str, table: pd.DataFrame, results: dict[str, Results], frames: dict[str, pd.DataFrame]) -> str:
+    summary = _who_html(table, results)
     items = frames["item_accuracy.csv"]
     top = _section("misread", "Which sentences did the class misread?", misread_html(items)) if not items.empty else ""
     written = ", ".join(f"<code>{n}</code>" for n in CSV_FILES if not frames[n].empty)
@@ -371,5 +515,6 @@ def _page(assignment: str, table: pd.DataFrame, results: dict[str, Results], fra
         f"<title>Item analysis: {html.escape(assignment)}</title>{PAGE_STYLE}</head><body>"
         f"<h1>Item analysis: {html.escape(assignment)}</h1>{summary}{top}"
         f"{''.join(_sections(frames))}"
-        f'<p class="note">Data files beside this page: {written or "none"}.</p></body></html>\n'
+        f'<p class="note">Data files beside this page: {written or "none"} (shares there run from 0 to 1).</p>'
+        "</body></html>\n"
     )
