@@ -148,9 +148,26 @@ def test_student_validation(graded, ps, tmp_path):
     assert "nothing answered yet" in incomplete.stderr
     gold = course.root / "autograded" / "master" / ps / f"{ps}.answers.json"
     shutil.copyfile(gold, work / f"{ps}.answers.json")
+    unsaved = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
+    assert unsaved.returncode == 1, "answered, but the notebook was never run and saved with its receipt"
+    assert "run the last cell (Submission receipt), then save the notebook (Ctrl+S)" in unsaved.stderr
+    _run_and_save(work / f"{ps}.ipynb")  # what a student does: Run All, then Ctrl+S
     complete = subprocess.run(cmd, capture_output=True, text=True, cwd=work)
     assert complete.returncode == 0, complete.stderr
     assert "passed" in complete.stdout
+    assert "TCP" not in complete.stderr
+
+
+def _run_and_save(path) -> None:
+    from nbclient import NotebookClient
+
+    from medialit.kernels import IpcKernelManager
+
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(
+        nb, timeout=120, kernel_manager_class=IpcKernelManager, resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    nbformat.write(nb, path)
 
 
 def test_validation_names_missing_sentences(graded, tmp_path):
@@ -215,12 +232,16 @@ def test_master_follows_nbgrader_rules(ps):
             assert body and not isinstance(body[-1], ast.Expr), (
                 f"test cell {meta['grade_id']} ends in an expression: nbgrader reads it as a score"
             )
-        else:  # a completeness check: ex.check_complete(KEY, part=...), which returns None (no score)
+        else:  # a completeness check ex.check_complete(KEY, part=...) or the receipt: both return None (no score)
             assert "BEGIN HIDDEN TESTS" not in cell.source
-            assert [type(n) for n in body] == [ast.Expr], f"{meta['grade_id']}: one ex.check_complete(...) call"
+            assert [type(n) for n in body] == [ast.Expr], f"{meta['grade_id']}: one call, ending in no value"
             call = body[0].value
-            assert isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "check_complete"
-            assert re.fullmatch(r"Part [A-Z]", ast.literal_eval(call.keywords[0].value)), "part= names the part"
+            name = getattr(call.func, "attr", "") if isinstance(call, ast.Call) else ""
+            assert name in ("check_complete", "receipt"), meta["grade_id"]
+            if name == "check_complete":
+                assert re.fullmatch(r"Part [A-Z]", ast.literal_eval(call.keywords[0].value)), "part= names the part"
+    receipts = [c for c in tests if c.source.strip().endswith("ex.receipt()")]
+    assert len(receipts) == 1 and nb.cells[-1] is receipts[0], "the last cell is the submission receipt"
     manual = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("task")]
     for cell in manual:
         assert "Rubric" in cell.source, "a manually graded task carries its rubric"

@@ -135,3 +135,18 @@ def test_the_receipt_follows_every_saved_change(tmp_path):
     store.set("labels", {"h1": "vague"})
     assert [d["answers"]["labels"]["h1"] for d in seen] == ["framing", "vague"]
     assert seen[-1] == json.loads(Path(store.path).read_text(encoding="utf-8"))
+
+
+def test_the_graded_copy_says_where_the_answers_came_from(graded):
+    course, _ = graded
+
+    def receipt_line(student: str) -> str:
+        nb = nbformat.read(course.root / "autograded" / student / PS / f"{PS}.ipynb", as_version=4)
+        cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "receipt")
+        return "".join(out.get("text", "") for out in cell.outputs)
+
+    assert "from the notebook's submission receipt (ps1-sources.answers.json was not submitted)" in receipt_line(
+        "only-notebook"
+    )
+    assert "from ps1-sources.answers.json" in receipt_line("file-only")
+    assert "no saved answers were found" in receipt_line("neither")

@@ -25,6 +25,7 @@ check masters and, with ``--execute``, compared with the grader's.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import sys
@@ -93,6 +94,16 @@ class Incomplete(AssertionError):
     def _render_traceback_(self) -> list[str]:
         lines = textwrap.wrap(str(self), WRAP, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False)
         return [*lines, ADVICE]
+
+
+class NotSaved(AssertionError):
+    """The notebook as saved does not carry the latest answers (raised by the receipt cell under Validate)."""
+
+    def _render_traceback_(self) -> list[str]:
+        from medialit.validate import RECEIPT_LINE
+
+        wrap = textwrap.wrap(str(self), WRAP, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False)
+        return [f"{RECEIPT_LINE}{wrap[0]}", *wrap[1:]]
 
 
 def _gap(widget_key: str, gap: str) -> str:
@@ -254,6 +265,20 @@ class Exercise(Lesson):
         handle = display(self._receipt_bundle(document(self.name, self.store.answers)), raw=True, display_id=True)
         if handle is not None:
             self.store.listeners["receipt"] = lambda doc: handle.update(self._receipt_bundle(doc), raw=True)
+        if os.environ.get(GRADING_ENV) == "validate":  # Validate: does the notebook as saved carry the answers?
+            self._check_saved_receipt()
+
+    def _check_saved_receipt(self) -> None:
+        from medialit.validate import receipt_problems
+
+        path = Path.cwd() / f"{self.name}.ipynb"
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # nbgrader reports an unreadable notebook itself
+        problems = receipt_problems(nb, path)
+        if problems:
+            raise NotSaved(problems[0])
 
     def _receipt_bundle(self, doc: dict[str, Any]) -> dict[str, Any]:
         lines = []

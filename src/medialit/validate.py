@@ -33,6 +33,8 @@ def _reason(raw: str) -> str:
 
     lines = [ANSI.sub("", line).strip() for line in raw.splitlines() if line.strip()]
     for n, line in enumerate(lines):  # an incomplete part (medialit.exercise.Incomplete): its wrapped lines
+        if line.startswith(RECEIPT_LINE):  # the receipt cell (medialit.exercise.NotSaved)
+            return " ".join(lines[n:])
         if NOT_COMPLETE in line:
             message = " ".join(lines[n:]).removesuffix(ADVICE).strip()
             return message.replace(NOT_COMPLETE, ": ", 1)
@@ -44,9 +46,11 @@ def _reason(raw: str) -> str:
 
 def validate_notebook(path: str | Path) -> Validation:
     """Run the notebook's visible checks as nbgrader validate does, and explain any failure."""
+    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput
     from nbgrader.validator import Validator
 
     from medialit.build import scripts_on_path
+    from medialit.kernels import IpcExecute
 
     path = Path(path)
     result = Validation(path)
@@ -54,13 +58,12 @@ def validate_notebook(path: str | Path) -> Validation:
         result.problems.append(f"{path}: file not found")
         return result
     try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
+        json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         result.problems.append(f"{path} is not a readable notebook ({exc}); ask your teacher for a fresh copy")
         return result
-    result.problems += receipt_problems(nb, path)
     scripts_on_path()
-    outcome = Validator().validate(str(path.resolve()))
+    outcome = Validator(preprocessors=[CheckCellMetadata, ClearOutput, IpcExecute]).validate(str(path.resolve()))
     for cell in outcome.get("type_changed", []):
         result.problems.append(f"a cell's type was changed from {cell['old_type']} to {cell['new_type']}")
     for cell in outcome.get("changed", []):
@@ -71,6 +74,7 @@ def validate_notebook(path: str | Path) -> Validation:
     return result
 
 
+RECEIPT_LINE = "Submission receipt: "
 SAVE_RECEIPT = "run the last cell (Submission receipt), then save the notebook (Ctrl+S)"
 
 

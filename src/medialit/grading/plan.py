@@ -55,7 +55,7 @@ class GradeCell:
     """A grade cell and what fills its output: a scored part ('award') or a completeness check."""
 
     grade_id: str
-    kind: str  # "award" | "complete"
+    kind: str  # "award" | "complete" | "receipt" (0 points: the saved notebook carries the answers)
     key: str
     points: float = 0.0
 
@@ -170,8 +170,10 @@ def _grade_cell(gid: str, calls: list[tuple[str, ast.Call]], points: float, wher
         return GradeCell(gid, "award", str(key), points)
     if checks and not awards and checks[0].args and points == 0:
         return GradeCell(gid, "complete", str(_literal(checks[0].args[0], where)))
+    if any(name == "receipt" for name, _ in calls) and not awards and points == 0:
+        return GradeCell(gid, "receipt", "")
     raise PlanError(
         f"{where}: a grade cell must be either `points = ex.award(KEY, POINTS)` or a 0-point "
-        "`ex.check_complete(KEY)` (or `assert ex.is_complete(KEY), ex.missing(KEY)`); "
+        "`ex.check_complete(KEY)` (or `assert ex.is_complete(KEY), ex.missing(KEY)`) or the 0-point `ex.receipt()`; "
         "anything else needs its code run (medialit autograde --execute)"
     )

@@ -192,6 +192,10 @@ class FillGradeOutputs(NbGraderPreprocessor):
     def _grade_outputs(
         self, kind: str, key: str, results: Results, specs: dict[str, Any], answers: dict[str, Any] | None
     ) -> list[NotebookNode]:
+        if kind == "receipt":
+            if results.source:
+                return [_stream(f"✓ the answers scored came from {results.source}")]
+            return [_stream("– no saved answers were found: no answers file and no receipt in the notebook")]
         if kind == "complete":
             part = results.parts.get(key)
             known = part is not None and part.scored and "missing" in part.details
