@@ -30,6 +30,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -260,6 +262,15 @@ def test_cli_writes_the_zip_and_says_who_is_not_in_it(week, capsys):
     course, _, _ = week
     assert main(["feedback", PS, "--zip", "moodle", "--course", str(course.root)]) == 0
     out = capsys.readouterr().out
+    # the exchange's student gets nbgrader's route; the LMS students (no submission secret) are left out of it
+    command = f"nbgrader release_feedback {PS} --CourseDirectory.student_id_exclude=s01,s02,s03,s04,s06,s07"
+    assert f"  {command}\n" in out
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *command.split()[1:]], cwd=course.root, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Releasing feedback for student 's05'" in done.stderr
+    assert len(list((course.root / "exchange" / "medialit" / "feedback").glob("*.html"))) == 1
     path = course.root / "exports" / f"{PS}-feedback-moodle.zip"
     assert f"wrote {path} (3 page(s) for Moodle)" in out
     assert "  not in the zip: José Muñoz Ørsted (s01): collected from Canvas, not from a Moodle download" in out

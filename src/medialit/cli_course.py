@@ -105,6 +105,10 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     course = _course(args)
     pages = write_feedback(course, args.assignment)
     print(f"wrote {len(pages)} feedback page(s) under {course.root / 'feedback'}")
+    command = release_feedback_command(course.root, args.assignment)
+    if command:
+        print(f"To send the pages of students who submitted through nbgrader's exchange, run in {course.root}:")
+        print(f"  {command}")
     if not args.zip:
         return 0
     from medialit.feedback_zip import LMS_NAMES, feedback_zip
@@ -117,6 +121,20 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     for number, step in enumerate(done.steps, 1):
         print(f"  {number}. {step}")
     return 0
+
+
+def release_feedback_command(root: Path, assignment: str) -> str:
+    """The ``nbgrader release_feedback`` command for the exchange's students ('' when there are none).
+
+    nbgrader reads ``submission_secret.txt`` beside every page and stops at the first it lacks: pages
+    of students collected from an LMS download (which has no secret) are excluded by name.
+    """
+    folders = sorted(p for p in (Path(root) / "feedback").glob(f"*/{assignment}") if any(p.glob("*.html")))
+    without = [f.parent.name for f in folders if not (f / "submission_secret.txt").is_file()]
+    if len(without) == len(folders):
+        return ""
+    exclude = f" --CourseDirectory.student_id_exclude={','.join(without)}" if without else ""
+    return f"nbgrader release_feedback {assignment}{exclude}"
 
 
 def cmd_export(args: argparse.Namespace) -> int:
