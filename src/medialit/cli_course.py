@@ -115,6 +115,12 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
     done = feedback_zip(course, args.assignment, args.zip, pages, Path(args.out) if args.out else None)
     print(f"wrote {done.path} ({len(done.entries)} page(s) for {LMS_NAMES[args.zip]})")
+    if not done.entries:
+        print(
+            f"NOTE: no submission of {args.assignment} was collected from a {LMS_NAMES[args.zip]} download: "
+            "the zip is empty, nothing to upload",
+            file=sys.stderr,
+        )
     for line in done.left_out:
         print(f"  not in the zip: {line}")
     print("To upload it:")
