@@ -130,8 +130,8 @@ def test_a_malformed_headline_support_names_the_file_the_place_and_the_fix(tmp_p
     for path, junk, message in cases:
         doc = _mutate(GOLD, path, "replace", junk)
         written = _write(tmp_path, "d.yaml", yaml.safe_dump(doc, allow_unicode=True))
-        problems = check_file(written)
         where = "article.headline_claim.support" + ("[0]" if len(path) == 4 else "")
+        problems = [p for p in check_file(written) if p.where.startswith("article.headline_claim.support")]
         assert [(p.where, p.message.startswith(message)) for p in problems] == [(where, True)], problems
         assert str(problems[0]).startswith(f"{problems[0].file}:") and "d.yaml" in str(problems[0])
         assert problems[0].line is not None
