@@ -39,6 +39,7 @@ from typing import Any
 import nbformat
 
 from medialit.course import Course, CourseError
+from medialit.grading.merge import Books, merge
 from medialit.status import FAILED, FLAGGED, GRADED, StudentStatus, save_status
 from medialit.tamper import inspect
 
@@ -449,76 +450,6 @@ def _failure_reason(log: str) -> str:
         name, message = errors[-1]
         return f"nbgrader could not grade it ({name.rsplit('.', 1)[-1]}: {message.strip()[:150]})"
     return "nbgrader could not grade it"
-
-
-def merge(
-    course: Course, assignment: str, student: str, worker_db: str, flagged: bool = False, books: Books | None = None
-) -> None:
-    """Copy one student's new autograde result from a worker gradebook into the course gradebook.
-
-    ``flagged`` sets nbgrader's own flag on the submission, so formgrader lists it as flagged.
-    ``books`` keeps gradebooks open across merges of one run (each opening costs time).
-    """
-    from sqlalchemy.exc import SAWarning
-
-    with warnings.catch_warnings():  # nbgrader's own autoflush warnings (SAWarning): noise for a teacher
-        warnings.simplefilter("ignore", SAWarning)
-        _merge(course, assignment, student, worker_db, flagged, books)
-
-
-def _merge(course: Course, assignment: str, student: str, worker_db: str, flagged: bool, books: Books | None) -> None:
-    own = books is None
-    books = books or Books()
-    try:
-        wgb, mgb = books.get(worker_db), books.get(course.db_url)
-        wsub = wgb.find_submission(assignment, student)
-        mgb.update_or_create_student(student)
-        msub = mgb.update_or_create_submission(assignment, student, timestamp=wsub.timestamp)
-        mine = {nb.name: nb for nb in msub.notebooks}
-        for wnb in wsub.notebooks:
-            mnb = mine[wnb.name]
-            mnb.late_submission_penalty = wnb.late_submission_penalty
-            mnb.flagged = flagged or mnb.flagged  # never clear a flag a grader set by hand
-            grades = {g.name: g for g in mnb.grades}
-            for wg in wnb.grades:
-                mg = grades[wg.name]
-                mg.auto_score = wg.auto_score
-                mg.needs_manual_grade = mg.manual_score is not None or wg.auto_score is None
-            comments = {c.name: c for c in mnb.comments}
-            for wc in wnb.comments:
-                comments[wc.name].auto_comment = wc.auto_comment
-        mgb.db.commit()
-        wgb.db.rollback()  # end the read: the worker goes on writing this file
-    except Exception:
-        books.get(course.db_url).db.rollback()
-        raise
-    finally:
-        if own:
-            books.close()
-
-
-class Books:
-    """Gradebooks kept open for the merges of one run, by URL."""
-
-    def __init__(self) -> None:
-        self.open: dict[str, Any] = {}
-
-    def get(self, url: str) -> Any:
-        from nbgrader.api import Gradebook
-
-        if url not in self.open:
-            self.open[url] = Gradebook(url, "medialit")
-        return self.open[url]
-
-    def drop(self, url: str) -> None:
-        book = self.open.pop(url, None)
-        if book is not None:
-            book.close()
-            book.engine.dispose()
-
-    def close(self) -> None:
-        for url in list(self.open):
-            self.drop(url)
 
 
 def _swap_in(new: Path, dest: Path, trash: Path) -> None:
