@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import subprocess
@@ -46,3 +47,14 @@ def test_demo_runs_end_to_end(tmp_path):
     assert statuses == {"graded", "flagged", "failed"}
     assert "not a readable notebook" in text  # the broken uploads fail with a reason
     assert "class report:" in text and "Traceback" not in text
+    noise = [x for x in out.stderr.splitlines() if re.search(r"warning|TCP without", x, flags=re.I)]
+    assert noise == [], noise[:3]  # the terminal says only what concerns the teacher
+    sources = {}
+    for path in (tmp_path / "demo" / "course" / "autograded").glob("*/ps1-sources/ps1-sources.results.json"):
+        sources[path.parts[-3]] = json.loads(path.read_text(encoding="utf-8"))["source"]
+    receipt_only = {s for s, src in sources.items() if src.startswith("the notebook's submission receipt")}
+    assert receipt_only, "students who uploaded the notebook alone are graded from its receipt"
+    graded = dict(rows[:32])
+    assert all(graded[s] == "graded" for s in receipt_only), {s: graded[s] for s in receipt_only}
+    nothing = re.findall(r"^(s\d\d)\s+flagged\s+0 / 16\s+neither ps1-sources.answers.json", text, flags=re.M)
+    assert nothing, "a submission with no saved answers at all is flagged, never a plain 0"

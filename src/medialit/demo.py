@@ -21,6 +21,7 @@ from typing import Any
 
 import nbformat
 
+from medialit.answers import RECEIPT_MIME, document
 from medialit.scheme import load_scheme
 
 FIRST = [
@@ -187,21 +188,26 @@ def gold_answers(course, assignment: str) -> dict[str, Any]:
         shutil.rmtree(course.root / "scratch", ignore_errors=True)
 
 
+SAVED = "2026-01-20T10:00:00+00:00"  # when the simulated students saved their answers
+
+
 def _answers_file(assignment: str, answers: dict[str, Any]) -> str:
-    return json.dumps(
-        {"medialit_answers": 1, "name": assignment, "saved": "2026-01-20T10:00:00+00:00", "answers": answers}, indent=1
-    )
+    return json.dumps({**document(assignment, answers), "saved": SAVED}, indent=1)
 
 
-def _notebook(release: Path, assignment: str, profile: str) -> bytes:
+def _notebook(release: Path, assignment: str, profile: str, answers: dict[str, Any] | None = None) -> bytes:
+    """The notebook a simulated student uploads; with ``answers``, saved after its receipt cell ran."""
     text = (release / f"{assignment}.ipynb").read_bytes()
     if profile == "broken":
         return text[: len(text) // 3]  # a truncated upload
+    nb = nbformat.reads(text.decode("utf-8"), as_version=4)
     if profile == "tampered":
-        nb = nbformat.reads(text.decode("utf-8"), as_version=4)
         nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("-score")]
-        return nbformat.writes(nb).encode("utf-8")
-    return text
+    if answers is not None:
+        receipt = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "receipt")
+        doc = {**document(assignment, answers), "saved": SAVED}
+        receipt.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "receipt", RECEIPT_MIME: doc})]
+    return nbformat.writes(nb).encode("utf-8")
 
 
 def simulate_week_submissions(
@@ -230,11 +236,10 @@ def simulate_week_submissions(
     when = datetime(2026, 1, 20, 9, 0)
     with zipfile.ZipFile(zip_path, "w") as archive:
         for i, (sid, first, last, profile) in enumerate(people):
-            files = {f"{assignment}.ipynb": _notebook(release, assignment, profile)}
-            if profile not in ("blank", "broken"):  # a broken upload lost the answers file too
-                files[f"{assignment}.answers.json"] = _answers_file(
-                    assignment, synthesize(gold, profile, skill[profile], rng)
-                )
+            answers = None if profile in ("blank", "broken") else synthesize(gold, profile, skill[profile], rng)
+            files = {f"{assignment}.ipynb": _notebook(release, assignment, profile, answers)}
+            if answers is not None and i % 4 != 1:  # every other LMS student uploads the notebook alone
+                files[f"{assignment}.answers.json"] = _answers_file(assignment, answers)
             if i % 2 == 0:  # half the class submits through nbgrader's exchange
                 home = Path(folder) / "students" / sid / assignment
                 shutil.rmtree(home, ignore_errors=True)
