@@ -14,10 +14,11 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from medialit.autograde import autograde, fingerprint
+from medialit.autograde import autograde
 from medialit.course import Course
 from medialit.demo import _answers_file, gold_answers
 from medialit.grading.sandbox import sandbox_problem
+from medialit.grading.worker import fingerprint
 
 PS = "ps1-sources"
 FULL = 16.0

@@ -22,10 +22,11 @@ import pytest
 from conftest import ROOT
 
 import medialit
-from medialit.autograde import autograde, fingerprint
+from medialit.autograde import autograde
 from medialit.course import Course
 from medialit.demo import _answers_file, gold_answers
 from medialit.grading.sandbox import sandbox_problem
+from medialit.grading.worker import fingerprint
 
 PS = "ps1-sources"
 FULL = 16.0

@@ -1,1 +1,11 @@
-"""Grading: the plan read from the masters, trusted scoring of saved answers, results, and the kernel sandbox."""
+"""Grading: everything between a collected submission and a trusted score.
+
+Owns: the plan read from the masters (``plan``), trusted scoring of saved answers
+(``score``), the one results model (``results``), nbgrader's pipeline and preprocessors
+(``pipeline``, ``preprocessors``), the three autograde stages (``prepare``, ``worker``,
+``merge``; run by ``medialit.autograde``), the kernel sandbox (``sandbox``) and the
+worker's gradebook engines (``engines``).
+
+May import: the course, answers, article and the widgets' scoring (a widget builds the
+feedback a student sees); never the reports or the CLI.
+"""
