@@ -55,7 +55,7 @@ def _partial(assignment: str, answers: dict) -> tuple[dict, float]:
         _set(a, "headline", "p9s1", "yes")  # timing mistaken for cause
         expected = round(6 * 17 / 18, 2)
     elif assignment == "ps5-transfer":
-        _set(a, "labels", "h1", "framing")  # accepted alternative
+        _set(a, "labels", "h1", "unsourced")  # accepted alternative (the key says framing)
         expected = round(10 * 8.5 / 9, 2) + 4
     else:  # a new assignment must add its own partial case here
         raise AssertionError(f"no partial-credit case for {assignment}")

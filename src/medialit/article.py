@@ -35,11 +35,16 @@ class Sentence:
     claims: tuple[dict[str, str], ...]
     decisive: tuple[str, ...]
     rationale: str
+    why: dict[str, str] = field(default_factory=dict)  # task ("part", "source", "headline") -> explanation
 
     @property
     def accepted(self) -> tuple[str, ...]:
         """The gold label followed by the accepted alternatives."""
         return (self.label, *self.also)
+
+    def why_for(self, task: str) -> str:
+        """The annotation's explanation for one task (part, source, headline), or ''."""
+        return self.why.get(task, "")
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,7 @@ def _sentence(position: int, raw: dict[str, Any]) -> Sentence:
         claims=tuple(dict(c) for c in raw["claims"]),
         decisive=tuple(raw["decisive"]),
         rationale=" ".join(raw["rationale"].split()),
+        why={task: " ".join(text.split()) for task, text in (raw.get("why") or {}).items()},
     )
 
 

@@ -163,16 +163,19 @@ def rewrite_checks(sentence: Sentence, rewrite: str) -> list[Check]:
     checks.append(Check("loaded words gone", not lingering, detail))
 
     source = sentence.source.get("span")
-    if source and not sentence.cue:
+    seeming = sentence.source.get("sounds_like")
+    if seeming:
         # The original only sounds sourced ("For diplomats watching closely, ..."): nobody is
-        # reported as saying anything, so a rewrite must not invent a reporting word for them.
-        invented = _kept(content_words(source), text) >= 0.5 and bool(REPORTING.search(text))
+        # reported as saying anything, so a rewrite must not invent a reporting word, for them
+        # or for anyone else ("observers see", "analysts believe").
+        invented = REPORTING.search(text)
         detail = (
-            f"In the original nobody is reported as saying this: “{source}” comes with no reporting "
-            "word. Don't add one (“say”, “believe”) to make it look sourced."
+            f"Your version has a reporting word, “{invented.group(0)}”. In the original nobody is reported "
+            f"as saying this: “{seeming}” comes with no reporting word. If yours credits the judgement to "
+            "someone (“observers see”, “diplomats say”), take it out: don't make it look sourced."
             if invented
-            else f"The original only sounds sourced (“{source}”, with no reporting word), and your "
-            "version does not invent a quote for them."
+            else f"The original only sounds sourced (“{seeming}”, with no reporting word), and your "
+            "version does not invent a source for it."
         )
         checks.append(Check("attribution kept", not invented, detail))
     elif source:

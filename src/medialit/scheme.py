@@ -7,6 +7,7 @@ renders it for lessons.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -43,6 +44,43 @@ class Scheme:
     @property
     def decision_order(self) -> list[str]:
         return list(self.raw["decision_order"])
+
+    @property
+    def speculation_cues(self) -> frozenset[str]:
+        """Hedge words that make a sentence a guess (may, might, could, ...)."""
+        label = next(item for item in self.raw["labels"] if item["id"] == "speculation")
+        return frozenset(word.lower() for word in label.get("cues", []))
+
+    def decided_label(
+        self,
+        source: Mapping[str, Any],
+        cue: Sequence[str],
+        loaded: Sequence[Mapping[str, Any]],
+        hedges: Sequence[str],
+    ) -> tuple[str, str]:
+        """The label the decision order gives a sentence, from its annotation, and why.
+
+        The order, as the annotation encodes it:
+
+        1. a source (kind named, second-hand or anonymous) with a reporting word (cue):
+           ``named`` if the source can be identified (named, second-hand), else ``vague``;
+        2. otherwise a loaded phrase in the writer's voice (a judgement, a cause or motive,
+           loaded words): ``framing``;
+        3. otherwise a hedge that is a speculation cue (may, could, ...): ``speculation``;
+        4. otherwise ``unsourced``.
+        """
+        kind = source.get("kind", "none")
+        if kind != "none" and cue:
+            who = "can be identified" if kind != "anonymous" else "cannot be identified"
+            label = "vague" if kind == "anonymous" else "named"
+            return label, f"a reporting word ({cue[0]!r}) and a source that {who} (question 1)"
+        writer = [item["span"] for item in loaded if item.get("voice") == "writer"]
+        if writer:
+            return "framing", f"nobody is reported, and the writer's own loaded words {writer[0]!r} (question 2)"
+        guesses = [h for h in hedges if set(h.lower().split()) & self.speculation_cues]
+        if guesses:
+            return "speculation", f"nobody is reported, no loaded words, and the guess {guesses[0]!r} (question 3)"
+        return "unsourced", "nobody is reported, no loaded words of the writer's and no guess (question 4)"
 
     def label_names(self) -> dict[str, str]:
         """Map label id to its name, in scheme order."""

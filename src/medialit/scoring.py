@@ -32,11 +32,15 @@ class ChoiceResult:
     gold: str
 
 
-def score_choice(answer: str | None, gold: str, also: Iterable[str] = ()) -> ChoiceResult:
-    """Full credit for the gold answer, partial for an accepted alternative."""
+def score_choice(answer: str | None, gold: str, also: Iterable[str] = (), accept: Iterable[str] = ()) -> ChoiceResult:
+    """Full credit for the gold answer, partial for an accepted alternative.
+
+    ``accept`` lists answers worth full credit too: for an item the text itself does not
+    decide (the annotation's ``accept``), either reading is right.
+    """
     if answer in (None, ""):
         return ChoiceResult("missing", 0.0, None, gold)
-    if answer == gold:
+    if answer == gold or answer in set(accept):
         return ChoiceResult("correct", 1.0, answer, gold)
     if answer in set(also):
         return ChoiceResult("alternative", ALTERNATIVE_CREDIT, answer, gold)

@@ -24,6 +24,10 @@ from medialit.spans import occurs
 
 SCHEMA_TAG = "medialit-annotation/1"
 SENTENCE_ID = re.compile(r"^(h1|p([1-9][0-9]*)s([1-9][0-9]*))$")
+# The tasks besides labelling that a sentence's ``why`` can explain, each for its own question:
+# part (which part of the story), source (who says so) and headline (does it support the
+# headline's claim?). The label's explanation is the sentence's ``rationale``.
+TASKS = ("part", "source", "headline")
 
 
 @dataclass(frozen=True)
@@ -55,17 +59,30 @@ def _schema() -> dict[str, Any]:
     span = {"type": "string", "minLength": 1}
     spans = {"type": "array", "items": span}
     label = {"enum": scheme.ids("labels")}
+    why = {"type": "string", "minLength": 20}
+
+    def choices(group: str) -> dict[str, Any]:
+        return {"type": "array", "items": {"enum": scheme.ids(group)}, "uniqueItems": True}
+
     claim = {
         "type": "object",
-        "required": ["span", "type", "vouched_by", "source_kind", "status", "support", "verify"],
+        "required": ["span", "type", "vouched_by", "source_kind", "status", "support", "rests_on", "why", "verify"],
         "additionalProperties": False,
         "properties": {
             "span": span,
-            "type": {"enum": ["number", "date"]},
+            "type": {"enum": ["number", "date", "event"]},
             "vouched_by": span,
             "source_kind": {"enum": scheme.ids("source_kinds")},
             "status": {"enum": scheme.ids("claim_status")},
+            "accept": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"source_kind": choices("source_kinds"), "status": choices("claim_status")},
+            },
             "support": {"enum": scheme.ids("support")},
+            "rests_on": {**spans, "minItems": 1},
+            "why": why,
+            "differs": why,
             "verify": span,
         },
     }
@@ -100,6 +117,7 @@ def _schema() -> dict[str, Any]:
                     "kind": {"enum": scheme.ids("source_kinds")},
                     "span": span,
                     "relayed": span,
+                    "sounds_like": span,
                 },
             },
             "cue": spans,
@@ -109,13 +127,23 @@ def _schema() -> dict[str, Any]:
                     "type": "object",
                     "required": ["span", "voice"],
                     "additionalProperties": False,
-                    "properties": {"span": span, "voice": {"enum": scheme.ids("voices")}},
+                    "properties": {
+                        "span": span,
+                        "voice": {"enum": scheme.ids("voices")},
+                        "accept": choices("voices"),
+                        "why": why,
+                    },
                 },
             },
             "hedges": spans,
             "claims": {"type": "array", "items": claim},
             "decisive": {**spans, "minItems": 1},
-            "rationale": {"type": "string", "minLength": 20},
+            "rationale": why,
+            "why": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {task: why for task in TASKS},
+            },
         },
     }
     return {
@@ -375,16 +403,73 @@ def _check_sentence(i: int, s: dict[str, Any], add: Any) -> None:
             (*where, "source"),
             f"kind is {src['kind']!r} but there is no span; add the words that name the source",
         )
-    for key in ("span", "relayed"):
+    if src["kind"] != "none" and "sounds_like" in src:
+        add(
+            (*where, "source", "sounds_like"),
+            "is for words that only sound like a source (no reporting word); with a real source, "
+            "remove it or use kind 'none'",
+        )
+    if src["kind"] != "none" and not s["cue"]:
+        add(
+            (*where, "cue"),
+            f"source kind is {src['kind']!r} but no reporting word is given: add the words that say someone "
+            "says or believes it; if nobody is reported, use kind 'none' and put the words that only sound "
+            "like a source under sounds_like",
+        )
+    for key in ("span", "relayed", "sounds_like"):
         if key in src:
             need("source", src[key], (key,))
+    decided, reason = load_scheme().decided_label(src, s["cue"], s["loaded"], s["hedges"])
+    if decided != s["label"]:
+        add(
+            (*where, "label"),
+            f"{s['label']!r} does not follow the scheme's decision order: {reason} give {decided!r}. "
+            f"Make {decided!r} the label (and list {s['label']!r} under also if a careful reader could "
+            "defend it), or correct the fields that decide it: source, cue, loaded, hedges",
+        )
     for field in ("cue", "hedges", "decisive"):
         for j, span in enumerate(s[field]):
             need(field, span, (j,))
     for j, item in enumerate(s["loaded"]):
         need("loaded", item["span"], (j, "span"))
+        if item["voice"] in item.get("accept", []):
+            add((*where, "loaded", j, "accept"), f"repeats the voice {item['voice']!r}; list only the other voice")
     for j, claim in enumerate(s["claims"]):
         need("claims", claim["span"], (j, "span"))
+        for column, others in claim.get("accept", {}).items():
+            if claim[column] in others:
+                add((*where, "claims", j, "accept", column), f"repeats {claim[column]!r}; list only other answers")
+
+
+def _check_support(sentences: list[dict[str, Any]], add: Any) -> None:
+    """Support ratings are consistent: what sets a claim apart must be written down.
+
+    Claims that rest on the same sources (``rests_on``) get the same rating, unless the
+    odd ones out say why in ``differs``: in a group with mixed ratings, the claims of at
+    most one rating may go without it. A claim the article reports as disputed is weakly
+    supported, unless ``differs`` says why not.
+    """
+    groups: dict[tuple[str, ...], list[tuple[tuple[Any, ...], dict[str, Any]]]] = {}
+    for i, s in enumerate(sentences):
+        for j, claim in enumerate(s["claims"]):
+            place = ("sentences", i, "claims", j)
+            groups.setdefault(tuple(x.lower() for x in claim["rests_on"]), []).append((place, claim))
+            if claim["status"] == "disputed" and claim["support"] != "weak" and "differs" not in claim:
+                add(
+                    (*place, "support"),
+                    f"the claim is disputed but rated {claim['support']!r}; rate it 'weak', or say in differs "
+                    "why the dispute does not weaken it",
+                )
+    for chain, claims in groups.items():
+        unexplained = {c["support"] for _, c in claims if "differs" not in c}
+        if len({c["support"] for _, c in claims}) > 1 and len(unexplained) > 1:
+            for place, claim in claims:
+                if "differs" not in claim:
+                    add(
+                        (*place, "support"),
+                        f"rated {claim['support']!r}, but other claims resting on {' <- '.join(chain)} are rated "
+                        "differently; give them the same rating, or say in differs what sets this one apart",
+                    )
 
 
 @cache
@@ -454,6 +539,7 @@ def validate_data(data: Any, text: str, shown: str, folder: Path) -> list[Proble
                 add(("article", "headline_claim", "span"), f"{claim['span']!r} does not occur in the headline")
     if not errors:
         _check_text(data, folder, add)
+        _check_support(sentences, add)
     return sorted(problems, key=lambda p: p.line or 0)
 
 

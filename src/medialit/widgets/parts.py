@@ -14,7 +14,8 @@ from medialit.widgets.choices import ChoiceTable, Column, Row
 class PartSorter(ChoiceTable):
     """For each sentence: its part of the story (the annotation's ``part`` field).
 
-    Feedback names the best part and gives the scheme's definition of it.
+    Feedback names the best part and says why: the annotation's ``why.part`` for the
+    sentence when it has one, else the scheme's definition of the part.
     """
 
     def __init__(
@@ -35,8 +36,8 @@ class PartSorter(ChoiceTable):
             s = article.sentence(sid)
             explanation = ""
             if not graded:
-                name, definition = definitions[s.part]
-                explanation = f"<b>{html.escape(name)}</b>: {html.escape(definition)}"
+                name, definition = definitions[s.part]  # the sentence's own why, else the part's definition
+                explanation = f"<b>{html.escape(name)}</b>: {html.escape(s.why_for('part') or definition)}"
             rows.append(Row(s.id, sentence_html(s.id, s.text), {"part": s.part}, explanation=explanation))
         names = ", ".join(f"<i>{html.escape(p['name'])}</i>" for p in parts)
         super().__init__(

@@ -38,11 +38,9 @@ class ReliabilityJudge(ChoiceTable):
             key_ = c["key"]
             self.gold_support[key_] = c["support"]
             why = ""
-            if not graded:
-                why = (
-                    f"Vouched for by {html.escape(c['vouched_by'])} ({html.escape(c['status'])}). "
-                    f"To check it: {html.escape(c['verify'])}"
-                )
+            if not graded:  # why it is solid or shaky: who vouches for it, how, and what would verify it
+                verdict = "Solid" if c["support"] == "strong" else "Shaky"
+                why = f"<b>{verdict}.</b> {html.escape(c['why'])} <i>To check it:</i> {html.escape(c['verify'])}"
             prompt = f"<b>“{html.escape(c['span'])}”</b> — {sentence_html(s.id, s.text, (c['span'],))}"
             rows.append(Row(key_, prompt, {"judgement": GOLD[c["support"]]}, explanation=why))
         super().__init__(
