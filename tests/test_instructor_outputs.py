@@ -372,7 +372,7 @@ def _solution_strings(ps: str) -> list[str]:
 def test_feedback_leaks_no_hidden_test_solution_or_traceback(built, pages):
     banned = ["BEGIN HIDDEN TESTS", "HIDDEN TESTS", "award(", "Traceback", "BEGIN SOLUTION", "ex.key(", "NotJSONError"]
     solutions = {ps: _solution_strings(ps) for ps in [*ASSIGNMENTS, "ps4-headline"]}
-    assert any("Some observers see the releases" in s for s in solutions["ps3-framing"])
+    assert any("Diplomats are watching the releases closely" in s for s in solutions["ps3-framing"])
     for ps, paths in pages.items():
         for path in paths:
             markup = path.read_text(encoding="utf-8")

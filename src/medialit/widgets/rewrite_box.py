@@ -24,10 +24,12 @@ class RewriteBox(TextAnswer):
         store: AnswerStore | None = None,
         graded: bool = False,
         title: str = "Rewrite it neutrally",
+        model: str = "",
     ):
         placeholder = "Write your neutral version of the sentence here."
         super().__init__(key or f"rewrite-{sentence_id}", store, graded, title, placeholder, "6em")
         self.sentence = article.sentence(sentence_id)
+        self.model = model  # a model rewrite, shown after the pre-checks (it must pass them: tests check it)
         self._restore()
 
     def checks(self):
@@ -39,9 +41,11 @@ class RewriteBox(TextAnswer):
             f"{'yes' if c.passed else 'not yet'}. {html.escape(c.detail)}</li>"
             for c in self.checks()
         )
+        shown = self.model and self.text.value.strip()  # only once the student has written their own
+        model = f"<p><i>Compare with one neutral version:</i> {html.escape(self.model)}</p>" if shown else ""
         return (
             f"<ul>{items}</ul><p><i>These are automatic pre-checks. Your teacher (or you, comparing "
-            "with a classmate) judges whether the rewrite is fair and neutral.</i></p>"
+            f"with a classmate) judges whether the rewrite is fair and neutral.</i></p>{model}"
         )
 
     @property
