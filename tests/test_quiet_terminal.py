@@ -7,6 +7,9 @@ autograde with nothing collected says so and fails.
 
 from __future__ import annotations
 
+import re
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +67,16 @@ def test_autograde_with_nothing_collected_says_so_and_fails(tmp_path):
     assert "medialit collect ps1-sources" in done.stderr
     assert "student  status" not in done.stdout, "no empty table"
     assert "Traceback" not in done.stderr
+
+
+def test_the_progress_bar_shows_in_a_terminal_that_reports_no_size(course):
+    """`script` gives the command a terminal of 0 x 0, as some consoles do: the bar must still be drawn."""
+    course, _ = course
+    script = shutil.which("script")
+    assert script, "util-linux's script(1) is part of every Debian system"
+    command = f"{shlex.quote(sys.executable)} -m medialit autograde {PS} --course {shlex.quote(str(course.root))}"
+    done = subprocess.run(
+        [script, "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=600, cwd=course.root
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert re.search(rf"autograde {PS}: 100%\|█+\| 3/3", done.stdout), done.stdout[:500]

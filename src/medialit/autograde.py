@@ -78,7 +78,11 @@ def _progress(total: int, label: str):
     class Bar(tqdm):  # type: ignore[misc]
         monitor_interval = 0  # no monitor thread: grading workers are forked
 
-    return Bar(total=total, desc=label, unit="submission", file=sys.stderr, dynamic_ncols=True, leave=True)
+    # a terminal that reports no size (0 x 0: some consoles and IDE terminals) would get an empty or hidden bar
+    size = shutil.get_terminal_size((80, 24))
+    width = min(size.columns, 100) if size.columns > 0 else 80
+    rows = size.lines if size.lines > 0 else 24
+    return Bar(total=total, desc=label, unit="submission", file=sys.stderr, ncols=width, nrows=rows, leave=True)
 
 
 def autograde(

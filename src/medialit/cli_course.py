@@ -76,6 +76,7 @@ def cmd_autograde(args: argparse.Namespace) -> int:
         args.student or None,
         jobs=args.jobs,
         progress=not args.quiet,
+        verbose=args.verbose,
         warnings_out=problems,
         execute=args.execute,
         sandbox=not args.no_sandbox,
@@ -240,6 +241,9 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     grade.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of cores)")
     grade.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.add_argument(
+        "--verbose", action="store_true", help="let the libraries' own warnings through (for debugging)"
+    )
     grade.add_argument(
         "--execute",
         action="store_true",
