@@ -74,6 +74,8 @@ def week(tmp_path_factory):
     }
     for fmt in ("csv", "canvas", "moodle"):
         runs[fmt] = _medialit("export", PS, "--format", fmt, "--bom", "--course", root, cwd=base)
+    for lms in ("canvas", "moodle"):
+        runs[f"zip-{lms}"] = _medialit("feedback", PS, "--zip", lms, "--course", root, cwd=base)
     return course, runs, release
 
 
@@ -191,3 +193,15 @@ def test_autograde_stops_before_any_work_on_a_malformed_settings_file(week, tmp_
         assert (course.root / "status" / f"{PS}.json").read_text(encoding="utf-8") == status
     finally:
         path.write_text(kept, encoding="utf-8")
+
+
+def test_feedback_zips_carry_each_lms_own_names(week):
+    """Each zip holds the pages of the students collected from that LMS, under the names it reads back."""
+    course, runs, _ = week
+    with zipfile.ZipFile(course.root / "exports" / f"{PS}-feedback-canvas.zip") as archive:
+        canvas = archive.namelist()
+    with zipfile.ZipFile(course.root / "exports" / f"{PS}-feedback-moodle.zip") as archive:
+        moodle = archive.namelist()
+    assert len(canvas) == 2 and any("_23456_" in n for n in canvas) and any("_34567_" in n for n in canvas)
+    assert len(moodle) == 2 and any(n.startswith("Zoë Ng_4242_assignsubmission_file_") for n in moodle)
+    assert "not in the zip: Zoë Ng" in runs["zip-canvas"].stdout  # she came through Moodle
