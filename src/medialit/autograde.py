@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from medialit.course import Course, CourseError
+from medialit.course import BACKUPS_DIR, Course, CourseError
 from medialit.grading.merge import Books, merge
 from medialit.grading.prepare import Job, graded_notes, prepare
 from medialit.grading.worker import (
@@ -48,7 +48,6 @@ from medialit.grading.worker import (
 from medialit.status import FAILED, FLAGGED, GRADED, StudentStatus, save_status
 
 TRASH = ".medialit-trash"
-BACKUPS = ".medialit-backups"
 
 
 # ---------------------------------------------------------------- worker side
@@ -356,7 +355,7 @@ def _course_state(course: Course, assignment: str, graded: set[str]) -> dict[str
 
 def _backup(course: Course) -> Path:
     """Copy the gradebook before grading (the ten newest copies are kept)."""
-    folder = course.root / BACKUPS
+    folder = course.root / BACKUPS_DIR
     folder.mkdir(exist_ok=True)
     target = folder / f"gradebook-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S-%f')}.db"
     _snapshot(course.db_path, target)

@@ -34,6 +34,20 @@ def cmd_course_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_course_upgrade(args: argparse.Namespace) -> int:
+    from medialit.course_upgrade import upgrade
+
+    course = _course(args)
+    changes = upgrade(course, kit=args.kit)
+    if not changes:
+        print(f"{course.root} already has this medialit version's seeds and masters")
+        return 0
+    for line in changes:
+        print(f"  {line}")
+    print("Grades change only when you autograde again (medialit autograde ASSIGNMENT).")
+    return 0
+
+
 def cmd_release(args: argparse.Namespace) -> int:
     course = _course(args)
     where = course.release(args.assignment, to=args.to, out=args.out)
@@ -219,6 +233,11 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--roster", metavar="CSV", help="students: student_id, first_name, last_name, email, lms_id")
     init.add_argument("--kit", metavar="PATH", help="the medialit folder with solutions/ (default: this checkout)")
     init.set_defaults(func=cmd_course_init)
+    upgrade = course_sub.add_parser(
+        "upgrade", parents=[course_opt], help="bring the course's seeds and masters up to this medialit version"
+    )
+    upgrade.add_argument("--kit", metavar="PATH", help="the medialit folder with solutions/ (default: this checkout)")
+    upgrade.set_defaults(func=cmd_course_upgrade)
 
     release = sub.add_parser("release", parents=[course_opt], help="release an assignment to students")
     release.add_argument("assignment", metavar="ASSIGNMENT")

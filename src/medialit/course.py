@@ -37,6 +37,9 @@ apply_common(c)
 '''
 
 
+BACKUPS_DIR = ".medialit-backups"  # inside a course: gradebook snapshots and files replaced by an upgrade
+
+
 def kit_root() -> Path:
     """The medialit checkout (holds solutions/ and seeds/)."""
     return Path(__file__).resolve().parents[2]

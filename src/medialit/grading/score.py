@@ -63,7 +63,11 @@ def key_article(plan: Plan, seeds: Path | None, keys: Path | None) -> Article:
             path = find_article(plan.article or DEFAULT_ARTICLE, folder=seeds)
         return _article(str(path), path.stat().st_mtime_ns)
     except (FileNotFoundError, ValueError) as exc:
-        raise GradingEnvironmentError(f"the grader cannot load the answer key: {exc}") from None
+        hint = (
+            " If you upgraded medialit since this course was created, run `medialit course upgrade` "
+            "(it brings the course's copy of the seeds and masters up to date and keeps the old ones)"
+        )
+        raise GradingEnvironmentError(f"the grader cannot load the answer key: {exc}.{hint}") from None
 
 
 @functools.lru_cache(maxsize=16)
