@@ -91,6 +91,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_reading_load(args: argparse.Namespace) -> int:
+    """Words to read, choices and boxes per lesson, and the minutes they take (docs/reading-load.md)."""
+    from medialit.reading_load import main
+
+    return main(Path(args.root), write=args.write, check=args.check)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="medialit",
@@ -118,6 +125,19 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check that an exercise notebook is complete (exits 1 if not)")
     validate.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")
     validate.set_defaults(func=cmd_validate)
+
+    load = sub.add_parser(
+        "reading-load",
+        help="count each lesson's words of prose and feedback, its choices and boxes, and estimate its minutes",
+    )
+    load.add_argument("--root", default=".", help="the medialit folder (default: the current folder)")
+    load.add_argument("--write", action="store_true", help="write the table to docs/reading-load.md")
+    load.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when docs/reading-load.md is stale or a lesson states fewer minutes than the estimate",
+    )
+    load.set_defaults(func=cmd_reading_load)
 
     from medialit.cli_course import add_course_commands
 

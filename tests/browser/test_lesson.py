@@ -39,13 +39,22 @@ def label_name(label_id: str) -> str:
 
 
 def check_feedback(labeler: Locator, sid: str, chosen: str, outcome: str) -> None:
-    """The row's feedback names the outcome, the best answer when wrong, and the annotation's rationale."""
+    """The row's feedback names the outcome, the best answer when wrong, and the annotation's rationale.
+
+    A correct answer is one line whose rationale opens with a click on *why*; otherwise the rationale
+    shows at once. The sentence is not repeated: its deciding words are marked where it stands.
+    """
     s = gold()[sid]
     feedback = row(labeler, sid).locator(".medialit-fb")
     expect(feedback).to_contain_text(label_name(chosen), timeout=UI_MS)
     if outcome == "correct":
         assert chosen == s["label"]
         expect(feedback).to_contain_text("Correct.")
+        why = feedback.locator(".medialit-why-text")
+        expect(why).to_be_hidden()
+        feedback.locator(".medialit-why-toggle").click()
+        expect(why).to_be_visible()
+        expect(why).to_have_text(squash(s["rationale"]))
     elif outcome == "alternative":
         assert chosen in s["also"]
         expect(feedback).to_contain_text("Acceptable alternative")
@@ -53,8 +62,12 @@ def check_feedback(labeler: Locator, sid: str, chosen: str, outcome: str) -> Non
     else:
         assert chosen != s["label"] and chosen not in s["also"]
         expect(feedback).to_contain_text(f"Not quite. Best answer: {label_name(s['label'])}.")
-    expect(feedback).to_contain_text(squash(s["rationale"]))
-    expect(feedback).to_contain_text(squash(s["text"]))
+    if outcome != "correct":
+        expect(feedback.locator("details")).to_have_count(0)
+        expect(feedback).to_contain_text(f"Why: {squash(s['rationale'])}")
+    expect(feedback).not_to_contain_text(squash(s["text"]))
+    marked = row(labeler, sid).locator(".medialit-sentence mark")
+    expect(marked).to_have_text([squash(d) for d in s["decisive"]])
 
 
 def test_lesson01_labels_feedback_and_restart(page: Page, lab: LabServer, notebook_copy: Callable[[str], str]) -> None:
@@ -158,7 +171,12 @@ def test_lesson01_keyboard_only(page: Page, lab: LabServer, notebook_copy: Calla
     page.keyboard.press("Enter")
     feedback = row(labeler, sid).locator(".medialit-fb")
     expect(feedback).to_contain_text(f"{label_name(label)} — Correct.", timeout=UI_MS)
-    expect(feedback).to_contain_text(squash(gold()[sid]["rationale"]))
+    why = feedback.locator(".medialit-why-text")
+    expect(why).to_be_hidden()  # a correct answer: one line, its why one key press away
+    focus_by_tab(page, feedback.locator("summary"), limit=40, backwards=True)
+    page.keyboard.press("Enter")
+    expect(why).to_be_visible()
+    expect(why).to_have_text(squash(gold()[sid]["rationale"]))
     shot("feedback")
     assert saved_answers(answers_file)["labels-2"][sid] == label
     assert page.evaluate("window.__mouseDowns") == 0, "the mouse was used after Run All"

@@ -42,7 +42,7 @@ WORDS = {
 }
 STYLE = """<style>
 .medialit-fb {font-size: 0.95em; line-height: 1.45; margin: 2px 0 8px 0;}
-.medialit-fb mark {background: #ffe58a; padding: 0 2px;}
+.medialit-fb mark, .medialit-sentence mark {background: #ffe58a; padding: 0 2px;}
 .medialit-sentence {line-height: 1.5;}
 .medialit-id {font-family: monospace; color: #555; margin-right: 4px;}
 .medialit-warning {border-left: 4px solid #d9534f; background: #fdf1f0; padding: 6px 10px;}
@@ -57,7 +57,21 @@ STYLE = """<style>
 .medialit-mark-wrong {background: #c62828;}
 .medialit-mark-missing {background: #fff; color: #555; border: 1px solid #888;}
 .medialit-mark-warning {background: #d9534f;}
+.medialit-why > summary {cursor: pointer; list-style: none;}
+.medialit-why > summary::-webkit-details-marker {display: none;}
+.medialit-why-toggle {color: #337ab7; font-size: 0.9em; margin-left: 0.3em; white-space: nowrap;}
+.medialit-why-toggle::before {content: "▸ ";}
+.medialit-why[open] .medialit-why-toggle::before {content: "▾ ";}
+.medialit-why-text {margin: 2px 0 0 1.6em;}
 </style>"""
+
+
+def folded(line: str, why: str, toggle: str = "why") -> str:
+    """A line of feedback whose explanation opens on a click of *why* (an HTML <details>)."""
+    return (
+        f'<details class="medialit-why"><summary>{line} <span class="medialit-why-toggle">{toggle}</span>'
+        f'</summary><div class="medialit-why-text">{why}</div></details>'
+    )
 
 
 def mark(text: str, spans: list[str] | tuple[str, ...]) -> str:
@@ -81,7 +95,7 @@ def sentence_html(sentence_id: str, text: str, spans: tuple[str, ...] = ()) -> s
 def plain(markup: str) -> str:
     """Feedback HTML as plain text (for tests and logs)."""
     text = re.sub(r"<(style)[^>]*>.*?</\1>", "", markup, flags=re.S)
-    text = re.sub(r"<br\s*/?>|</(p|div|li|tr|h\d)>", "\n", text)
+    text = re.sub(r"<br\s*/?>|</(p|div|li|tr|h\d|summary)>", "\n", text)
     text = html.unescape(re.sub(r"<[^>]+>", "", text))
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 

@@ -14,7 +14,7 @@ import ipywidgets as w
 
 from medialit.answers import AnswerStore
 from medialit.scoring import ChoiceResult, score_choice
-from medialit.widgets.base import HALF_POINTS, ICONS, WORDS, AnswerWidget, badge
+from medialit.widgets.base import HALF_POINTS, ICONS, WORDS, AnswerWidget, badge, folded
 
 BLANK = "— choose —"
 UNSET = ""  # the blank option's value (ipywidgets shows no label at all for None); read back as None
@@ -41,6 +41,7 @@ class Row:
     gold: dict[str, str]
     also: dict[str, tuple[str, ...]] = field(default_factory=dict)
     explanation: str = ""  # HTML shown with the feedback
+    marked: str = ""  # the prompt with the deciding words marked: replaces it once the row is answered and checked
 
 
 class ChoiceTable(AnswerWidget):
@@ -65,6 +66,8 @@ class ChoiceTable(AnswerWidget):
         self.noun = noun
         self.dropdowns: dict[str, dict[str, w.Dropdown]] = {}
         self.row_feedback: dict[str, w.HTML] = {}
+        self.prompts: dict[str, w.HTML] = {}
+        self._by_key = {row.key: row for row in rows}
         for row in rows:
             self.dropdowns[row.key] = {}
             for col in columns:
@@ -79,6 +82,7 @@ class ChoiceTable(AnswerWidget):
                 dd.observe(lambda _, k=row.key: self._clear_row(k), names="value")
                 self.dropdowns[row.key][col.name] = dd
             self.row_feedback[row.key] = w.HTML()
+            self.prompts[row.key] = w.HTML(row.prompt, layout=w.Layout(width="100%"))
         self._restore()
 
     # ---------------------------------------------------------------- value
@@ -127,6 +131,7 @@ class ChoiceTable(AnswerWidget):
 
     def _clear_row(self, row_key: str) -> None:
         self.row_feedback[row_key].value = ""
+        self.prompts[row_key].value = self._by_key[row_key].prompt
 
     # ---------------------------------------------------------------- scoring
 
@@ -164,11 +169,10 @@ class ChoiceTable(AnswerWidget):
         if self.instructions:
             parts.append(w.HTML(f"<p>{self.instructions}</p>"))
         for row in self.rows:
-            prompt = w.HTML(row.prompt, layout=w.Layout(width="100%"))
             choices = w.HBox(list(self.dropdowns[row.key].values()), layout=w.Layout(flex_flow="row wrap"))
             parts.append(
                 w.VBox(
-                    [prompt, choices, self.row_feedback[row.key]],
+                    [self.prompts[row.key], choices, self.row_feedback[row.key]],
                     layout=w.Layout(border_bottom="1px solid #ddd", padding="4px 0", width="100%"),
                 )
             )
@@ -189,6 +193,8 @@ class ChoiceTable(AnswerWidget):
         body = "<br>".join(parts)
         answered = any(results[c.name].status != "missing" for c in self.columns)
         if row.explanation and answered:  # never reveal the key for an unanswered row
+            if all(results[c.name].status == "correct" for c in self.columns):
+                return folded(body, row.explanation)  # right: one line, the why on request
             body += f"<br><i>Why:</i> {row.explanation}"
         return body
 
@@ -196,12 +202,14 @@ class ChoiceTable(AnswerWidget):
         points, total = self.score()
         res = self.results()
         counts = {s: sum(r.status == s for row in res.values() for r in row.values()) for s in WORDS}
-        return (
-            f'<div class="medialit-summary"><b>Score: {points:g} / {total}</b> — '
-            f"{counts['correct']} correct, {counts['alternative']} acceptable "
-            f"alternative{'' if counts['alternative'] == 1 else 's'} ({HALF_POINTS}), "
-            f"{counts['wrong']} not quite, {counts['missing']} not answered.</div>"
-        )
+        names = {
+            "correct": "correct",
+            "alternative": f"acceptable alternative{'' if counts['alternative'] == 1 else 's'} ({HALF_POINTS})",
+            "wrong": "not quite",
+            "missing": "not answered",
+        }
+        said = ", ".join(f"{counts[s]} {names[s]}" for s in names if counts[s]) or "nothing to score"  # no "0 ..."
+        return f'<div class="medialit-summary"><b>Score: {points:g} / {total}</b> — {said}.</div>'
 
     def feedback_html(self) -> str:
         from medialit.widgets.base import STYLE
@@ -211,7 +219,10 @@ class ChoiceTable(AnswerWidget):
         for row in self.rows:
             markup = self.row_feedback_html(row, results[row.key])
             self.row_feedback[row.key].value = STYLE + f'<div class="medialit-fb">{markup}</div>'
-            lines.append(f"<p>{row.prompt}<br>{markup}</p>")
+            answered = any(r.status != "missing" for r in results[row.key].values())
+            prompt = row.marked if row.marked and answered else row.prompt  # deciding words in place, not repeated
+            self.prompts[row.key].value = prompt
+            lines.append(f"<p>{prompt}<br>{markup}</p>")
         # per-row feedback shows under each row; the summary (and a full copy for tests) below
         self._last_detail = "".join(lines)
         return self.summary_html()
@@ -247,6 +258,8 @@ class ChoiceTable(AnswerWidget):
         missing = self.missing()
         for fb in self.row_feedback.values():
             fb.value = ""
+        for row in self.rows:
+            self.prompts[row.key].value = row.prompt
         if not missing:
             return f'<div class="medialit-summary">{badge("done")} All {len(self.rows)} {self.noun}s answered.</div>'
         s = "s" if len(missing) != 1 else ""

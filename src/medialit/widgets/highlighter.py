@@ -10,7 +10,7 @@ import ipywidgets as w
 from medialit.answers import AnswerStore
 from medialit.article import Article, Sentence
 from medialit.scoring import SpanReport, score_spans, token_indices, tokens
-from medialit.widgets.base import AnswerWidget, badge, mark
+from medialit.widgets.base import AnswerWidget, badge, folded, mark
 
 FIELDS = {
     "loaded": ("loaded or evaluative phrases", lambda s: [x["span"] for x in s.loaded]),
@@ -18,6 +18,55 @@ FIELDS = {
     "cue": ("reporting words", lambda s: list(s.cue)),
     "source": ("words naming a source", lambda s: [s.source[k] for k in ("span", "relayed") if k in s.source]),
 }
+
+
+class Wording(NamedTuple):
+    """How a field's task and its feedback read, in words a student uses."""
+
+    click: str  # the instruction above the sentences
+    one: str  # one word of the answer key ("reporting word")
+    many: str  # several ("reporting words")
+
+
+WORDING = {
+    "loaded": Wording(
+        "Click each word of every loaded or evaluative phrase.",
+        "word of a loaded or evaluative phrase",
+        "words of loaded or evaluative phrases",
+    ),
+    "hedges": Wording(
+        "Click each word of every hedge or vague quantity.",
+        "word of a hedge or vague quantity",
+        "words of hedges and vague quantities",
+    ),
+    "cue": Wording("Click every reporting word.", "reporting word", "reporting words"),
+    "source": Wording("Click every word that names a source.", "word that names a source", "words that name a source"),
+}
+
+
+def words_summary(report: SpanReport, wording: Wording) -> str:
+    """The score in plain words: how many words of the key you marked, and how many of yours are not in it.
+
+    E.g. "You marked 2 of the 2 words that name a source in the answer key. 1 of the 3 words you
+    marked is not in it."
+    """
+    found, key, mine = report.true_pos, report.gold, report.chosen
+    if not key:
+        first, it = "The answer key marks no words here.", "in the key"
+    elif key == 1:
+        first, it = f"You {'marked' if found else 'did not mark'} the one {wording.one} in the answer key.", "in it"
+    else:
+        first, it = f"You marked {found or 'none'} of the {key} {wording.many} in the answer key.", "in it"
+    extra = mine - found
+    if not mine:
+        second = "You have not marked any words."
+    elif mine == 1:
+        second = f"The word you marked is {'not ' if extra else ''}{it}."
+    elif not extra:
+        second = f"{'Both' if mine == 2 else f'All {mine}'} words you marked are {it}."
+    else:
+        second = f"{extra} of the {mine} words you marked {'is' if extra == 1 else 'are'} not {it}."
+    return f"{first} {second}"
 
 
 class Piece(NamedTuple):
@@ -81,6 +130,10 @@ class PhraseHighlighter(AnswerWidget):
 
     Saved as {sentence id: [phrase, ...]}. ``select(id, phrase)`` marks a phrase
     from Python, as clicking its words would.
+
+    Feedback gives the score in plain words (how many words of the key you marked, how many of
+    yours are not in it). ``measures=True`` adds precision, recall and the overlap score (F1),
+    for a lesson that teaches them.
     """
 
     def __init__(
@@ -93,11 +146,14 @@ class PhraseHighlighter(AnswerWidget):
         store: AnswerStore | None = None,
         graded: bool = False,
         title: str = "",
+        measures: bool = False,
     ):
         if field not in FIELDS:
             raise ValueError(f"field must be one of {', '.join(FIELDS)}, not {field!r}")
         self.what, getter = FIELDS[field]
         self.field = field
+        self.wording = WORDING[field]
+        self.measures = measures
         super().__init__(key or f"highlight-{field}", store, graded, title or f"Mark the {self.what}")
         self.article = article
         self.sentences: list[Sentence] = [article.sentence(i) for i in ids]
@@ -204,18 +260,25 @@ class PhraseHighlighter(AnswerWidget):
         def listing(items: list[tuple[str, str]]) -> str:
             return ", ".join(f"“{html.escape(p)}” ({sid})" for sid, p in items) or "none"
 
+        measures = ""
+        if self.measures:  # the terms of lesson 04, where precision and recall are taught
+            measures = (
+                f"<br>Precision {r.precision:.0%}: how much of what you marked is in the key. "
+                f"Recall {r.recall:.0%}: how much of the key you marked. Overlap score (F1): {r.f1:.2f}."
+            )
         texts = "".join(
             f"<li><span class='medialit-id'>[{s.id}]</span>{mark(s.text, self.gold[s.id])}</li>"
             for s in self.sentences
             if self.gold[s.id]
         )
+        key = ""
+        if texts:  # the sentences are on screen already, as word buttons: the key in them opens on a click
+            key = folded(f"The {self.what} in the answer key, marked in their sentences.", f"<ul>{texts}</ul>", "show")
         return (
             f"<b>Found ({len(r.found)} of {len(r.found) + len(r.missed)}):</b> {listing(r.found)}<br>"
             f"<b>Missed:</b> {listing(r.missed)}<br>"
             f"<b>Marked but not in the answer key:</b> {listing(r.extra)}<br>"
-            f"<div class='medialit-summary'>Overlap score (F1): {r.f1:.2f}. Precision {r.precision:.0%}: "
-            f"how much of what you marked is in the key. Recall {r.recall:.0%}: how much of the key "
-            f"you marked.</div><p>The {self.what} in the answer key:</p><ul>{texts}</ul>"
+            f"<div class='medialit-summary'>{html.escape(words_summary(r, self.wording))}{measures}</div>{key}"
         )
 
     @property
@@ -235,9 +298,7 @@ class PhraseHighlighter(AnswerWidget):
         return f'<div class="medialit-summary">{badge("done")} {msg}</div>'
 
     def _controls(self) -> list[w.Widget]:
-        parts: list[w.Widget] = [
-            w.HTML(f"<p>Click every word that belongs to the {self.what}. Click again to unmark.</p>")
-        ]
+        parts: list[w.Widget] = [w.HTML(f"<p>{html.escape(self.wording.click)} Click a word again to unmark it.</p>")]
         for s in self.sentences:
             parts.append(w.HTML(f"<span class='medialit-id'>[{s.id}]</span>"))
             parts.append(

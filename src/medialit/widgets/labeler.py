@@ -31,10 +31,11 @@ class SentenceLabeler(ChoiceTable):
         rows = []
         for sid in ids or article.ids:
             s = article.sentence(sid)
-            explanation = ""
-            if not graded:
-                explanation = f"{sentence_html(s.id, s.text, s.decisive)}<br>{html.escape(s.rationale)}"
-            rows.append(Row(s.id, sentence_html(s.id, s.text), {"label": s.label}, {"label": s.also}, explanation))
+            explanation = marked = ""
+            if not graded:  # the deciding words are marked in the sentence itself, not in a copy of it
+                explanation, marked = html.escape(s.rationale), sentence_html(s.id, s.text, s.decisive)
+            gold, also = {"label": s.label}, {"label": s.also}
+            rows.append(Row(s.id, sentence_html(s.id, s.text), gold, also, explanation, marked=marked))
         super().__init__(
             rows,
             [column],
@@ -68,13 +69,14 @@ class SourceMapper(ChoiceTable):
         rows = []
         for s in chosen:
             gold_who = s.source.get("span", NOBODY)
-            explanation = "" if graded else self._explain(s)
+            marked, _, explanation = ("", "", "") if graded else self._explain(s).partition("<br>")
             rows.append(
                 Row(
                     s.id,
                     sentence_html(s.id, s.text),
                     {"who": gold_who, "kind": s.source["kind"]},
                     explanation=explanation,
+                    marked=marked,
                 )
             )
         super().__init__(
@@ -91,6 +93,7 @@ class SourceMapper(ChoiceTable):
 
     @staticmethod
     def _explain(s) -> str:
+        """The sentence with its source and cue marked, ``<br>``, and the reason (split apart in __init__)."""
         src = s.source
         cue = ", ".join(f"“{html.escape(c)}”" for c in s.cue) or "no reporting word"
         spans = tuple(x for x in (src.get("span"), src.get("relayed"), *s.cue) if x)

@@ -16,7 +16,11 @@ FIELDS = [
     ("sources", "Which independent sources will you read?", "who else reports on it, not the article itself"),
     ("change_mind", "What would change your mind?", "what you would need to find to doubt or trust the claim"),
 ]
-MIN_WORDS = {"search": 3, "sources": 4, "change_mind": 4}
+MIN_WORDS = 4  # per box: lesson 06 asks for "at least four words per box" (tests hold the two together)
+LATERAL = (
+    "Re-reading the article is not lateral reading. Going to the source the article relies on, or to "
+    "someone independent of it, is."
+)
 
 
 class VerificationLog(AnswerWidget):
@@ -75,8 +79,8 @@ class VerificationLog(AnswerWidget):
             if not e["claim"].value:
                 out.append(f"Plan {n}: choose a claim.")
             for name, label, _ in FIELDS:
-                if len(e[name].value.split()) < MIN_WORDS[name]:
-                    out.append(f"Plan {n}: answer “{label}” in at least {MIN_WORDS[name]} words.")
+                if len(e[name].value.split()) < MIN_WORDS:
+                    out.append(f"Plan {n}: answer “{label}” in at least {MIN_WORDS} words.")
         picked = [c for c in chosen if c]
         if len(set(picked)) < len(picked):
             out.append("Choose a different claim for each plan.")
@@ -94,19 +98,18 @@ class VerificationLog(AnswerWidget):
         return f'<div class="medialit-warning">Still to do:<ul>{items}</ul></div>'
 
     def feedback_html(self) -> str:
-        parts = [self.completeness_html()]
+        parts = []
         for n, e in enumerate(self.entries, start=1):
             claim = self.claims.get(e["claim"].value)
             if not claim:
                 continue
-            own = claim["vouched_by"]
             parts.append(
                 f"<p><b>Plan {n}: “{html.escape(claim['span'])}”.</b> The article relies on "
-                f"{html.escape(own)}. Re-reading the article is not lateral reading; going to that source "
-                f"itself, or to someone independent of it, is. "
-                f"<i>One good check:</i> {html.escape(claim['verify'])}</p>"
+                f"{html.escape(claim['vouched_by'])}. <i>One good check:</i> {html.escape(claim['verify'])}</p>"
             )
-        return "".join(parts)
+        if parts:  # said once, not under every plan
+            parts.insert(0, f"<p>{html.escape(LATERAL)}</p>")
+        return self.completeness_html() + "".join(parts)
 
     def _controls(self) -> list[w.Widget]:
         parts: list[w.Widget] = []
