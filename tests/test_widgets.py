@@ -94,11 +94,12 @@ def test_source_mapper(article, store):
 
 
 def test_voice_chooser_and_claims(article, store):
-    vc = VoiceChooser(article, ["p5s1"], store=store)
-    assert [r.key for r in vc.rows] == ["p5s1#1", "p5s1#2"]
+    vc = VoiceChooser(article, ["p5s1", "p8s1"], store=store)
+    assert [r.key for r in vc.rows] == ["p5s1#1", "p5s1#2", "p8s1#1"]
     vc.set("p5s1#1", "source")
-    vc.set("p5s1#2", "source")
-    assert vc.score() == (1.0, 2)
+    vc.set("p5s1#2", "source")  # "stunning political rupture": the text does not decide, either voice is right
+    vc.set("p8s1#1", "source")  # wrong: "restraint" is the writer's
+    assert vc.score() == (2.0, 3)
     assert "No source is credited with these words" in vc.check()
     cc = ClaimChecker(article, store=store)
     cc.set("p6s1#1", "named", "source_kind")
@@ -113,7 +114,9 @@ def test_headline_support(article, store):
     hs.set("p9s1", "yes")
     text = hs.check()
     assert "Score: 1 / 2" in text
-    assert "Not evidence for “Under US Pressure”" in text
+    p9s1 = article.sentence("p9s1")
+    assert "Timing only" in text and p9s1.why_for("headline") in text  # written for this question
+    assert p9s1.rationale not in text  # not the label's rationale
 
 
 def test_highlighter_found_missed_extra(article, store):

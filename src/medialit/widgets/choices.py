@@ -42,6 +42,7 @@ class Row:
     also: dict[str, tuple[str, ...]] = field(default_factory=dict)
     explanation: str = ""  # HTML shown with the feedback
     marked: str = ""  # the prompt with the deciding words marked: replaces it once the row is answered and checked
+    accept: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other answers worth full credit
 
 
 class ChoiceTable(AnswerWidget):
@@ -142,7 +143,10 @@ class ChoiceTable(AnswerWidget):
         for row in self.rows:
             chosen = value[row.key] if len(self.columns) > 1 else {self.columns[0].name: value[row.key]}
             out[row.key] = {
-                c.name: score_choice(chosen[c.name], row.gold[c.name], row.also.get(c.name, ())) for c in self.columns
+                c.name: score_choice(
+                    chosen[c.name], row.gold[c.name], row.also.get(c.name, ()), row.accept.get(c.name, ())
+                )
+                for c in self.columns
             }
         return out
 
@@ -189,6 +193,10 @@ class ChoiceTable(AnswerWidget):
             line = f"{ICONS[r.status]} {what}<b>{html.escape(col.label_of(r.answer))}</b> — {WORDS[r.status]}"
             if r.status != "correct":
                 line += f" Best answer: <b>{html.escape(col.label_of(r.gold))}</b>."
+            elif row.accept.get(col.name):
+                right = [v for v in (r.gold, *row.accept[col.name]) if v != r.answer]
+                names = " and ".join(f"<b>{html.escape(col.label_of(v))}</b>" for v in right)
+                line += f" So is {names}: the text does not decide, so either answer gets full points."
             parts.append(line)
         body = "<br>".join(parts)
         answered = any(results[c.name].status != "missing" for c in self.columns)

@@ -14,7 +14,7 @@ from medialit.widgets.base import AnswerWidget, badge, folded, mark
 
 FIELDS = {
     "loaded": ("loaded or evaluative phrases", lambda s: [x["span"] for x in s.loaded]),
-    "hedges": ("hedges", lambda s: list(s.hedges)),
+    "hedges": ("hedges and vague quantities", lambda s: list(s.hedges)),
     "cue": ("reporting words", lambda s: list(s.cue)),
     "source": ("words naming a source", lambda s: [s.source[k] for k in ("span", "relayed") if k in s.source]),
 }

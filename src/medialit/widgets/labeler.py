@@ -63,7 +63,11 @@ class SourceMapper(ChoiceTable):
     ):
         scheme = load_scheme()
         chosen = [article.sentence(i) for i in ids] if ids else list(article.sentences)
-        names = sorted({s.source["span"] for s in article.sentences if "span" in s.source}, key=str.lower)
+        # Words that only sound like a source ("For diplomats watching closely") are options too:
+        # recognising that nobody is reported there is the point of the question.
+        names = sorted(
+            {s.source[k] for s in article.sentences for k in ("span", "sounds_like") if k in s.source}, key=str.lower
+        )
         who = Column("who", [(n, n) for n in names] + [(NOBODY, NOBODY)], heading="Source")
         kinds = Column("kind", [(k["name"], k["id"]) for k in scheme.raw["source_kinds"]], heading="Kind of source")
         rows = []
@@ -96,8 +100,16 @@ class SourceMapper(ChoiceTable):
         """The sentence with its source and cue marked, ``<br>``, and the reason (split apart in __init__)."""
         src = s.source
         cue = ", ".join(f"“{html.escape(c)}”" for c in s.cue) or "no reporting word"
-        spans = tuple(x for x in (src.get("span"), src.get("relayed"), *s.cue) if x)
+        spans = tuple(x for x in (src.get("span"), src.get("relayed"), src.get("sounds_like"), *s.cue) if x)
         text = sentence_html(s.id, s.text, spans)
+        if s.why_for("source"):
+            return f"{text}<br>{html.escape(s.why_for('source'))}"
+        if src["kind"] == "none" and src.get("sounds_like"):
+            return (
+                f"{text}<br>“{html.escape(src['sounds_like'])}” sounds like a source, but no reporting word "
+                "links anyone to the claim: nobody is reported as saying or believing it. The writer speaks "
+                "on their own authority."
+            )
         if src["kind"] == "none":
             return f"{text}<br>No source is given ({cue}): the writer speaks on their own authority."
         extra = ""
@@ -129,12 +141,16 @@ class VoiceChooser(ChoiceTable):
                 why = ""
                 if not graded:
                     src = s.source.get("span")
-                    why = (
-                        f"Reported as the words or view of “{html.escape(src)}”."
-                        if item["voice"] == "source" and src
-                        else "No source is credited with these words: the writer chose them."
+                    why = html.escape(
+                        item.get("why")
+                        or (
+                            f"Reported as the words or view of “{src}”."
+                            if item["voice"] == "source" and src
+                            else "No source is credited with these words: the writer chose them."
+                        )
                     )
-                rows.append(Row(f"{s.id}#{n}", prompt, {"voice": item["voice"]}, explanation=why))
+                accept = {"voice": tuple(item.get("accept", ()))}
+                rows.append(Row(f"{s.id}#{n}", prompt, {"voice": item["voice"]}, explanation=why, accept=accept))
         super().__init__(
             rows,
             [col],
@@ -158,7 +174,7 @@ class ClaimChecker(ChoiceTable):
         key: str = "claims",
         store: AnswerStore | None = None,
         graded: bool = False,
-        title: str = "Who vouches for each number?",
+        title: str = "Who vouches for each claim?",
     ):
         scheme = load_scheme()
         kinds = Column(
@@ -172,9 +188,9 @@ class ClaimChecker(ChoiceTable):
             why = ""
             if not graded:
                 why = f"Vouched for by {html.escape(c['vouched_by'])}. To check it: {html.escape(c['verify'])}"
-            rows.append(
-                Row(c["key"], prompt, {"source_kind": c["source_kind"], "status": c["status"]}, explanation=why)
-            )
+            accept = {col: tuple(values) for col, values in c.get("accept", {}).items()}
+            gold = {"source_kind": c["source_kind"], "status": c["status"]}
+            rows.append(Row(c["key"], prompt, gold, explanation=why, accept=accept))
         super().__init__(
             rows,
             [kinds, status],
@@ -210,11 +226,10 @@ class HeadlineSupport(ChoiceTable):
         for sid in ids or [s.id for s in article.body]:
             s = article.sentence(sid)
             why = ""
-            if not graded:
-                why = (
-                    html.escape(claim["note"])
-                    if sid in support
-                    else f"Not evidence for “{html.escape(claim['span'])}”. {html.escape(s.rationale)}"
+            if not graded:  # the sentence's own answer to this question; never its label's rationale
+                why = html.escape(
+                    s.why_for("headline")
+                    or (claim["note"] if sid in support else f"Not evidence for “{claim['span']}”.")
                 )
             rows.append(
                 Row(s.id, sentence_html(s.id, s.text), {"supports": "yes" if sid in support else "no"}, explanation=why)
