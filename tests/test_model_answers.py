@@ -90,6 +90,7 @@ MODELS = _model_answers()
 def test_the_model_answers_are_found():
     kinds = {(where, kind) for where, kind, *_ in MODELS}
     assert ("ps3-framing.ipynb", "rewrite") in kinds and ("ps4-headline.ipynb", "verification_log") in kinds
+    assert ("04-framing.ipynb", "rewrite") in kinds
 
 
 @pytest.mark.parametrize("where, kind, article, sid, answer", MODELS, ids=[f"{m[0]}-{m[1]}-{m[3]}" for m in MODELS])
