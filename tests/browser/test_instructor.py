@@ -173,7 +173,7 @@ def test_formgrader_lists_assignment_submissions_flag_and_rubric(
     task = page.locator(".nbgrader_cell").filter(has_text="Rubric for Part C")
     expect(task).to_be_visible(timeout=UI_MS)
     expect(task.locator(".nbgrader-label")).to_have_text("Student's task")
-    expect(task).to_contain_text("attribution honest")
+    expect(task).to_contain_text("no invented source")
     score = task.locator("input#rewrite-rubric")
     expect(score).to_have_class("score tabbable needs_manual_grade")
     expect(page.locator(".output_html").filter(has_text="Your answer, as saved:")).to_contain_text(WEAK_REWRITE)
