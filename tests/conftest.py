@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository root and a scratch copy of the seeds."""
+"""Shared fixtures: the repository root, a scratch copy of the seeds, the seed article and an answer store."""
 
 from __future__ import annotations
 
@@ -18,3 +18,19 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def article():
+    """The seed article, fully annotated."""
+    from medialit.article import load_article
+
+    return load_article(SEED_ID, SEEDS)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """A fresh answer store in a scratch folder."""
+    from medialit.answers import AnswerStore
+
+    return AnswerStore("test", tmp_path)

@@ -16,10 +16,8 @@ import re
 
 import nbformat
 import pytest
-from conftest import ROOT, SEED_ID, SEEDS
+from conftest import ROOT
 
-from medialit.answers import AnswerStore
-from medialit.article import load_article
 from medialit.widgets import PhraseHighlighter, SentenceLabeler, SourceMapper, VerificationLog
 from medialit.widgets.base import MARKS, plain
 from medialit.widgets.highlighter import FIELDS
@@ -29,16 +27,6 @@ LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 MEASURE_TERMS = ("F1", "Precision", "Recall", "precision", "recall")
 EMOJI = re.compile("[\U0001f300-\U0001faff\u2705\u274c\u2b1b\u2b1c\u26a0\u2757\u2753\ufe0f]")
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-
-
-@pytest.fixture(scope="module")
-def article():
-    return load_article(SEED_ID, SEEDS)
-
-
-@pytest.fixture
-def store(tmp_path):
-    return AnswerStore("test", tmp_path)
 
 
 def prose(path) -> str:

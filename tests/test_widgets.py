@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SEED_ID, SEEDS
+from conftest import SEEDS
 
-from medialit.answers import AnswerStore
-from medialit.article import load_article
 from medialit.widgets import (
     ClaimChecker,
     HeadlineSupport,
@@ -22,16 +20,6 @@ from medialit.widgets import (
     VoiceChooser,
 )
 from medialit.widgets.base import plain
-
-
-@pytest.fixture(scope="module")
-def article():
-    return load_article(SEED_ID, SEEDS)
-
-
-@pytest.fixture
-def store(tmp_path):
-    return AnswerStore("test", tmp_path)
 
 
 def test_labeler_feedback_correct_alternative_wrong(article, store):
