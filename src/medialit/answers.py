@@ -174,6 +174,12 @@ def saved_at(doc: dict[str, Any]) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def saved_later(doc: dict[str, Any], than: dict[str, Any]) -> bool:
+    """True when ``doc`` was saved after ``than`` (a document that does not say when counts as oldest)."""
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    return (saved_at(doc) or epoch) > (saved_at(than) or epoch)
+
+
 # ------------------------------------------------------------------ the receipt in the notebook
 
 RECEIPT_MIME = "application/vnd.medialit.answers+json"  # the receipt output's copy of the answers document

@@ -92,8 +92,7 @@ class Incomplete(AssertionError):
         super().__init__(f"{part}{NOT_COMPLETE}{gap}")
 
     def _render_traceback_(self) -> list[str]:
-        lines = textwrap.wrap(str(self), WRAP, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False)
-        return [*lines, ADVICE]
+        return [*_wrapped(str(self)), ADVICE]
 
 
 class NotSaved(AssertionError):
@@ -102,8 +101,13 @@ class NotSaved(AssertionError):
     def _render_traceback_(self) -> list[str]:
         from medialit.validate import RECEIPT_LINE
 
-        wrap = textwrap.wrap(str(self), WRAP, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False)
-        return [f"{RECEIPT_LINE}{wrap[0]}", *wrap[1:]]
+        first, *rest = _wrapped(str(self))
+        return [f"{RECEIPT_LINE}{first}", *rest]
+
+
+def _wrapped(text: str) -> list[str]:
+    """``text`` in short lines that fit nbgrader's Validate dialog (ids are never split)."""
+    return textwrap.wrap(text, WRAP, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False)
 
 
 def _gap(widget_key: str, gap: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +79,7 @@ SAVE_RECEIPT = "run the last cell (Submission receipt), then save the notebook (
 
 def receipt_problems(nb: Any, path: Path) -> list[str]:
     """Whether the saved notebook carries the student's latest answers in its receipt (when it has a receipt cell)."""
-    from medialit.answers import AnswerFileError, read_document, read_receipt, saved_at
+    from medialit.answers import AnswerFileError, answers_path, read_document, read_receipt, saved_later
 
     cells = nb.get("cells", []) if isinstance(nb, dict) else []
     if not any("ex.receipt()" in "".join(c.get("source", "")) for c in cells if isinstance(c, dict)):
@@ -91,10 +90,9 @@ def receipt_problems(nb: Any, path: Path) -> list[str]:
         return [f"the submission receipt cannot be read ({exc}): {SAVE_RECEIPT}"]
     if receipt is None:
         return [f"the notebook does not carry your answers yet: {SAVE_RECEIPT}"]
-    answers = path.with_name(f"{path.stem}.answers.json")
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    answers = answers_path(path.stem, path.parent)
     try:
-        newer = answers.exists() and (saved_at(read_document(answers)) or epoch) > (saved_at(receipt) or epoch)
+        newer = answers.exists() and saved_later(read_document(answers), receipt)
     except AnswerFileError:
         newer = False
     if newer:

@@ -11,11 +11,10 @@ import html
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from medialit.answers import RECEIPT, AnswerFileError, read_document, read_receipt, saved_at
+from medialit.answers import RECEIPT, AnswerFileError, read_document, read_receipt, saved_later
 from medialit.article import Article, find_article, from_file
 from medialit.grading.plan import Plan, WidgetSpec
 from medialit.grading.results import Code, PartResult, Results
@@ -155,8 +154,7 @@ def read_saved(
     file_doc, file_problem = _document(path)
     receipt_doc, receipt_problem = _receipt(notebook)
     if file_doc is not None and receipt_doc is not None:
-        newer = (saved_at(receipt_doc) or _EPOCH) > (saved_at(file_doc) or _EPOCH)
-        if newer:
+        if saved_later(receipt_doc, file_doc):
             return receipt_doc["answers"], None, f"{RECEIPT} (newer than {path.name})"
         return file_doc["answers"], None, path.name
     if file_doc is not None:
@@ -171,7 +169,6 @@ def read_saved(
     return None, PartResult("", "", 0.0, 0.0, Code.NOT_SUBMITTED, reason), ""
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NOTEBOOK_CAP = 50_000_000  # bytes: a submitted notebook larger than this is not searched for a receipt
 
 
