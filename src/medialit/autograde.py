@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from medialit.assignment_settings import AssignmentSettings, settings_for
 from medialit.course import BACKUPS_DIR, Course, CourseError
 from medialit.grading.merge import Books, merge
 from medialit.grading.prepare import Job, graded_notes, prepare
@@ -106,11 +107,10 @@ def autograde(
     ``notices_out`` what the teacher should know but is not a failure (execution is not sandboxed).
     ``verbose`` lets the libraries' own warnings through (for debugging).
     """
-    from medialit.assignment_settings import settings_for
     from medialit.build import scripts_on_path
 
     course.require_assignment(assignment)
-    settings_for(course.root, assignment)  # a malformed assignments.yaml stops us before any work, not after
+    settings = settings_for(course.root, assignment)  # a malformed assignments.yaml stops us before any work
     scripts_on_path()
     if not (course.root / "release" / assignment / f"{assignment}.ipynb").exists() or not course.db_path.exists():
         course.generate(assignment)
@@ -159,7 +159,7 @@ def autograde(
         if bar is not None:
             bar.close()
         shutil.rmtree(work, ignore_errors=True)
-    _add_scores(course, assignment, statuses)
+    _add_scores(course, assignment, statuses, settings)
     save_status(course.root, assignment, statuses)
     problems += _environment_problem(statuses)
     problems += _compare_state(state, _course_state(course, assignment, set(students)), backup)
@@ -372,18 +372,18 @@ def _snapshot(db: Path, target: Path) -> None:
         src.backup(dst)
 
 
-def _add_scores(course: Course, assignment: str, statuses: dict[str, StudentStatus]) -> None:
-    from medialit.assignment_settings import settings_for
-    from medialit.lateness import lateness
+def _add_scores(
+    course: Course, assignment: str, statuses: dict[str, StudentStatus], settings: AssignmentSettings
+) -> None:
+    from medialit.lateness import class_lateness
 
     scores = course.scores(assignment)
-    settings = settings_for(course.root, assignment)
+    late = class_lateness(course, assignment, list(statuses), settings)
     for student, st in statuses.items():
         row = scores.get(student)
         if row and row["autograded"]:
             st.score, st.max_score = row["score"], row["max_score"]
-        late = lateness(course, assignment, student, settings)
-        st.late = f"late: {late.note}" if late.late else ""
+        st.late = f"late: {late[student].note}" if late[student].late else ""
 
 
 def status_table(statuses: dict[str, StudentStatus]) -> str:

@@ -97,7 +97,7 @@ def grade_table(course: Course, assignment: str) -> pd.DataFrame:
     taken off; ``late`` is yes, no or empty (unknown) and ``late_note`` says how we know.
     """
     from medialit.assignment_settings import settings_for
-    from medialit.lateness import Lateness, lateness
+    from medialit.lateness import Lateness, class_lateness
 
     course.require_assignment(assignment)
     settings = settings_for(course.root, assignment)
@@ -106,12 +106,12 @@ def grade_table(course: Course, assignment: str) -> pd.DataFrame:
     roster = read_roster(course).set_index("student_id", drop=False)
     others = sorted((set(statuses) | set(scores)) - set(roster.index))
     total = assignment_max_score(course, assignment)
+    late = class_lateness(course, assignment, sorted(set(statuses) | set(scores)), settings)
     rows = []
     for student in [*roster.index, *others]:
         who = roster.loc[student].to_dict() if student in roster.index else {"student_id": student}
-        known = student in statuses or student in scores
-        late = lateness(course, assignment, student, settings) if known else Lateness()
-        rows.append({**who, **_grade_row(statuses.get(student), scores.get(student), total, late)})
+        row = _grade_row(statuses.get(student), scores.get(student), total, late.get(student, Lateness()))
+        rows.append({**who, **row})
     table = pd.DataFrame(rows).reindex(columns=TABLE_COLUMNS)
     table[ROSTER_COLUMNS] = table[ROSTER_COLUMNS].fillna("")
     return table

@@ -176,7 +176,7 @@ def collect_records(course_root: Path, assignment: str) -> dict[str, dict]:
     return {s: r for s, r in students.items() if isinstance(r, dict)} if isinstance(students, dict) else {}
 
 
-def collect_record(course: Course, assignment: str, student: str) -> dict | None:
+def collect_record(course: Course, assignment: str, student: str, records: dict | None = None) -> dict | None:
     """How ``student``'s current submission was collected, or None (not recorded, or replaced since).
 
     Keys: ``via`` (canvas | moodle | exchange), ``download`` (the zip or folder), ``matched_by``
@@ -184,9 +184,10 @@ def collect_record(course: Course, assignment: str, student: str) -> dict | None
     say: Moodle, the exchange), ``late_from``, ``timestamp`` (what timestamp.txt holds) and
     ``timestamp_is`` (what that time is: for Canvas and Moodle the date of the zip entry, i.e. when
     the LMS built the zip, not the submission time), ``collected_at``, and ``files`` (stored name ->
-    ``{"from": path or entry in the download, "late": ...}``).
+    ``{"from": path or entry in the download, "late": ...}``). ``records``: ``collect_records`` read
+    once for a whole class (read here when not given).
     """
-    record = collect_records(course.root, assignment).get(student)
+    record = (records if records is not None else collect_records(course.root, assignment)).get(student)
     stamp = course.submission_dir(assignment, student) / "timestamp.txt"
     try:
         current = stamp.read_text(encoding="utf-8").strip()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from medialit.assignment_settings import AssignmentSettings, settings_for
-from medialit.collect import collect_record, course_timestamp
+from medialit.collect import collect_record, collect_records, course_timestamp
 from medialit.course import Course
 
 
@@ -36,10 +36,25 @@ class Lateness:
         return {True: "yes", False: "no"}.get(self.late, "")  # type: ignore[arg-type]
 
 
-def lateness(course: Course, assignment: str, student: str, settings: AssignmentSettings | None = None) -> Lateness:
-    """The lateness of ``student``'s current submission of ``assignment``."""
+def class_lateness(
+    course: Course, assignment: str, students: list[str], settings: AssignmentSettings | None = None
+) -> dict[str, Lateness]:
+    """The lateness of each of ``students``, with the settings and the collect records read once."""
     settings = settings or settings_for(course.root, assignment)
-    record = collect_record(course, assignment, student) or {}
+    records = collect_records(course.root, assignment)
+    return {s: lateness(course, assignment, s, settings, records) for s in students}
+
+
+def lateness(
+    course: Course,
+    assignment: str,
+    student: str,
+    settings: AssignmentSettings | None = None,
+    records: dict | None = None,
+) -> Lateness:
+    """The lateness of ``student``'s current submission of ``assignment`` (see ``class_lateness`` for many)."""
+    settings = settings or settings_for(course.root, assignment)
+    record = collect_record(course, assignment, student, records) or {}
     via = str(record.get("via") or "")
     if record.get("late") is True:
         lms = via.title() or "the LMS"
