@@ -32,9 +32,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from medialit.autograde import autograde
-from medialit.course import Course
-from medialit.demo import PROFILES, _answers_file, class_list, gold_answers, synthesize
+from medialit.cli.demo import PROFILES, _answers_file, class_list, gold_answers, synthesize
+from medialit.grading.autograde import autograde
+from medialit.grading.course import Course
 
 
 def build_course(folder: Path, assignment: str, students: int) -> Course:

@@ -23,7 +23,7 @@ def seeds_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def article():
     """The seed article, fully annotated."""
-    from medialit.article import load_article
+    from medialit.content.article import load_article
 
     return load_article(SEED_ID, SEEDS)
 
@@ -31,6 +31,6 @@ def article():
 @pytest.fixture
 def store(tmp_path: Path):
     """A fresh answer store in a scratch folder."""
-    from medialit.answers import AnswerStore
+    from medialit.grading.answers import AnswerStore
 
     return AnswerStore("test", tmp_path)

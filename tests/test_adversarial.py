@@ -14,9 +14,9 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from medialit.autograde import autograde
-from medialit.course import Course
-from medialit.demo import _answers_file, gold_answers
+from medialit.cli.demo import _answers_file, gold_answers
+from medialit.grading.autograde import autograde
+from medialit.grading.course import Course
 from medialit.grading.sandbox import sandbox_problem
 from medialit.grading.worker import fingerprint
 
@@ -261,7 +261,7 @@ def test_gradebook_backed_up_before_grading(graded):
 
 
 def test_status_table_for_teachers(graded, capsys):
-    from medialit.autograde import status_table
+    from medialit.grading.autograde import status_table
 
     _, _, statuses, *_ = graded
     table = status_table(statuses)

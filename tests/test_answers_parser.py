@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from medialit.answers import MAX_BYTES, AnswerFileError, AnswerStore, read_answers
+from medialit.grading.answers import MAX_BYTES, AnswerFileError, AnswerStore, read_answers
 
 HEAD = '{"medialit_answers": 1, "name": "ps1", "answers": '
 

@@ -8,9 +8,9 @@ import sys
 
 from conftest import ROOT, SEED_ID, SEEDS
 
-from medialit.article import list_articles, load_article
-from medialit.scheme import load_scheme
-from medialit.spans import occurs
+from medialit.content.article import list_articles, load_article
+from medialit.content.scheme import load_scheme
+from medialit.content.spans import occurs
 
 
 def test_lists_the_seed_article():
@@ -99,7 +99,7 @@ def test_headline_claim_points_at_real_sentences():
 
 def test_import_is_light():
     code = (
-        "import sys, medialit, medialit.article, medialit.validation; "
+        "import sys, medialit, medialit.content.article, medialit.content.annotation; "
         "heavy = {'jupyterlab', 'nbgrader', 'ipywidgets', 'pandas', 'matplotlib'} & set(sys.modules); "
         "print(sorted(heavy))"
     )

@@ -16,7 +16,7 @@ import pytest
 from test_instructor_outputs import CORRUPT_REASON, EXPECTED, built, reports  # noqa: F401  (fixtures)
 
 from medialit.grading.results import Code, PartResult, Results
-from medialit.report import SMALL_CLASS, _who_html, counted_students, left_out
+from medialit.reports.report import SMALL_CLASS, _who_html, counted_students, left_out
 
 PS = "ps1-sources"
 

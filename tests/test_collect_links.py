@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from medialit import collect
-from medialit.cli import main
-from medialit.collect import CollectReport, collect_lms
-from medialit.course import Course
-from medialit.roster import Student, write_roster
+from medialit.cli.main import main
+from medialit.grading import collect
+from medialit.grading.collect import CollectReport, collect_lms
+from medialit.grading.course import Course
+from medialit.grading.roster import Student, write_roster
 
 PS = "ps1-sources"
 ROSTER = [

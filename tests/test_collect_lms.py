@@ -41,10 +41,10 @@ from pathlib import Path
 
 import pytest
 
-from medialit.cli import main
-from medialit.collect import collect_exchange, collect_lms, collect_record, record_path, submit_to_exchange
-from medialit.course import Course
-from medialit.roster import Student, write_roster
+from medialit.cli.main import main
+from medialit.grading.collect import collect_exchange, collect_lms, collect_record, record_path, submit_to_exchange
+from medialit.grading.course import Course
+from medialit.grading.roster import Student, write_roster
 
 PS = "ps1-sources"
 NB = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'

@@ -2,7 +2,7 @@
 
 A completeness cell is ``ex.check_complete(KEY, part="Part A")``. Run by a student it shows a
 line and never raises (so Run All runs every cell); run by nbgrader (Validate, ``medialit
-validate``, autograde) an incomplete part raises :class:`medialit.exercise.Incomplete`, which
+validate``, autograde) an incomplete part raises :class:`medialit.teaching.exercise.Incomplete`, which
 IPython renders as a few short lines, never a traceback.
 """
 
@@ -16,9 +16,9 @@ import pytest
 from conftest import ROOT
 from nbclient import NotebookClient
 
-from medialit.exercise import ADVICE, WRAP, Exercise, Incomplete, _shorten_ids
 from medialit.grading.plan import read_plan
-from medialit.validate import _reason
+from medialit.teaching.completeness import _reason
+from medialit.teaching.exercise import ADVICE, WRAP, Exercise, Incomplete, _shorten_ids
 from medialit.widgets.base import plain
 
 PS = "ps1-sources"

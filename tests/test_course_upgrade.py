@@ -16,9 +16,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from medialit.autograde import autograde
-from medialit.course import BACKUPS_DIR, Course
-from medialit.demo import _answers_file, gold_answers
+from medialit.cli.demo import _answers_file, gold_answers
+from medialit.grading.autograde import autograde
+from medialit.grading.course import BACKUPS_DIR, Course
 
 PS = "ps1-sources"
 SEED = "venezuela-prisoner-releases-2026-01-14.yaml"

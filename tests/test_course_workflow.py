@@ -17,12 +17,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from medialit.autograde import autograde
-from medialit.cli import main
-from medialit.collect import collect_exchange, collect_lms, course_timestamp, submit_to_exchange
-from medialit.course import Course
-from medialit.demo import _answers_file, gold_answers
-from medialit.roster import Student, write_roster
+from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.main import main
+from medialit.grading.autograde import autograde
+from medialit.grading.collect import collect_exchange, collect_lms, course_timestamp, submit_to_exchange
+from medialit.grading.course import Course
+from medialit.grading.roster import Student, write_roster
 
 PS = "ps1-sources"
 ROSTER = [

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from medialit.demo import class_list, synthesize
+from medialit.cli.demo import class_list, synthesize
 
 
 def test_class_is_deterministic_and_has_every_profile():

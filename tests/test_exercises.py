@@ -20,9 +20,9 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from medialit.build import assignments, build
-from medialit.course import Course
-from medialit.demo import _answers_file, gold_answers
+from medialit.cli.demo import _answers_file, gold_answers
+from medialit.grading.course import Course
+from medialit.grading.nbgrader_env import assignments, build
 
 ASSIGNMENTS = assignments(ROOT)
 
@@ -161,7 +161,7 @@ def test_student_validation(graded, ps, tmp_path):
 def _run_and_save(path) -> None:
     from nbclient import NotebookClient
 
-    from medialit.kernels import IpcKernelManager
+    from medialit.grading.kernels import IpcKernelManager
 
     nb = nbformat.read(path, as_version=4)
     NotebookClient(

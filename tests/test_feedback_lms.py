@@ -39,15 +39,15 @@ import nbformat
 import pytest
 from test_collect_lms import canvas_entry, moodle_entry
 
-from medialit.autograde import autograde
-from medialit.cli import main
-from medialit.collect import collect_exchange, collect_lms, submit_to_exchange
-from medialit.course import Course, CourseError
-from medialit.demo import _answers_file, gold_answers
-from medialit.feedback import student_reason, write_feedback
-from medialit.feedback_zip import feedback_zip
-from medialit.roster import Student, write_roster
-from medialit.status import FAILED, FLAGGED
+from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.main import main
+from medialit.grading.autograde import autograde
+from medialit.grading.collect import collect_exchange, collect_lms, submit_to_exchange
+from medialit.grading.course import Course, CourseError
+from medialit.grading.roster import Student, write_roster
+from medialit.grading.status import FAILED, FLAGGED
+from medialit.reports.feedback import student_reason, write_feedback
+from medialit.reports.feedback_zip import feedback_zip
 
 PS = "ps1-sources"
 ROSTER = [

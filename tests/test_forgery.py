@@ -22,9 +22,9 @@ import pytest
 from conftest import ROOT
 
 import medialit
-from medialit.autograde import autograde
-from medialit.course import Course
-from medialit.demo import _answers_file, gold_answers
+from medialit.cli.demo import _answers_file, gold_answers
+from medialit.grading.autograde import autograde
+from medialit.grading.course import Course
 from medialit.grading.sandbox import sandbox_problem
 from medialit.grading.worker import fingerprint
 
@@ -35,13 +35,15 @@ EMPTY = json.dumps({"medialit_answers": 1, "name": PS, "answers": {}})
 # Each attack goes into the (editable) labels answer cell, with an empty answers file.
 FORGERIES = {
     "award-replaced": "ex.award = lambda *a, **k: None",
-    "class-award-replaced": "import medialit.exercise\nmedialit.exercise.Exercise.award = lambda *a, **k: None",
+    "class-award-replaced": (
+        "import medialit.teaching.exercise\nmedialit.teaching.exercise.Exercise.award = lambda *a, **k: None"
+    ),
     "ex-replaced": (
         "class _Yes:\n    def __getattr__(self, name):\n        return lambda *a, **k: True\nex = _Yes()"
     ),
     "assertion-replaced": "import builtins\nbuiltins.AssertionError = type('Nope', (Exception,), {})",
     "kit-file-appended": (
-        "import medialit.exercise as m\n"
+        "import medialit.teaching.exercise as m\n"
         "open(m.__file__, 'a').write('\\nExercise.award = lambda *a, **k: None\\n')"
     ),
 }

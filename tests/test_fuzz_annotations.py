@@ -11,7 +11,7 @@ from conftest import SEED_ID, SEEDS
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from medialit.validation import AnnotationError, check_file, read_annotation
+from medialit.content.annotation import AnnotationError, check_file, read_annotation
 
 GOLD = yaml.safe_load((SEEDS / f"{SEED_ID}.yaml").read_text(encoding="utf-8"))
 TEXT = (SEEDS / f"{SEED_ID}.txt").read_text(encoding="utf-8")

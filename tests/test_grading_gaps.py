@@ -13,8 +13,8 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from medialit.course import Course
-from medialit.demo import gold_answers
+from medialit.cli.demo import gold_answers
+from medialit.grading.course import Course
 from medialit.grading.plan import read_plan
 from medialit.grading.score import key_article, missing, no_frontend, score_part, widget_specs
 

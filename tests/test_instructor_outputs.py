@@ -22,14 +22,14 @@ import pytest
 import yaml
 from conftest import ROOT, SEED_ID
 
-from medialit.article import load_article
-from medialit.classdata import NO_REASON
-from medialit.course import Course, CourseError
-from medialit.demo import _answers_file, gold_answers
-from medialit.export import CANVAS_COLUMNS, CANVAS_POINTS_ROW, CSV_COLUMNS, export_grades
-from medialit.feedback import write_feedback
-from medialit.report import write_report
-from medialit.status import FAILED, FLAGGED, StudentStatus, save_status
+from medialit.cli.demo import _answers_file, gold_answers
+from medialit.content.article import load_article
+from medialit.grading.course import Course, CourseError
+from medialit.grading.status import FAILED, FLAGGED, StudentStatus, save_status
+from medialit.reports.classdata import NO_REASON
+from medialit.reports.export import CANVAS_COLUMNS, CANVAS_POINTS_ROW, CSV_COLUMNS, export_grades
+from medialit.reports.feedback import write_feedback
+from medialit.reports.report import write_report
 
 ROSTER = """student_id,first_name,last_name,email,lms_id
 ana,Ana,Alvarez,ana@example.edu,1001

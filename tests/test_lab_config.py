@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from medialit.lab import kernel_language_info, match_kernel
+from medialit.teaching.lab import kernel_language_info, match_kernel
 
 LESSON = ROOT / "notebooks" / "00-start-here.ipynb"
 
@@ -77,4 +77,4 @@ def test_student_config_names_real_nbgrader_extensions():
         assert enabled is False
         importlib.import_module(module)
     kit = json.loads((ROOT / "jupyter-config/kit/jupyter_server_config.json").read_text(encoding="utf-8"))
-    assert kit["ServerApp"]["contents_manager_class"] == "medialit.lab.KitContentsManager"
+    assert kit["ServerApp"]["contents_manager_class"] == "medialit.teaching.lab.KitContentsManager"

@@ -19,7 +19,7 @@ from conftest import ROOT
 from nbclient import NotebookClient
 from pytest_notebook.nb_regression import NBRegressionError
 
-from medialit.build import tidy_notebook
+from medialit.grading.nbgrader_env import tidy_notebook
 
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 REFERENCE = ROOT / "tests" / "lesson_outputs"

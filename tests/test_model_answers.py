@@ -14,8 +14,8 @@ import nbformat
 import pytest
 from conftest import ROOT, SEED_ID, SEEDS
 
-from medialit.article import from_file, load_article
-from medialit.rewrite import rewrite_checks
+from medialit.content.article import from_file, load_article
+from medialit.teaching.rewrite import rewrite_checks
 from medialit.widgets import VerificationLog
 
 

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from medialit.build import PYTHON_KERNELSPEC, is_lesson, tidy_lessons, tidy_notebook
+from medialit.grading.nbgrader_env import PYTHON_KERNELSPEC, is_lesson, tidy_lessons, tidy_notebook
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 LESSONS = [p for p in NOTEBOOKS if is_lesson(p)]

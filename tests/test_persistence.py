@@ -7,9 +7,9 @@ import json
 import pytest
 from conftest import SEED_ID, SEEDS
 
-from medialit.answers import AnswerFileError, AnswerStore, read_answers
-from medialit.article import load_article
-from medialit.lesson import Lesson
+from medialit.content.article import load_article
+from medialit.grading.answers import AnswerFileError, AnswerStore, read_answers
+from medialit.teaching.lesson import Lesson
 from medialit.widgets import PhraseHighlighter, RewriteBox, SentenceLabeler, VerificationLog
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from medialit.course import Course
-from medialit.demo import _answers_file, gold_answers
+from medialit.cli.demo import _answers_file, gold_answers
+from medialit.grading.course import Course
 
 PS = "ps1-sources"
 NOISE = ("TCP without encryption", "SAWarning", "Warning:", "WARNING")

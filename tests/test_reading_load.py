@@ -1,4 +1,4 @@
-"""The times the lessons state are honest: each covers the reading load that medialit.reading_load measures.
+"""The times the lessons state are honest: each covers the reading load that medialit.teaching.reading_load measures.
 
 docs/reading-load.md is that measurement, as `medialit reading-load --write` writes it: when a lesson's
 prose, the widgets' feedback or the lesson's questions change, the page is stale until rewritten.
@@ -12,11 +12,11 @@ import nbformat
 import pytest
 from conftest import ROOT, SEED_ID, SEEDS
 
-from medialit import reading_load
-from medialit.answers import AnswerStore
-from medialit.article import load_article
-from medialit.cli import main as cli
-from medialit.reading_load import LessonLoad, answer_partly, count_words, markdown_words, shown_text
+from medialit.cli.main import main as cli
+from medialit.content.article import load_article
+from medialit.grading.answers import AnswerStore
+from medialit.teaching import reading_load
+from medialit.teaching.reading_load import LessonLoad, answer_partly, count_words, markdown_words, shown_text
 from medialit.widgets import PhraseHighlighter, SentenceLabeler, SourceMapper
 from medialit.widgets.base import folded
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from medialit.answers import RECEIPT_MIME, AnswerStore, document
-from medialit.autograde import autograde
-from medialit.course import Course
-from medialit.demo import _answers_file, gold_answers
+from medialit.cli.demo import _answers_file, gold_answers
+from medialit.grading.answers import RECEIPT_MIME, AnswerStore, document
+from medialit.grading.autograde import autograde
+from medialit.grading.course import Course
 from medialit.grading.results import Code
 from medialit.grading.score import read_saved
-from medialit.validate import receipt_problems
+from medialit.teaching.completeness import receipt_problems
 
 PS = "ps1-sources"
 

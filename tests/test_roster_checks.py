@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from medialit.cli import main
-from medialit.roster import RosterError, Student, read_roster
+from medialit.cli.main import main
+from medialit.grading.roster import RosterError, Student, read_roster
 
 HEADER = "student_id,first_name,last_name,email,lms_id\n"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import SEED_ID, SEEDS
 
-from medialit.article import load_article
-from medialit.scoring import score_choice, score_labels, score_reliability, score_spans
+from medialit.content.article import load_article
+from medialit.teaching.scoring import score_choice, score_labels, score_reliability, score_spans
 
 
 def test_score_choice():

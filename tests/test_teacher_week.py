@@ -19,10 +19,10 @@ import pandas as pd
 import pytest
 from test_collect_lms import canvas_entry, moodle_entry
 
-from medialit.assignment_settings import SettingsError, load_settings, save_settings
-from medialit.course import Course
-from medialit.demo import _answers_file, gold_answers
-from medialit.roster import Student, write_roster
+from medialit.cli.demo import _answers_file, gold_answers
+from medialit.grading.assignment_settings import SettingsError, load_settings, save_settings
+from medialit.grading.course import Course
+from medialit.grading.roster import Student, write_roster
 
 PS = "ps1-sources"
 ROSTER = [

@@ -15,10 +15,10 @@ import nbformat
 import pytest
 from conftest import ROOT, SEED_ID, SEEDS
 
-from medialit.analysis import sourcing_profile
-from medialit.article import from_file, load_article
-from medialit.scheme import load_scheme
-from medialit.validation import check_file
+from medialit.content.annotation import check_file
+from medialit.content.article import from_file, load_article
+from medialit.content.scheme import load_scheme
+from medialit.teaching.analysis import sourcing_profile
 from medialit.widgets import (
     ClaimChecker,
     HeadlineSupport,

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from conftest import SEED_ID
 
-from medialit.cli import main
-from medialit.validation import AnnotationError, check_file, read_annotation
+from medialit.cli.main import main
+from medialit.content.annotation import AnnotationError, check_file, read_annotation
 
 
 def _write(seeds: Path, text: str, name: str = "broken.yaml") -> Path:

@@ -225,7 +225,7 @@ def test_check_before_answering_reveals_no_key(article, store):
 
 
 def test_split_cue_matches_whole_words_only(article):
-    from medialit.spans import span_parts
+    from medialit.content.spans import span_parts
 
     text = article.sentence("p8s3").text
     (a, b), (c, d) = span_parts(text, "view ... as")
@@ -240,7 +240,7 @@ BADGE = re.compile(r'<span class="medialit-mark medialit-mark-(\w+)"[^>]*>([^<]*
 
 def _marked_outputs(article, store) -> list[str]:
     """HTML of every kind of mark the widgets and lessons show."""
-    from medialit.lesson import Lesson
+    from medialit.teaching.lesson import Lesson
 
     out = []
     lab = SentenceLabeler(article, ["p6s1", "p3s1", "p4s2", "p8s3"], store=store)
@@ -300,8 +300,8 @@ def test_one_wording_for_half_points(article, store):
 
 
 def test_word_buttons_show_punctuation(article):
-    from medialit.article import load_article as load
-    from medialit.scoring import tokens
+    from medialit.content.article import load_article as load
+    from medialit.teaching.scoring import tokens
     from medialit.widgets.highlighter import word_pieces
 
     hl = PhraseHighlighter(article, ["p2s2", "p8s2"], store=None)

@@ -1,5 +1,5 @@
 import sys
 
-from medialit.cli import main
+from medialit.cli.main import main
 
 sys.exit(main())

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from medialit.article import Article, load_article
-from medialit.scheme import load_scheme
-from medialit.scoring import score_choice, score_labels
+from medialit.content.article import Article, load_article
+from medialit.content.scheme import load_scheme
+from medialit.teaching.scoring import score_choice, score_labels
 from medialit.widgets.labeler import NOBODY
 
 from .jlab import UI_MS, LabServer, Notebook, Shots, open_and_run, row, wait_saved
@@ -59,7 +59,7 @@ def source_plan(article: Article) -> dict[str, dict[str, str]]:
 def expected_points(
     article: Article, labels: dict[str, str], sources: dict[str, dict[str, str]]
 ) -> tuple[float, float]:
-    """The points the hidden tests must give, computed with medialit.scoring as Exercise.award does."""
+    """The points the hidden tests must give, computed with medialit.teaching.scoring as Exercise.award does."""
     report = score_labels(article, labels)
     label_points = round(LABEL_POINTS * report.score / report.total, 2)
     credit = 0.0
@@ -94,8 +94,8 @@ def test_ps1_answer_validate_and_autograde(
     """Answer ps1 with the widgets, save, validate (incomplete, then complete), autograde: the score is the clicks'."""
     from nbgrader.api import Gradebook
 
-    from medialit.autograde import autograde
-    from medialit.course import Course
+    from medialit.grading.autograde import autograde
+    from medialit.grading.course import Course
 
     article = seed()
     labels, sources = label_plan(article), source_plan(article)

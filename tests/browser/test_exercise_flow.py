@@ -16,8 +16,8 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from medialit.article import load_article
-from medialit.scheme import load_scheme
+from medialit.content.article import load_article
+from medialit.content.scheme import load_scheme
 
 from .jlab import ROOT, UI_MS, LabServer, Notebook, Shots, open_and_run, row, wait_saved
 

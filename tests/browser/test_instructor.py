@@ -18,9 +18,9 @@ import nbformat
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from medialit.course import Course
-from medialit.roster import Student, write_roster
-from medialit.status import StudentStatus
+from medialit.grading.course import Course
+from medialit.grading.roster import Student, write_roster
+from medialit.grading.status import StudentStatus
 
 from .jlab import INSTRUCTOR, UI_MS, LabServer, Shots
 
@@ -45,7 +45,7 @@ class Grading:
 
 
 def _files(release: Path, assignment: str, answers: dict[str, Any], tamper: bool = False) -> dict[str, str]:
-    from medialit.demo import _answers_file
+    from medialit.cli.demo import _answers_file
 
     text = (release / f"{assignment}.ipynb").read_text(encoding="utf-8")
     if tamper:  # delete a hidden-test cell, as in the demo's "tampered" student
@@ -60,9 +60,9 @@ def grading(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Grading
     """Init a course, submit ps1 (one tampered) and ps3, autograde both; the tampered one is flagged in nbgrader."""
     from nbgrader.api import Gradebook
 
-    from medialit.autograde import autograde
-    from medialit.demo import gold_answers
-    from medialit.status import FLAGGED, GRADED
+    from medialit.cli.demo import gold_answers
+    from medialit.grading.autograde import autograde
+    from medialit.grading.status import FLAGGED, GRADED
 
     base = tmp_path_factory.mktemp("instructor")
     write_roster(base / "roster.csv", ROSTER)
@@ -85,7 +85,7 @@ def grading(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Grading
             assert status.status == want, f"{assignment} {student}: {status.status} ({status.reason})"
     assert "labels-score: test cell was deleted" in statuses[PS1][TAMPERED].reason
 
-    # formgrader shows nbgrader's own per-notebook flag: medialit.autograde sets it on flagged submissions
+    # formgrader shows nbgrader's own per-notebook flag: medialit.grading.autograde sets it on flagged submissions
     with Gradebook(course.db_url, "medialit") as gb:
         for assignment, by_student in statuses.items():
             for student, status in by_student.items():

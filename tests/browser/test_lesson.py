@@ -10,7 +10,7 @@ import pytest
 import yaml
 from playwright.sync_api import Locator, Page, expect
 
-from medialit.scheme import load_scheme
+from medialit.content.scheme import load_scheme
 from medialit.widgets.choices import BLANK
 
 from .jlab import ROOT, UI_MS, LabServer, Shots, open_and_run, row, saved_answers, selected_label, squash, wait_saved

@@ -3,7 +3,7 @@
 Owns: the plan read from the masters (``plan``), trusted scoring of saved answers
 (``score``), the one results model (``results``), nbgrader's pipeline and preprocessors
 (``pipeline``, ``preprocessors``), the three autograde stages (``prepare``, ``worker``,
-``merge``; run by ``medialit.autograde``), the kernel sandbox (``sandbox``) and the
+``merge``; run by ``medialit.grading.autograde``), the kernel sandbox (``sandbox``) and the
 worker's gradebook engines (``engines``).
 
 May import: the course, answers, article and the widgets' scoring (a widget builds the

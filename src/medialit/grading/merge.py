@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from medialit.course import Course
+from medialit.grading.course import Course
 
 
 def merge(

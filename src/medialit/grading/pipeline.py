@@ -28,8 +28,8 @@ def preprocessors(execute: bool, sandbox: bool) -> list[Any]:
 
     run: list[Any] = []
     if execute:
+        from medialit.grading.kernels import IpcExecute
         from medialit.grading.sandbox import SandboxedExecute
-        from medialit.kernels import IpcExecute
 
         run = [SandboxedExecute if sandbox else IpcExecute]
     return [

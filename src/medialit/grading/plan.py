@@ -20,7 +20,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-# Lesson methods that create an answer widget (see medialit.lesson.Lesson)
+# Lesson methods that create an answer widget (see medialit.teaching.lesson.Lesson)
 FACTORIES = (
     "labeler",
     "part_sorter",

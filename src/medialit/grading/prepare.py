@@ -15,8 +15,8 @@ from pathlib import Path
 
 import nbformat
 
-from medialit.course import Course
-from medialit.tamper import inspect
+from medialit.grading.course import Course
+from medialit.grading.tamper import inspect
 
 
 @dataclass
@@ -72,7 +72,7 @@ def _find_notebook(folder: Path, assignment: str) -> tuple[Path, str]:
 
 def _answers_problem(folder: Path, assignment: str) -> str:
     """Why the saved answers cannot be used ('' if they can, or if there are none)."""
-    from medialit.answers import AnswerFileError, read_answers
+    from medialit.grading.answers import AnswerFileError, read_answers
 
     path = folder / f"{assignment}.answers.json"
     if not path.exists():

@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from medialit.answers import RECEIPT, AnswerFileError, read_document, read_receipt, saved_later
-from medialit.article import Article, find_article, from_file
+from medialit.content.article import Article, find_article, from_file
+from medialit.grading.answers import RECEIPT, AnswerFileError, read_document, read_receipt, saved_later
 from medialit.grading.plan import Plan, WidgetSpec
 from medialit.grading.results import Code, PartResult, Results
-from medialit.lesson import Lesson
+from medialit.teaching.lesson import Lesson
 from medialit.widgets.base import STYLE, plain
 
 Spec = tuple[Any, tuple[Any, ...], dict[str, Any]]  # (widget class, args, kwargs)

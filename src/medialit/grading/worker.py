@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from medialit.course import Course
+from medialit.grading.course import Course
 from medialit.grading.prepare import Job
 
 
@@ -164,7 +164,7 @@ def grade_saved(root: str, assignment: str, job: Job, snapshot: tuple[Path, str]
     """
     start = time.perf_counter()
     if _WORKER.get("root") != root:
-        from medialit.build import cache_metadata_validator
+        from medialit.grading.nbgrader_env import cache_metadata_validator
 
         cache_metadata_validator()
         course = Course(root)

@@ -1,7 +1,7 @@
 """Answer widgets (ipywidgets 8, no custom JavaScript), each with a plain-Python API.
 
 Every widget: ``.value`` (read or set), ``.check()`` (returns the feedback as text),
-answers saved to an :class:`medialit.answers.AnswerStore` on every change.
+answers saved to an :class:`medialit.grading.answers.AnswerStore` on every change.
 """
 
 from medialit.widgets.choices import ChoiceTable, Column, Row

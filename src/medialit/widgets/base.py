@@ -8,8 +8,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from medialit.answers import AnswerStore
-from medialit.spans import char_ranges
+from medialit.content.spans import char_ranges
+from medialit.grading.answers import AnswerStore
 
 # Marks drawn as small coloured badges around a character every common font has (no emoji font
 # needed: where none is installed, emoji show as empty boxes). A word always stands beside a mark.

@@ -12,8 +12,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from medialit.answers import AnswerStore
-from medialit.scoring import ChoiceResult, score_choice
+from medialit.grading.answers import AnswerStore
+from medialit.teaching.scoring import ChoiceResult, score_choice
 from medialit.widgets.base import HALF_POINTS, ICONS, WORDS, AnswerWidget, badge, folded
 
 BLANK = "— choose —"

@@ -7,9 +7,9 @@ from typing import Any, NamedTuple
 
 import ipywidgets as w
 
-from medialit.answers import AnswerStore
-from medialit.article import Article, Sentence
-from medialit.scoring import SpanReport, score_spans, token_indices, tokens
+from medialit.content.article import Article, Sentence
+from medialit.grading.answers import AnswerStore
+from medialit.teaching.scoring import SpanReport, score_spans, token_indices, tokens
 from medialit.widgets.base import AnswerWidget, badge, folded, mark
 
 FIELDS = {
@@ -72,7 +72,7 @@ def words_summary(report: SpanReport, wording: Wording) -> str:
 class Piece(NamedTuple):
     """What one word button shows: the word with the punctuation stuck to it ("signal," "U.S.").
 
-    ``word`` is the index of the word in :func:`medialit.scoring.tokens` (what is marked and
+    ``word`` is the index of the word in :func:`medialit.teaching.scoring.tokens` (what is marked and
     saved: never the punctuation), or None for punctuation standing alone between spaces.
     """
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 
-from medialit.answers import AnswerStore
-from medialit.article import Article
-from medialit.scheme import load_scheme
+from medialit.content.article import Article
+from medialit.content.scheme import load_scheme
+from medialit.grading.answers import AnswerStore
 from medialit.widgets.base import sentence_html
 from medialit.widgets.choices import ChoiceTable, Column, Row
 

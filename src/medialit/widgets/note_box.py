@@ -6,7 +6,7 @@ import html
 
 import ipywidgets as w
 
-from medialit.answers import AnswerStore
+from medialit.grading.answers import AnswerStore
 from medialit.widgets.base import TextAnswer, badge
 
 

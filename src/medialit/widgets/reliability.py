@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from medialit.answers import AnswerStore
-from medialit.article import Article
-from medialit.scoring import SHAKY, SOLID, ReliabilityReport, score_reliability
+from medialit.content.article import Article
+from medialit.grading.answers import AnswerStore
+from medialit.teaching.scoring import SHAKY, SOLID, ReliabilityReport, score_reliability
 from medialit.widgets.base import sentence_html
 from medialit.widgets.choices import ChoiceTable, Column, Row
 

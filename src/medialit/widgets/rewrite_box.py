@@ -6,9 +6,9 @@ import html
 
 import ipywidgets as w
 
-from medialit.answers import AnswerStore
-from medialit.article import Article
-from medialit.rewrite import rewrite_checks
+from medialit.content.article import Article
+from medialit.grading.answers import AnswerStore
+from medialit.teaching.rewrite import rewrite_checks
 from medialit.widgets.base import TextAnswer, badge, mark
 
 

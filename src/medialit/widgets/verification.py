@@ -7,8 +7,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from medialit.answers import AnswerStore
-from medialit.article import Article
+from medialit.content.article import Article
+from medialit.grading.answers import AnswerStore
 from medialit.widgets.base import AnswerWidget, badge
 
 FIELDS = [

@@ -28,11 +28,11 @@ class Validation:
 
 def _reason(raw: str) -> str:
     """The readable reason in a failed cell's error: a completeness cell's message, or an error's last line."""
-    from medialit.exercise import ADVICE, NOT_COMPLETE
+    from medialit.teaching.exercise import ADVICE, NOT_COMPLETE
 
     lines = [ANSI.sub("", line).strip() for line in raw.splitlines() if line.strip()]
-    for n, line in enumerate(lines):  # an incomplete part (medialit.exercise.Incomplete): its wrapped lines
-        if line.startswith(RECEIPT_LINE):  # the receipt cell (medialit.exercise.NotSaved)
+    for n, line in enumerate(lines):  # an incomplete part (medialit.teaching.exercise.Incomplete): its wrapped lines
+        if line.startswith(RECEIPT_LINE):  # the receipt cell (medialit.teaching.exercise.NotSaved)
             return " ".join(lines[n:])
         if NOT_COMPLETE in line:
             message = " ".join(lines[n:]).removesuffix(ADVICE).strip()
@@ -48,8 +48,8 @@ def validate_notebook(path: str | Path) -> Validation:
     from nbgrader.preprocessors import CheckCellMetadata, ClearOutput
     from nbgrader.validator import Validator
 
-    from medialit.build import scripts_on_path
-    from medialit.kernels import IpcExecute
+    from medialit.grading.kernels import IpcExecute
+    from medialit.grading.nbgrader_env import scripts_on_path
 
     path = Path(path)
     result = Validation(path)
@@ -79,7 +79,7 @@ SAVE_RECEIPT = "run the last cell (Submission receipt), then save the notebook (
 
 def receipt_problems(nb: Any, path: Path) -> list[str]:
     """Whether the saved notebook carries the student's latest answers in its receipt (when it has a receipt cell)."""
-    from medialit.answers import AnswerFileError, answers_path, read_document, read_receipt, saved_later
+    from medialit.grading.answers import AnswerFileError, answers_path, read_document, read_receipt, saved_later
 
     cells = nb.get("cells", []) if isinstance(nb, dict) else []
     if not any("ex.receipt()" in "".join(c.get("source", "")) for c in cells if isinstance(c, dict)):

@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from medialit.scheme import load_scheme
-from medialit.spans import occurs
+from medialit.content.scheme import load_scheme
+from medialit.content.spans import occurs
 
 SCHEMA_TAG = "medialit-annotation/1"
 SENTENCE_ID = re.compile(r"^(h1|p([1-9][0-9]*)s([1-9][0-9]*))$")

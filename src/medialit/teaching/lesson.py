@@ -1,6 +1,6 @@
 """The object a lesson or exercise notebook starts with: article, saved answers, widgets.
 
-from medialit.lesson import Lesson
+from medialit.teaching.lesson import Lesson
 lesson = Lesson("01-anatomy", article="venezuela-prisoner-releases-2026-01-14")
 lesson.show_article()
 lesson.labeler(["h1", "p1s1"])
@@ -12,9 +12,9 @@ import html
 from pathlib import Path
 from typing import Any
 
-from medialit.answers import AnswerStore
-from medialit.article import Article, load_article
-from medialit.page import PAGE_EXTRAS
+from medialit.content.article import Article, load_article
+from medialit.grading.answers import AnswerStore
+from medialit.teaching.page import PAGE_EXTRAS
 from medialit.widgets.base import STYLE, badge, mark
 
 
@@ -58,7 +58,7 @@ class Lesson:
         return f"Lesson {self.name!r} on {self.article.id!r}: {saved} ({self.store.path.name})."
 
     def _repr_html_(self) -> str:
-        """The Ready box, and what the page needs around it (see medialit.page)."""
+        """The Ready box, and what the page needs around it (see medialit.teaching.page)."""
         return self.ready_html() + PAGE_EXTRAS
 
     def ready_html(self) -> str:
@@ -119,7 +119,7 @@ class Lesson:
 
     def scheme(self) -> RichHTML:
         """The label scheme, with definitions, questions and examples."""
-        from medialit.scheme import load_scheme
+        from medialit.content.scheme import load_scheme
 
         return RichHTML(load_scheme().to_html())
 
@@ -200,6 +200,6 @@ class Lesson:
         return self.article.to_frame()
 
     def sourcing_profile(self) -> Any:
-        from medialit.analysis import sourcing_profile
+        from medialit.teaching.analysis import sourcing_profile
 
         return sourcing_profile(self.article)

@@ -11,14 +11,14 @@ COURSE_ENV = "MEDIALIT_COURSE"
 
 
 def _course(args: argparse.Namespace):
-    from medialit.course import Course
+    from medialit.grading.course import Course
 
     return Course(args.course or os.environ.get(COURSE_ENV) or Path.cwd())
 
 
 def cmd_course_init(args: argparse.Namespace) -> int:
-    from medialit.course import Course
-    from medialit.roster import read_roster
+    from medialit.grading.course import Course
+    from medialit.grading.roster import read_roster
 
     if args.roster:
         notes: list[str] = []
@@ -35,7 +35,7 @@ def cmd_course_init(args: argparse.Namespace) -> int:
 
 
 def cmd_course_upgrade(args: argparse.Namespace) -> int:
-    from medialit.course_upgrade import upgrade
+    from medialit.grading.course_upgrade import upgrade
 
     course = _course(args)
     changes = upgrade(course, kit=args.kit)
@@ -56,7 +56,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from medialit.collect import collect_exchange, collect_lms
+    from medialit.grading.collect import collect_exchange, collect_lms
 
     course = _course(args)
     if args.source == "exchange":
@@ -78,8 +78,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_autograde(args: argparse.Namespace) -> int:
-    from medialit.autograde import autograde, status_table
-    from medialit.status import FAILED
+    from medialit.grading.autograde import autograde, status_table
+    from medialit.grading.status import FAILED
 
     course = _course(args)
     problems: list[str] = []
@@ -115,7 +115,7 @@ def cmd_autograde(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from medialit.feedback import write_feedback
+    from medialit.reports.feedback import write_feedback
 
     course = _course(args)
     pages = write_feedback(course, args.assignment)
@@ -126,7 +126,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         print(f"  {command}")
     if not args.zip:
         return 0
-    from medialit.feedback_zip import LMS_NAMES, feedback_zip
+    from medialit.reports.feedback_zip import LMS_NAMES, feedback_zip
 
     done = feedback_zip(course, args.assignment, args.zip, pages, Path(args.out) if args.out else None)
     print(f"wrote {done.path} ({len(done.entries)} page(s) for {LMS_NAMES[args.zip]})")
@@ -159,8 +159,8 @@ def release_feedback_command(root: Path, assignment: str) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from medialit.assignment_settings import save_settings
-    from medialit.export import export_grades
+    from medialit.grading.assignment_settings import save_settings
+    from medialit.reports.export import export_grades
 
     course = _course(args)
     done = export_grades(
@@ -187,7 +187,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    from medialit.assignment_settings import save_settings, settings_for
+    from medialit.grading.assignment_settings import save_settings, settings_for
 
     course = _course(args)
     course.require_assignment(args.assignment)
@@ -205,7 +205,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from medialit.report import write_report
+    from medialit.reports.report import write_report
 
     course = _course(args)
     path = write_report(course, args.assignment, Path(args.out) if args.out else None)
@@ -214,7 +214,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from medialit.demo import run_demo
+    from medialit.cli.demo import run_demo
 
     return run_demo(args.dir, students=args.students, jobs=args.jobs, seed=args.seed, assignments=args.assignment)
 

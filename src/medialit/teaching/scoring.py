@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from medialit.spans import span_parts
+from medialit.content.spans import span_parts
 
 ALTERNATIVE_CREDIT = 0.5
 FOUND_OVERLAP = 0.5  # share of a gold span's words a student must mark to have "found" it

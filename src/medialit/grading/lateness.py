@@ -17,9 +17,9 @@ import math
 from dataclasses import dataclass
 from datetime import UTC
 
-from medialit.assignment_settings import AssignmentSettings, settings_for
-from medialit.collect import collect_record, collect_records, course_timestamp
-from medialit.course import Course
+from medialit.grading.assignment_settings import AssignmentSettings, settings_for
+from medialit.grading.collect import collect_record, collect_records, course_timestamp
+from medialit.grading.course import Course
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from medialit.classdata import read_roster
-from medialit.collect import CANVAS, collect_record, parse_upload
-from medialit.course import Course, CourseError
+from medialit.grading.collect import CANVAS, collect_record, parse_upload
+from medialit.grading.course import Course, CourseError
+from medialit.reports.classdata import read_roster
 
 LMS_NAMES = {"canvas": "Canvas", "moodle": "Moodle"}
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from medialit.assignment_settings import settings_for
-from medialit.classdata import grade_table
-from medialit.course import Course
-from medialit.status import FAILED, FLAGGED
+from medialit.grading.assignment_settings import settings_for
+from medialit.grading.course import Course
+from medialit.grading.status import FAILED, FLAGGED
+from medialit.reports.classdata import grade_table
 
 
 @dataclass

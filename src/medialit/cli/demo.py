@@ -21,8 +21,8 @@ from typing import Any
 
 import nbformat
 
-from medialit.answers import RECEIPT_MIME, document
-from medialit.scheme import load_scheme
+from medialit.content.scheme import load_scheme
+from medialit.grading.answers import RECEIPT_MIME, document
 
 FIRST = [
     "Ana",
@@ -164,7 +164,7 @@ def gold_answers(course, assignment: str) -> dict[str, Any]:
     """Run the master in a scratch folder of the course to get its (complete) answers."""
     from nbclient import NotebookClient
 
-    from medialit.kernels import IpcKernelManager
+    from medialit.grading.kernels import IpcKernelManager
 
     scratch = course.root / "scratch" / assignment
     shutil.copytree(course.root / "source" / assignment, scratch)
@@ -222,7 +222,7 @@ def simulate_week_submissions(
     ``people``: (student id, first, last, profile); by default the course roster with
     the profiles expert, partial and broken in turn. Returns the zip's path.
     """
-    from medialit.collect import squash, submit_to_exchange
+    from medialit.grading.collect import squash, submit_to_exchange
 
     rng = rng or random.Random(2026)
     if people is None:
@@ -264,13 +264,13 @@ def run_demo(
     assignments: list[str] | None = None,
 ) -> int:
     """Run the demo; print the grade table and where the reports are. Returns an exit code."""
-    from medialit.autograde import autograde, status_table
-    from medialit.collect import collect_exchange, collect_lms
-    from medialit.course import Course, CourseError
-    from medialit.export import export_grades
-    from medialit.feedback import write_feedback
-    from medialit.report import write_report
-    from medialit.roster import Student, write_roster
+    from medialit.grading.autograde import autograde, status_table
+    from medialit.grading.collect import collect_exchange, collect_lms
+    from medialit.grading.course import Course, CourseError
+    from medialit.grading.roster import Student, write_roster
+    from medialit.reports.export import export_grades
+    from medialit.reports.feedback import write_feedback
+    from medialit.reports.report import write_report
 
     if students < 30:
         raise CourseError("the demo class needs at least 30 students (--students 30 or more)")

@@ -18,8 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from medialit.answers import AnswerFileError, read_answers
-from medialit.classdata import (
+from medialit.grading.answers import AnswerFileError, read_answers
+from medialit.grading.course import Course, CourseError
+from medialit.grading.results import PartResult
+from medialit.grading.status import FAILED, FLAGGED, load_results
+from medialit.reports.classdata import (
     NO_REASON,
     NO_SUBMISSION,
     NOT_AUTOGRADED,
@@ -28,9 +31,6 @@ from medialit.classdata import (
     grade_table,
     submission_folders,
 )
-from medialit.course import Course, CourseError
-from medialit.grading.results import PartResult
-from medialit.status import FAILED, FLAGGED, load_results
 from medialit.widgets.base import STYLE
 from medialit.widgets.verification import FIELDS as PLAN_FIELDS
 

@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from medialit.course import Course
+from medialit.grading.course import Course
 from medialit.grading.results import Results
-from medialit.roster import COLUMNS
-from medialit.status import FAILED, GRADED, StudentStatus, load_results, load_status
+from medialit.grading.roster import COLUMNS
+from medialit.grading.status import FAILED, GRADED, StudentStatus, load_results, load_status
 
 if TYPE_CHECKING:
-    from medialit.article import Article
-    from medialit.lateness import Lateness
+    from medialit.content.article import Article
+    from medialit.grading.lateness import Lateness
 
-ROSTER_COLUMNS = COLUMNS  # the roster's columns, as medialit.roster writes them
+ROSTER_COLUMNS = COLUMNS  # the roster's columns, as medialit.grading.roster writes them
 NOT_AUTOGRADED = "not autograded yet"
 NO_SUBMISSION = "no submission received"
 NO_REASON = "autograding failed and no reason was recorded"
@@ -96,8 +96,8 @@ def grade_table(course: Course, assignment: str) -> pd.DataFrame:
     a silent 0, and ``reason`` says why. A late penalty of the course's policy is already
     taken off; ``late`` is yes, no or empty (unknown) and ``late_note`` says how we know.
     """
-    from medialit.assignment_settings import settings_for
-    from medialit.lateness import Lateness, class_lateness
+    from medialit.grading.assignment_settings import settings_for
+    from medialit.grading.lateness import Lateness, class_lateness
 
     course.require_assignment(assignment)
     settings = settings_for(course.root, assignment)
@@ -120,7 +120,7 @@ def grade_table(course: Course, assignment: str) -> pd.DataFrame:
 def _grade_row(
     status: StudentStatus | None, score: dict[str, Any] | None, total: float | None, late: Lateness
 ) -> dict[str, Any]:
-    from medialit.lateness import apply_penalty
+    from medialit.grading.lateness import apply_penalty
 
     if status is None:
         status = StudentStatus("", FAILED, NO_SUBMISSION)
@@ -158,8 +158,8 @@ def class_results(course: Course, assignment: str, students: list[str]) -> dict[
 
 def course_article(course: Course, assignment: str, article_id: str) -> Article | None:
     """The annotated article an assignment is about: a seed article, or the private key of a practice text."""
-    from medialit.article import from_file, load_article
-    from medialit.exercise import find_key
+    from medialit.content.article import from_file, load_article
+    from medialit.teaching.exercise import find_key
 
     seeds = course.root / "seeds"
     try:

@@ -30,10 +30,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from medialit.assignment_settings import AssignmentSettings, settings_for
-from medialit.course import BACKUPS_DIR, Course, CourseError
+from medialit.grading.assignment_settings import AssignmentSettings, settings_for
+from medialit.grading.course import BACKUPS_DIR, Course, CourseError
 from medialit.grading.merge import Books, merge
 from medialit.grading.prepare import Job, graded_notes, prepare
+from medialit.grading.status import FAILED, FLAGGED, GRADED, StudentStatus, save_status
 from medialit.grading.worker import (
     Mode,
     Outcome,
@@ -46,7 +47,6 @@ from medialit.grading.worker import (
     result_digest,
     worker_context,
 )
-from medialit.status import FAILED, FLAGGED, GRADED, StudentStatus, save_status
 
 TRASH = ".medialit-trash"
 
@@ -107,7 +107,7 @@ def autograde(
     ``notices_out`` what the teacher should know but is not a failure (execution is not sandboxed).
     ``verbose`` lets the libraries' own warnings through (for debugging).
     """
-    from medialit.build import scripts_on_path
+    from medialit.grading.nbgrader_env import scripts_on_path
 
     course.require_assignment(assignment)
     settings = settings_for(course.root, assignment)  # a malformed assignments.yaml stops us before any work
@@ -181,7 +181,7 @@ def _mode(course: Course, execute: bool, sandbox: bool, notices: list[str]) -> M
             sandbox = False
     if not sandbox:
         return Mode(True, False)
-    from medialit.course import kit_root
+    from medialit.grading.course import kit_root
 
     return Mode(True, True, (str(course.root), str(kit_root())))
 
@@ -375,7 +375,7 @@ def _snapshot(db: Path, target: Path) -> None:
 def _add_scores(
     course: Course, assignment: str, statuses: dict[str, StudentStatus], settings: AssignmentSettings
 ) -> None:
-    from medialit.lateness import class_lateness
+    from medialit.grading.lateness import class_lateness
 
     scores = course.scores(assignment)
     late = class_lateness(course, assignment, list(statuses), settings)

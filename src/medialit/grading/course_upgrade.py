@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from medialit.course import BACKUPS_DIR, Course, CourseError, kit_root
+from medialit.grading.course import BACKUPS_DIR, Course, CourseError, kit_root
 
 
 def upgrade(course: Course, kit: str | Path | None = None) -> list[str]:

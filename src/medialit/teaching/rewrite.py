@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from medialit.article import Sentence
+from medialit.content.article import Sentence
 
 STOPWORDS = frozenset(
     [

@@ -97,7 +97,7 @@ def stated_minutes(notebook: Any) -> int | None:
 @contextlib.contextmanager
 def _answers_elsewhere() -> Iterator[Path]:
     """Run lesson code with its answer files in a temporary folder, and restore the environment."""
-    from medialit.answers import FOLDER_ENV
+    from medialit.grading.answers import FOLDER_ENV
 
     before = os.environ.get(FOLDER_ENV)
     with tempfile.TemporaryDirectory(prefix="medialit-reading-load-") as tmp:
@@ -120,7 +120,7 @@ def run_lesson(notebook: Any) -> tuple[list[Any], int]:
     import matplotlib
 
     matplotlib.use("Agg")  # the sourcing-profile chart: drawn, never shown
-    from medialit.lesson import Lesson
+    from medialit.teaching.lesson import Lesson
     from medialit.widgets.base import plain
 
     namespace: dict[str, Any] = {}

@@ -2,7 +2,7 @@
 
 A master notebook in ``solutions/`` and its student version in ``exercises/`` start with::
 
-    from medialit.exercise import Exercise
+    from medialit.teaching.exercise import Exercise
     ex = Exercise("ps1-sources")
 
 Students answer with the widgets; the answers are saved to
@@ -33,10 +33,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from medialit.answers import RECEIPT_MIME, document
-from medialit.article import Article, from_file, load_article, load_text
+from medialit.content.article import Article, from_file, load_article, load_text
 from medialit.grading import score
-from medialit.lesson import Lesson, RichHTML
+from medialit.grading.answers import RECEIPT_MIME, document
+from medialit.teaching.lesson import Lesson, RichHTML
 from medialit.widgets.base import STYLE, badge
 
 KEYS_ENV = "MEDIALIT_KEYS"
@@ -99,7 +99,7 @@ class NotSaved(AssertionError):
     """The notebook as saved does not carry the latest answers (raised by the receipt cell under Validate)."""
 
     def _render_traceback_(self) -> list[str]:
-        from medialit.validate import RECEIPT_LINE
+        from medialit.teaching.completeness import RECEIPT_LINE
 
         first, *rest = _wrapped(str(self))
         return [f"{RECEIPT_LINE}{first}", *rest]
@@ -273,7 +273,7 @@ class Exercise(Lesson):
             self._check_saved_receipt()
 
     def _check_saved_receipt(self) -> None:
-        from medialit.validate import receipt_problems
+        from medialit.teaching.completeness import receipt_problems
 
         path = Path.cwd() / f"{self.name}.ipynb"
         try:

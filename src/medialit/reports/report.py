@@ -24,11 +24,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from medialit.article import Article
-from medialit.classdata import assignment_titles, class_results, course_article, grade_table
-from medialit.course import Course
+from medialit.content.article import Article
+from medialit.content.scheme import load_scheme
+from medialit.grading.course import Course
 from medialit.grading.results import Results
-from medialit.scheme import load_scheme
+from medialit.reports.classdata import assignment_titles, class_results, course_article, grade_table
 
 STATUSES = ["correct", "alternative", "wrong", "missing"]
 SHARE_WORDS = ["correct", "accepted alternative", "wrong", "unanswered"]
@@ -206,7 +206,7 @@ def part_averages(course: Course, assignment: str, students: list[str], headings
     From the gradebook (what the exports hold), before any late penalty. A part graded by hand
     counts only the students it has been graded for so far.
     """
-    from medialit.feedback import gradebook_cells
+    from medialit.reports.feedback import gradebook_cells
 
     with course.api().gradebook as gb:
         cells = {student: gradebook_cells(gb, assignment, student) for student in students}

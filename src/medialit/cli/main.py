@@ -14,7 +14,7 @@ def _annotation_files(paths: list[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            from medialit.article import list_articles
+            from medialit.content.article import list_articles
 
             files += [
                 p
@@ -29,8 +29,8 @@ def _annotation_files(paths: list[str]) -> list[Path]:
 
 def cmd_check_annotations(args: argparse.Namespace) -> int:
     """Validate annotation files; print every problem, or a one-line summary per good file."""
-    from medialit.article import from_file
-    from medialit.validation import AnnotationError
+    from medialit.content.annotation import AnnotationError
+    from medialit.content.article import from_file
 
     files = _annotation_files(args.paths)
     if not files:
@@ -59,7 +59,7 @@ def cmd_check_annotations(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Tidy the lessons, fold the masters' code, and regenerate exercises/ from solutions/ with nbgrader."""
-    from medialit.build import BuildError, build, hide_master_code, tidy_lessons
+    from medialit.grading.nbgrader_env import BuildError, build, hide_master_code, tidy_lessons
 
     if args.out is None:  # building the kit itself, not a copy
         for path in tidy_lessons(args.root) + hide_master_code(args.root):
@@ -76,7 +76,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate exercise notebooks; exit non-zero when any check fails."""
-    from medialit.validate import validate_notebook
+    from medialit.teaching.completeness import validate_notebook
 
     failed = 0
     for path in args.notebooks:
@@ -93,7 +93,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_reading_load(args: argparse.Namespace) -> int:
     """Words to read, choices and boxes per lesson, and the minutes they take (docs/reading-load.md)."""
-    from medialit.reading_load import main
+    from medialit.teaching.reading_load import main
 
     return main(Path(args.root), write=args.write, check=args.check)
 
@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.set_defaults(func=cmd_reading_load)
 
-    from medialit.cli_course import add_course_commands
+    from medialit.cli.course import add_course_commands
 
     add_course_commands(sub)
     return parser
@@ -151,8 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    from medialit.course import CourseError
-    from medialit.roster import RosterError
+    from medialit.grading.course import CourseError
+    from medialit.grading.roster import RosterError
 
     try:
         return int(args.func(args))

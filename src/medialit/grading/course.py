@@ -18,14 +18,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from medialit.build import cache_alembic_head, load_config, scripts_on_path
-from medialit.roster import Student, read_roster, write_roster
+from medialit.grading.nbgrader_env import cache_alembic_head, load_config, scripts_on_path
+from medialit.grading.roster import Student, read_roster, write_roster
 
 CONFIG_TEMPLATE = '''"""nbgrader configuration of a medialit course workspace (written by medialit)."""
 
 from pathlib import Path
 
-from medialit.nbgrader_settings import apply_common
+from medialit.grading.nbgrader_settings import apply_common
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 here = Path(__file__).resolve().parent  # the workspace can be moved or copied
@@ -42,7 +42,7 @@ BACKUPS_DIR = ".medialit-backups"  # inside a course: gradebook snapshots and fi
 
 def kit_root() -> Path:
     """The medialit checkout (holds solutions/ and seeds/)."""
-    return Path(__file__).resolve().parents[2]
+    return Path(__file__).resolve().parents[3]
 
 
 class CourseError(RuntimeError):

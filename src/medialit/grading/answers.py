@@ -182,7 +182,7 @@ def saved_later(doc: dict[str, Any], than: dict[str, Any]) -> bool:
 
 # ------------------------------------------------------------------ the receipt in the notebook
 
-RECEIPT_MIME = "application/vnd.medialit.answers+json"  # the receipt output's copy of the answers document
+RECEIPT_MIME = "application/vnd.medialit.grading.answers+json"  # the receipt output's copy of the answers document
 RECEIPT = "the notebook's submission receipt"
 
 

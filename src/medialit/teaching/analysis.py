@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from medialit.article import Article
-from medialit.scheme import load_scheme
+from medialit.content.article import Article
+from medialit.content.scheme import load_scheme
 
 if TYPE_CHECKING:
     import pandas as pd

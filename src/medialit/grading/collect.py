@@ -51,8 +51,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from medialit.course import Course, CourseError
-from medialit.roster import Student
+from medialit.grading.course import Course, CourseError
+from medialit.grading.roster import Student
 
 # Canvas, anonymous grading: "[LATE_]anon_XXXXX_ATTACHMENTID_FILENAME" (no name, no user id).
 CANVAS_ANON = re.compile(r"^(?:(?P<late>late)_)?anon_(?P<anon>[A-Za-z0-9]+)_(?P<sid>\d+)_(?P<file>.+)$", re.I | re.S)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from medialit.validation import SCHEMA_TAG, SENTENCE_ID, read_annotation
+from medialit.content.annotation import SCHEMA_TAG, SENTENCE_ID, read_annotation
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -221,7 +221,7 @@ def seeds_dir(start: str | Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "seeds").is_dir():
             return folder / "seeds"
-    checkout = Path(__file__).resolve().parents[2] / "seeds"
+    checkout = Path(__file__).resolve().parents[3] / "seeds"
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError(

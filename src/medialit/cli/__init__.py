@@ -1,0 +1,7 @@
+"""The ``medialit`` command: argument parsing and messages, nothing else.
+
+Owns: the top-level commands (``main``), the course commands (``course``) and the
+synthetic-class demo (``demo``).
+
+May import: everything below it. Nothing imports the CLI.
+"""

@@ -1,0 +1,9 @@
+"""Reports: what an instructor reads after grading.
+
+Owns: the class's grades as a table (``classdata``), LMS exports (``export``), per-student
+feedback pages (``feedback``) and their zips for the LMS (``feedback_zip``), and the class
+report (``report``).
+
+May import: content, grading and the pure scoring of teaching. Never the widgets (a report
+is built in the instructor's process from saved answers), never the CLI.
+"""
