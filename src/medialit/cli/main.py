@@ -98,6 +98,19 @@ def cmd_reading_load(args: argparse.Namespace) -> int:
     return main(Path(args.root), write=args.write, check=args.check)
 
 
+def cmd_lessons(args: argparse.Namespace) -> int:
+    """Copy the lessons into a working folder; a lesson already there is kept."""
+    from medialit.teaching.workspace import copy_lessons
+
+    done = copy_lessons(args.folder)
+    for name in done.copied:
+        print(f"copied {done.folder / name}")
+    if done.kept:
+        print(f"kept your own copy of {len(done.kept)} lesson(s) already in {done.folder}: " + ", ".join(done.kept))
+    print(f"Open the first lesson with:\n  jupyter lab {done.first}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="medialit",
@@ -121,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--root", default=".", help="the medialit folder (default: the current folder)")
     build.add_argument("--out", default=None, help="write the student versions here instead of exercises/")
     build.set_defaults(func=cmd_build)
+
+    lessons = sub.add_parser(
+        "lessons", help="copy the lessons into a folder of your own to work in (keeps any lesson already there)"
+    )
+    lessons.add_argument("folder", metavar="DIR", help="the folder to copy the lessons into (created if needed)")
+    lessons.set_defaults(func=cmd_lessons)
 
     validate = sub.add_parser("validate", help="check that an exercise notebook is complete (exits 1 if not)")
     validate.add_argument("notebooks", nargs="+", metavar="NOTEBOOK")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from medialit.content.annotation import SCHEMA_TAG, SENTENCE_ID, read_annotation
+from medialit.content.kit import KitNotFoundError, kit_path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -213,7 +214,7 @@ def seeds_dir(start: str | Path | None = None) -> Path:
     """Find the seeds folder.
 
     Order: ``$MEDIALIT_SEEDS``; a ``seeds/`` folder in ``start`` (default: the
-    current folder) or any parent; the ``seeds/`` folder of the source checkout.
+    current folder) or any parent; the kit's own seeds (the checkout's, or the installed package's).
     """
     if os.environ.get(SEEDS_ENV):
         return Path(os.environ[SEEDS_ENV])
@@ -221,9 +222,10 @@ def seeds_dir(start: str | Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "seeds").is_dir():
             return folder / "seeds"
-    checkout = Path(__file__).resolve().parents[3] / "seeds"
-    if checkout.is_dir():
-        return checkout
+    try:
+        return kit_path("seeds")
+    except KitNotFoundError:
+        pass
     raise FileNotFoundError(
         "No seeds/ folder found. Run from inside the medialit folder, or set "
         f"{SEEDS_ENV} to the folder that holds the article files."

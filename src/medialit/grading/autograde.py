@@ -181,7 +181,7 @@ def _mode(course: Course, execute: bool, sandbox: bool, notices: list[str]) -> M
             sandbox = False
     if not sandbox:
         return Mode(True, False)
-    from medialit.grading.course import kit_root
+    from medialit.content.kit import kit_root
 
     return Mode(True, True, (str(course.root), str(kit_root())))
 

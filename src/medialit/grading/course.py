@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from medialit.content.kit import kit_root
 from medialit.grading.nbgrader_env import cache_alembic_head, load_config, scripts_on_path
 from medialit.grading.roster import Student, read_roster, write_roster
 
@@ -38,11 +39,6 @@ apply_common(c)
 
 
 BACKUPS_DIR = ".medialit-backups"  # inside a course: gradebook snapshots and files replaced by an upgrade
-
-
-def kit_root() -> Path:
-    """The medialit checkout (holds solutions/ and seeds/)."""
-    return Path(__file__).resolve().parents[3]
 
 
 class CourseError(RuntimeError):

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from medialit.grading.course import BACKUPS_DIR, Course, CourseError, kit_root
+from medialit.content.kit import kit_root
+from medialit.grading.course import BACKUPS_DIR, Course, CourseError
 
 
 def upgrade(course: Course, kit: str | Path | None = None) -> list[str]:
