@@ -34,6 +34,7 @@ FACTORIES = (
     "verification_log",
     "note",
     "choice",
+    "discernment_test",
 )
 
 

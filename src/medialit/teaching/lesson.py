@@ -193,6 +193,12 @@ class Lesson:
 
         return self._make(key, ChoiceTable, rows, columns, **kw)
 
+    def discernment_test(self, form: str = "", key: str = "discernment", **kw: Any):
+        """The discernment test on invented practice texts (``form`` "A" or "B"; "" lets the student choose)."""
+        from medialit.widgets.discernment import DiscernmentTest
+
+        return self._make(key, DiscernmentTest, form, **kw)
+
     # ------------------------------------------------------------------ tables
 
     def table(self) -> Any:
