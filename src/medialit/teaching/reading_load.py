@@ -174,7 +174,7 @@ def answer_partly(widget: Any) -> None:
             for col in widget.columns:
                 widget.set(row.key, row.gold[col.name], col.name)
                 if n % WRONG_EVERY == WRONG_EVERY - 1:  # the first option scored wrong (not an alternative)
-                    for _, option in col.options:
+                    for _, option in widget.options_for(row, col):
                         widget.set(row.key, option, col.name)
                         if widget.results()[row.key][col.name].status == "wrong":
                             break

@@ -43,6 +43,7 @@ class Row:
     explanation: str = ""  # HTML shown with the feedback
     marked: str = ""  # the prompt with the deciding words marked: replaces it once the row is answered and checked
     accept: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other answers worth full credit
+    options: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # this row's own options, per column
 
 
 class ChoiceTable(AnswerWidget):
@@ -73,7 +74,7 @@ class ChoiceTable(AnswerWidget):
             self.dropdowns[row.key] = {}
             for col in columns:
                 dd = w.Dropdown(
-                    options=[(BLANK, UNSET), *col.options],
+                    options=[(BLANK, UNSET), *self.options_for(row, col)],
                     value=UNSET,
                     description=col.heading,
                     layout=w.Layout(width="auto", min_width="16em"),
@@ -106,7 +107,7 @@ class ChoiceTable(AnswerWidget):
             per_col = choice if isinstance(choice, dict) else {self.columns[0].name: choice}
             for col in self.columns:
                 chosen = per_col.get(col.name)
-                allowed = {v for _, v in col.options}
+                allowed = {v for _, v in self.options_for(self._by_key[row_key], col)}
                 if chosen is not None and chosen not in allowed:
                     self.notes.append(f"Ignored saved answer {chosen!r} for {row_key} (not an option).")
                     chosen = None
@@ -122,10 +123,15 @@ class ChoiceTable(AnswerWidget):
     def set(self, row_key: str, choice: str | None, column: str | None = None) -> None:
         """Choose an option, as a click would (``column`` defaults to the first)."""
         name = column or self.columns[0].name
-        allowed = [v for _, v in self.columns[0 if column is None else self._col_index(name)].options]
+        col = self.columns[self._col_index(name)]
+        allowed = [v for _, v in self.options_for(self._by_key[row_key], col)]
         if choice is not None and choice not in allowed:
             raise ValueError(f"{choice!r} is not an option; options: {', '.join(allowed)}")
         self.dropdowns[row_key][name].value = UNSET if choice is None else choice
+
+    def options_for(self, row: Row, col: Column) -> list[tuple[str, str]]:
+        """The (label, value) options of one row's drop-down: the row's own, else the column's."""
+        return row.options.get(col.name) or col.options
 
     def _col_index(self, name: str) -> int:
         return [c.name for c in self.columns].index(name)
@@ -185,6 +191,8 @@ class ChoiceTable(AnswerWidget):
     def row_feedback_html(self, row: Row, results: dict[str, ChoiceResult]) -> str:
         parts = []
         for col in self.columns:
+            if row.options.get(col.name):
+                col = Column(col.name, row.options[col.name], col.heading)  # the row's own labels
             r = results[col.name]
             what = f"{col.heading or 'Your answer'}: " if len(self.columns) > 1 else ""
             if r.status == "missing":
