@@ -42,6 +42,9 @@ def cmd_check_annotations(args: argparse.Namespace) -> int:
             print(f"{path}: file not found; check the path", file=sys.stderr)
             failed += 1
             continue
+        if path.name.endswith(".coverage.yaml"):  # other reports of an article (content.coverage)
+            failed += _check_coverage(path)
+            continue
         try:
             article = from_file(path)
         except AnnotationError as exc:
@@ -55,6 +58,19 @@ def cmd_check_annotations(args: argparse.Namespace) -> int:
             f"{n_claims} claims, {n_loaded} loaded phrases"
         )
     return 1 if failed else 0
+
+
+def _check_coverage(path: Path) -> int:
+    """Check one coverage file: print its problems (return 1) or a one-line summary (return 0)."""
+    from medialit.content.coverage import CoverageError, read_coverage
+
+    try:
+        coverage = read_coverage(path)
+    except CoverageError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{path}: OK: other coverage of {len(coverage.claims)} claims from {len(coverage.reports)} reports")
+    return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -181,6 +181,39 @@ class Lesson:
 
         return self._make(key, VerificationLog, self.article, entries, **kw)
 
+    def coverage(self) -> Any:
+        """What other reports say about the article (its NAME.coverage.yaml in seeds/), or None."""
+        from medialit.content.coverage import load_coverage
+
+        if not hasattr(self, "_coverage"):
+            self._coverage = load_coverage(self.article)
+        return self._coverage
+
+    def coverage_check(self, claims: list[str] | None = None, key: str = "coverage", **kw: Any):
+        """Per claim, the article beside other reports: what do they do to it? (lateral reading)"""
+        from medialit.widgets.coverage import CoverageCheck, no_coverage_html
+
+        if self.coverage() is None:
+            return RichHTML(no_coverage_html(self.article))
+        return self._make(key, CoverageCheck, self.article, self.coverage(), claims, **kw)
+
+    def headline_verdict(self, key: str = "verdict", **kw: Any):
+        """The verdict on the headline's cause, on the article alone and with the other reports."""
+        from medialit.widgets.coverage import HeadlineVerdict, no_coverage_html
+
+        if self.coverage() is None or self.coverage().headline is None:
+            return RichHTML(no_coverage_html(self.article))
+        return self._make(key, HeadlineVerdict, self.article, self.coverage().headline, **kw)
+
+    def other_coverage(self) -> RichHTML:
+        """What other reports say about the headline's cause, beside the article's words."""
+        from medialit.widgets.coverage import compare_html, no_coverage_html
+
+        head = self.coverage().headline if self.coverage() else None
+        if head is None:
+            return RichHTML(no_coverage_html(self.article))
+        return RichHTML(STYLE + compare_html(self.article, head.sentences, head.words, head.others))
+
     def note(self, key: str, prompt: str, model: str = "", **kw: Any):
         """A saved free-text answer to a reflection question; ``model`` (HTML) is shown on Check."""
         from medialit.widgets import NoteBox

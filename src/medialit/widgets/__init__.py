@@ -5,6 +5,7 @@ answers saved to an :class:`medialit.grading.answers.AnswerStore` on every chang
 """
 
 from medialit.widgets.choices import ChoiceTable, Column, Row
+from medialit.widgets.coverage import CoverageCheck, HeadlineVerdict
 from medialit.widgets.highlighter import PhraseHighlighter
 from medialit.widgets.labeler import ClaimChecker, HeadlineSupport, SentenceLabeler, SourceMapper, VoiceChooser
 from medialit.widgets.note_box import NoteBox
@@ -17,7 +18,9 @@ __all__ = [
     "ChoiceTable",
     "ClaimChecker",
     "Column",
+    "CoverageCheck",
     "HeadlineSupport",
+    "HeadlineVerdict",
     "NoteBox",
     "PartSorter",
     "PhraseHighlighter",

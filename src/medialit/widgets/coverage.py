@@ -1,0 +1,145 @@
+"""Better coverage: the article's words beside what other reports say, and a question per claim.
+
+The view of medialit.teaching.lateral: rows, passages and links as HTML; keys and whys come from
+the article's coverage file (medialit.content.coverage).
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from medialit.content.article import Article
+from medialit.content.coverage import Coverage, HeadlineCoverage, Passage, coverage_path
+from medialit.grading.answers import AnswerStore
+from medialit.teaching.lateral import COMPARISONS, DOES, STAGES, VERDICTS, comparison_key, verdict_key
+from medialit.widgets.base import STYLE, mark, sentence_html
+from medialit.widgets.choices import ChoiceTable, Column, Row
+
+
+def when(iso: str) -> str:
+    """'2026-01-13' -> '13 Jan 2026'."""
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d:%b %Y}"
+
+
+def passage_html(p: Passage, decisive: tuple[str, ...] = (), why_does: bool = False) -> str:
+    """One report's passage: outlet, date and link, who speaks, the quote (deciding words marked)."""
+    r = p.report
+    link = f'<a href="{html.escape(r.url)}" target="_blank" rel="noopener">{html.escape(r.outlet)}</a>'
+    if r.search:
+        link += f" (search the site for: <i>{html.escape(r.search)}</i>)"
+    out = f"{link}, {when(r.date)} · {html.escape(p.who)}: "
+    if p.quote:
+        out += f"“{mark(p.quote, decisive)}”"
+    if p.says:
+        out += f"{' (' if p.quote else ''}{html.escape(p.says)}{')' if p.quote else ''}"
+    if why_does:
+        out += f" <i>→ {DOES[p.does]}</i>"
+    return f"<li>{out}</li>"
+
+
+def compare_html(
+    article: Article, sentences: tuple[str, ...], words: tuple[str, ...], others: tuple[Passage, ...], **kw: object
+) -> str:
+    """The article's sentences, its words marked, beside the other reports' passages."""
+    said = "".join(f"<li>{sentence_html(sid, article.sentence(sid).text, words)}</li>" for sid in sentences)
+    passages = "".join(passage_html(p, **kw) for p in others)  # type: ignore[arg-type]
+    return (
+        f"<b>The article ({html.escape(when(article.published))}):</b><ul>{said}</ul>"
+        f"<b>Other reports:</b><ul>{passages}</ul>"
+    )
+
+
+def no_coverage_html(article: Article) -> str:
+    name = coverage_path(article.path).name
+    return (
+        f'{STYLE}<div class="medialit-todo">The kit has no other coverage of this article yet (an instructor can '
+        f"add it in <code>seeds/{html.escape(name)}</code>; see docs/coverage-format.md). Carry out your "
+        "verification plan in a web browser instead, and compare what you find there with the article.</div>"
+    )
+
+
+class CoverageCheck(ChoiceTable):
+    """For each claim: what do the other reports do to it? Confirm, add, contradict, or disputed."""
+
+    def __init__(
+        self,
+        article: Article,
+        coverage: Coverage,
+        claims: list[str] | None = None,
+        *,
+        key: str = "coverage",
+        store: AnswerStore | None = None,
+        graded: bool = False,
+        title: str = "What do other reports say?",
+    ):
+        col = Column("does", [(label, value) for label, value in COMPARISONS], "The other reports:")
+        rows = []
+        for claim in [coverage.claim(c) for c in claims] if claims else coverage.claims:
+            gold, also, accept = comparison_key(claim)
+            prompt = compare_html(article, claim.sentences, claim.words, claim.others)
+            marked = compare_html(article, claim.sentences, claim.words, claim.others, decisive=claim.decisive)
+            rows.append(
+                Row(
+                    claim.id,
+                    prompt,
+                    {"does": gold},
+                    also={"does": also},
+                    accept={"does": accept},
+                    explanation="" if graded else html.escape(claim.why),
+                    marked=marked,
+                )
+            )
+        super().__init__(
+            rows,
+            [col],
+            key=key,
+            store=store,
+            graded=graded,
+            title=title,
+            noun="claim",
+            instructions="For each claim, read what the article says, then what other reports of the same "
+            "story say (open a link to see more). What do the other reports do to the article's words?",
+        )
+
+
+class HeadlineVerdict(ChoiceTable):
+    """The verdict on the headline's cause: on the article alone, then with the other reports."""
+
+    def __init__(
+        self,
+        article: Article,
+        headline: HeadlineCoverage,
+        *,
+        key: str = "verdict",
+        store: AnswerStore | None = None,
+        graded: bool = False,
+        title: str = "Your verdict on the headline's cause",
+    ):
+        col = Column("verdict", [(label, value) for label, value in VERDICTS], "Verdict:")
+        gold = verdict_key(headline)
+        whys = {"before": headline.before.why, "after": headline.after.why}
+        rows = [
+            Row(
+                stage,
+                f"<b>{html.escape(STAGES[stage])}</b>",
+                {"verdict": gold[stage]},
+                explanation="" if graded else html.escape(whys[stage]),
+            )
+            for stage in ("before", "after")
+        ]
+        cause = html.escape(article.headline_claim.get("span", "")) if article.headline_claim else ""
+        super().__init__(
+            rows,
+            [col],
+            key=key,
+            store=store,
+            graded=graded,
+            title=title,
+            noun="verdict",
+            instructions=f"The headline gives a cause: “<b>{cause}</b>”. "
+            + compare_html(article, headline.sentences, headline.words, headline.others)
+            + "Give your verdict on the cause twice: first on the article alone, as in lesson 05, "
+            "then with what the other reports say.",
+        )
