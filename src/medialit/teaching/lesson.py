@@ -181,6 +181,24 @@ class Lesson:
 
         return self._make(key, VerificationLog, self.article, entries, **kw)
 
+    def warm_up(self, key: str = "warm-up", **kw: Any):
+        """Three quick questions on earlier lessons' ideas (seeds/retrieval/ARTICLE.yaml), with feedback.
+
+        A warm-up file with mistakes shows what to fix instead of the questions; the lesson goes on.
+        """
+        from medialit.teaching.retrieval import RetrievalError, warm_up
+        from medialit.widgets.warm_up import WarmUp
+
+        try:
+            questions = warm_up(self.name, self.article.id, self.article.path.parent)
+        except RetrievalError as exc:
+            fix = html.escape(str(exc)).replace(chr(10), "<br>")
+            return RichHTML(
+                f'{STYLE}<div class="medialit-warning">{badge("warning")} The warm-up could not be shown: '
+                f"skip it and go on with the lesson. For your teacher: {fix}</div>"
+            )
+        return self._make(key, WarmUp, questions, **kw)
+
     def coverage(self) -> Any:
         """What other reports say about the article (its NAME.coverage.yaml in seeds/), or None."""
         from medialit.content.coverage import load_coverage
