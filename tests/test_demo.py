@@ -47,6 +47,12 @@ def test_demo_runs_end_to_end(tmp_path):
     assert statuses == {"graded", "flagged", "failed"}
     assert "not a readable notebook" in text  # the broken uploads fail with a reason
     assert "class report:" in text and "Traceback" not in text
+    class_file = tmp_path / "demo" / "course" / "reports" / "ps1-sources" / "class-labels.json"
+    assert f"Lesson 07's class file: {class_file}" in text  # where it is, and how to hand it out
+    counts = json.loads(class_file.read_text(encoding="utf-8"))
+    assert counts["students"] == 28  # 32, less the blank and broken submissions
+    assert not re.search(r'"s\d\d"', class_file.read_text(encoding="utf-8")), "a student id in the class file"
+    assert not (tmp_path / "demo" / "course" / "reports" / "ps2-numbers" / "class-labels.json").exists()
     noise = [x for x in out.stderr.splitlines() if re.search(r"warning|TCP without", x, flags=re.I)]
     assert noise == [], noise[:3]  # the terminal says only what concerns the teacher
     sources = {}

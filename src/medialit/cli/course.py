@@ -208,8 +208,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from medialit.reports.report import write_report
 
     course = _course(args)
-    path = write_report(course, args.assignment, Path(args.out) if args.out else None)
+    notes: list[str] = []
+    path = write_report(course, args.assignment, Path(args.out) if args.out else None, notes)
     print(f"wrote the class report {path}")
+    for note in notes:  # lesson 07's class file: where it is and how to hand it out
+        print(note)
     return 0
 
 

@@ -301,10 +301,13 @@ def run_demo(
         failed_any |= any(st.status == "failed" for st in statuses.values())
         pages = write_feedback(course, assignment)
         exports = [export_grades(course, assignment, fmt) for fmt in ("csv", "canvas", "moodle")]
-        report = write_report(course, assignment)
+        notes: list[str] = []
+        report = write_report(course, assignment, notes=notes)
         print(f"feedback: {len(pages)} pages under {course.root / 'feedback'}")
         print("grades for your LMS: " + ", ".join(str(e.path) for e in exports))
         print(f"class report: {report}")
+        for note in notes:  # lesson 07's class file, from the synthetic class's labels
+            print(note)
     print(f"\ndemo finished in {time.perf_counter() - start:.0f} s. The course is kept in {course.root}.")
     if failed_any:
         print("As planned, the broken submissions are listed as failed, with their reasons: nobody got a silent 0.")

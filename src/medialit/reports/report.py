@@ -28,6 +28,7 @@ from medialit.content.article import Article
 from medialit.content.scheme import load_scheme
 from medialit.grading.course import Course
 from medialit.grading.results import Results
+from medialit.reports.class_labels import write_class_labels
 from medialit.reports.classdata import assignment_titles, class_results, course_article, grade_table
 
 STATUSES = ["correct", "alternative", "wrong", "missing"]
@@ -64,8 +65,11 @@ th {background: #f4f4f4;} .note {color: #555;} img {max-width: 100%;}
 </style>"""
 
 
-def write_report(course: Course, assignment: str, out: Path | None = None) -> Path:
-    """Write the item analysis of ``assignment`` (default ``COURSE/reports/ASSIGNMENT/index.html``)."""
+def write_report(course: Course, assignment: str, out: Path | None = None, notes: list[str] | None = None) -> Path:
+    """Write the item analysis of ``assignment`` (default ``COURSE/reports/ASSIGNMENT/index.html``).
+
+    ``notes`` receives the lines for the teacher about other files written (lesson 07's class file).
+    """
     table = grade_table(course, assignment)
     out = Path(out) if out else course.root / "reports" / assignment / "index.html"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -87,7 +91,10 @@ def write_report(course: Course, assignment: str, out: Path | None = None) -> Pa
             path.unlink(missing_ok=True)  # no stale file from an earlier report
         else:
             frames[name].to_csv(path, index=name == "confusion.csv", encoding="utf-8")
-    out.write_text(_page(assignment, table, results, frames), encoding="utf-8")
+    class_note = write_class_labels(out.parent, assignment, results)  # lesson 07's class file: counts only
+    if class_note and notes is not None:
+        notes.append(class_note)
+    out.write_text(_page(assignment, table, results, frames, class_note), encoding="utf-8")
     return out
 
 
@@ -505,16 +512,23 @@ def _mean_median(scored: pd.DataFrame) -> str:
     )
 
 
-def _page(assignment: str, table: pd.DataFrame, results: dict[str, Results], frames: dict[str, pd.DataFrame]) -> str:
+def _page(
+    assignment: str,
+    table: pd.DataFrame,
+    results: dict[str, Results],
+    frames: dict[str, pd.DataFrame],
+    class_note: str = "",
+) -> str:
     summary = _who_html(table, results)
     items = frames["item_accuracy.csv"]
     top = _section("misread", "Which sentences did the class misread?", misread_html(items)) if not items.empty else ""
     written = ", ".join(f"<code>{n}</code>" for n in CSV_FILES if not frames[n].empty)
+    note = f'<p class="note">{html.escape(class_note)}</p>' if class_note else ""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Item analysis: {html.escape(assignment)}</title>{PAGE_STYLE}</head><body>"
         f"<h1>Item analysis: {html.escape(assignment)}</h1>{summary}{top}"
         f"{''.join(_sections(frames))}"
         f'<p class="note">Data files beside this page: {written or "none"} (shares there run from 0 to 1).</p>'
-        "</body></html>\n"
+        f"{note}</body></html>\n"
     )
