@@ -238,6 +238,31 @@ class Lesson:
 
         return self._make(key, NoteBox, prompt, model=model, **kw)
 
+    def hard_cases(self) -> Any:
+        """The article's sentences to label and hard cases to discuss (seeds/hard-cases/), for lesson 07."""
+        from medialit.content.hard_cases import load_hard_cases
+
+        return load_hard_cases(self.article)
+
+    def agreement(self, ids: list[str] | None = None, labels: str = "labels", key: str = "agreement"):
+        """Compare the labels saved under ``labels`` with the key and with the class file (lesson 07)."""
+        from medialit.widgets.agreement import AgreementView
+
+        return self._make(key, AgreementView, self.article, ids or list(self.hard_cases().label), labels=labels)
+
+    def discussion(self) -> Any:
+        """A note box for each hard case, with the key's answers and reason and the class's split (lesson 07)."""
+        import ipywidgets as w
+
+        from medialit.teaching.agreement import load_class
+        from medialit.widgets.agreement import DiscussionBox
+
+        counts, _ = load_class(self.article)
+        cases = self.hard_cases().cases
+        keys = [f"discuss-{c.sentence}{'-voice' if c.phrase else ''}" for c in cases]
+        boxes = [self._make(k, DiscussionBox, self.article, c, counts) for k, c in zip(keys, cases, strict=True)]
+        return w.VBox([b.widget for b in boxes], layout=w.Layout(width="100%"))
+
     def choice(self, key: str, rows: list[Any], columns: list[Any], **kw: Any):
         """A custom choice table (for questions not tied to one annotation field)."""
         from medialit.widgets import ChoiceTable
