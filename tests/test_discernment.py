@@ -1,0 +1,193 @@
+"""The discernment test (issue 11 D): items as data, scoring checked against textbook values, the widget."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from medialit.content.article import load_article
+from medialit.content.discernment_items import (
+    SOURCED,
+    ItemsError,
+    check_parallel,
+    cue_profile,
+    load_form,
+    load_forms,
+    load_reasons,
+)
+from medialit.teaching.discernment import (
+    SAME_D,
+    SHIFT_C,
+    Change,
+    Detection,
+    bias_only,
+    class_change,
+    counterbalance,
+    detection,
+    score_item,
+    score_test,
+)
+from medialit.widgets.discernment import DiscernmentTest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+FORMS = load_forms(SEEDS)
+REASONS = load_reasons(SEEDS)
+WORD = re.compile(r"[a-z0-9]+")
+
+
+# ------------------------------------------------------------------ items
+
+
+@pytest.mark.parametrize("name", ["A", "B"])
+def test_each_form_has_twelve_items_half_solid(name):
+    form = FORMS[name]
+    assert len(form.items) == 12
+    assert sum(item.solid for item in form.items) == 6
+
+
+def test_forms_are_parallel_in_key_and_cue_types():
+    assert check_parallel(FORMS["A"], FORMS["B"]) == []
+    assert cue_profile(FORMS["A"]) == cue_profile(FORMS["B"])
+    for form in FORMS.values():  # every cue type the issue names appears in each form
+        cues = {r for item in form.items for r in item.reasons}
+        assert {"named", "document", "hedged", "anonymous", "cause", "loaded", "vague_number"} <= cues
+
+
+def test_keys_follow_the_kits_own_rules():
+    for form in FORMS.values():
+        for item in form.items:
+            sides = {REASONS[r].side for r in item.reasons}
+            if item.solid:  # a named, on-record source or a checkable document, and nothing weak
+                assert set(item.reasons) & set(SOURCED) and sides <= {"solid"}, item.id
+            else:
+                assert "weak" in sides, item.id
+            for phrase in item.evidence.values():  # the deciding words are in the item and quoted in the why
+                assert phrase in f"{item.headline} {item.text}", (item.id, phrase)
+            assert any(phrase in item.why for phrase in item.evidence.values()), item.id
+            assert "none" not in sides, item.id  # "it sounds confident" is never a right reason
+
+
+def test_items_are_short_invented_practice_texts_not_the_seed_article():
+    article = load_article("venezuela-prisoner-releases-2026-01-14", folder=SEEDS)
+    seed_words = WORD.findall(" ".join(s.text for s in article.sentences).lower())
+    seed_grams = {tuple(seed_words[i : i + 5]) for i in range(len(seed_words) - 4)}
+    for name in ("form-a.yaml", "form-b.yaml"):
+        assert "INVENTED" in (SEEDS / "discernment" / name).read_text(encoding="utf-8").splitlines()[0]
+    for form in FORMS.values():
+        for item in form.items:
+            words = WORD.findall(f"{item.headline} {item.text}".lower())
+            grams = {tuple(words[i : i + 5]) for i in range(len(words) - 4)}
+            assert not grams & seed_grams, f"{item.id} quotes the seed article"
+            assert not {"venezuela", "maduro", "caracas", "bloomberg"} & set(words), item.id
+            sentences = [s for s in re.split(r"(?<=[.!?])\s+", item.text) if s]
+            assert 1 <= len(sentences) <= 2, item.id
+
+
+def test_a_broken_item_file_says_what_to_fix(tmp_path):
+    (tmp_path / "discernment").mkdir()
+    for name in ("reasons.yaml", "form-b.yaml"):
+        (tmp_path / "discernment" / name).write_text((SEEDS / "discernment" / name).read_text())
+    data = yaml.safe_load((SEEDS / "discernment" / "form-a.yaml").read_text())
+    data["items"][0]["key"] = "weak"  # a named source, keyed weak: no weak cue
+    data["items"][6]["key"] = "solid"  # an anonymous source keyed solid
+    (tmp_path / "discernment" / "form-a.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(ItemsError) as err:
+        load_form("A", tmp_path)
+    message = str(err.value)
+    assert "form-a.yaml" in message
+    assert "item a01: a weak item needs at least one weak cue" in message
+    assert "item a07: a solid item needs a named source or a checkable document" in message
+    with pytest.raises(ItemsError, match="there is no form 'C'"):
+        load_form("C", tmp_path)
+
+
+# ------------------------------------------------------------------ scoring
+
+
+def test_d_prime_and_c_match_textbook_values():
+    # corrected rates (69.5/100, 30.5/100): z(.695) = 0.510 (normal table), d' = 1.02; c = 0 when H = 1 − F
+    d = Detection(hits=69, solid=99, false_alarms=30, weak=99)
+    assert d.d_prime == pytest.approx(1.02, abs=0.005)
+    assert d.c == pytest.approx(0.0, abs=1e-9)
+    # the log-linear correction (Hautus 1995): 6 of 6 hits, 0 of 6 false alarms -> (6.5/7, 0.5/7)
+    perfect = Detection(hits=6, solid=6, false_alarms=0, weak=6)
+    assert perfect.d_prime == pytest.approx(2 * 1.4652, abs=1e-3) and math.isfinite(perfect.d_prime)
+    assert perfect.c == pytest.approx(0.0, abs=1e-9)
+    assert (perfect.hit_rate, perfect.false_alarm_rate, perfect.discernment) == (1.0, 0.0, 1.0)
+
+
+def test_blanket_scepticism_scores_no_discernment_and_a_positive_bias():
+    keys = {f"s{i}": "solid" for i in range(6)} | {f"w{i}": "weak" for i in range(6)}
+    sceptic = detection(keys, dict.fromkeys(keys, "weak"))
+    credulous = detection(keys, dict.fromkeys(keys, "solid"))
+    assert sceptic.d_prime == pytest.approx(0) and sceptic.discernment == 0
+    assert sceptic.c > 1 and credulous.c < -1
+    form = FORMS["A"]
+    all_weak = {i.id: {"judgement": "weak", "reasons": ["anonymous"]} for i in form.items}
+    result = score_test(form, all_weak)
+    assert result.points < result.max_points / 2 and result.detection.d_prime == pytest.approx(0)  # scores low
+
+
+def test_item_points_the_judgement_drives_the_score():
+    item = FORMS["A"].item("a10")  # weak: no_source, cause, loaded
+    assert score_item(item, "weak", ["no_source", "cause", "loaded"]).points == 3
+    assert score_item(item, "weak", []).points == 2  # the judgement alone: two thirds
+    assert score_item(item, "weak", ["cause", "confident"]).points == 2  # one right, one wrong
+    assert score_item(item, "solid", ["no_source", "cause", "loaded"]).points == 0  # right reasons, wrong verdict
+    assert score_item(item, None, ["cause"]).status == "missing"
+
+
+def test_bias_only_flag_separates_a_shift_from_a_gain():
+    keys = {f"s{i}": "solid" for i in range(6)} | {f"w{i}": "weak" for i in range(6)}
+
+    def student(hits: int, false_alarms: int) -> Detection:
+        judged = {f"s{i}": "solid" if i < hits else "weak" for i in range(6)}
+        judged |= {f"w{i}": "solid" if i < false_alarms else "weak" for i in range(6)}
+        return detection(keys, judged)
+
+    shift = Change(pre=student(6, 3), post=student(3, 0))  # catches all weak items by doubting half the solid ones
+    assert shift.weak_accuracy == pytest.approx(0.5) and abs(shift.d_prime) < SAME_D and shift.c > SHIFT_C
+    assert shift.bias_only
+    gain = Change(pre=student(4, 3), post=student(6, 1))
+    assert gain.d_prime > SAME_D and not gain.bias_only
+    assert not bias_only(0.2, 0.0, -0.5)  # more weak items caught with a more credulous bias is not a shift
+    summary = class_change([gain, gain, shift])
+    assert summary.d_prime.mean > 0 and summary.d_prime.low is not None and not summary.bias_only
+    assert class_change([shift, shift]).bias_only
+
+
+def test_counterbalancing_is_deterministic_balanced_and_never_repeats_a_form():
+    roster = [f"s{i:02d}" for i in range(1, 32)]
+    plan = counterbalance(roster)
+    assert plan == counterbalance(list(reversed(roster)))  # not tied to roster order
+    firsts = [pre for pre, _ in plan.values()]
+    assert abs(firsts.count("A") - firsts.count("B")) <= 1
+    assert all(pre != post for pre, post in plan.values())
+
+
+# ------------------------------------------------------------------ widget
+
+
+def test_widget_gold_scores_full_and_graded_mode_shows_no_key():
+    test = DiscernmentTest()
+    assert test.missing() == ["your form (A or B)"] and test.score() == (0.0, 36)
+    test.value = test.gold_value()
+    assert test.score() == (36.0, 36) and test.complete
+    text = test.check()
+    assert "council leader Rita Okonjo told reporters" in text and "Sensitivity d′" in text
+    graded = DiscernmentTest(graded=True)
+    graded.value = {"form": "B", "items": {"b01": {"judgement": "weak", "reasons": ["loaded"]}}}
+    shown = graded.check()
+    assert "11 texts still need" in shown and "well supported" not in shown and "Nadia Fermi" not in shown
+
+
+def test_fixed_form_refuses_answers_for_the_other_form():
+    test = DiscernmentTest("B")
+    with pytest.raises(ValueError, match="form A"):
+        test.value = {"form": "A", "items": {}}
+    assert test.gold_value()["form"] == "B"
