@@ -57,6 +57,12 @@ def _partial(assignment: str, answers: dict) -> tuple[dict, float]:
     elif assignment == "ps5-transfer":
         _set(a, "labels", "h1", "unsourced")  # accepted alternative (the key says framing)
         expected = round(10 * 8.5 / 9, 2) + 4
+    elif assignment in ("pre-test", "post-test"):
+        items = a["discernment"]["items"]
+        items["a01"]["judgement"] = "weak"  # wrong judgement: 0 of 3, whatever the reasons
+        items["a07"]["reasons"].append("confident")  # one right, one wrong reason: 2 of 3
+        items["a10"]["reasons"].remove("loaded")  # two of its three reasons: 2 + 2/3
+        expected = round(12 * (36 - 3 - 1 - 1 / 3) / 36, 2)
     else:  # a new assignment must add its own partial case here
         raise AssertionError(f"no partial-credit case for {assignment}")
     return {**answers, "answers": a}, round(expected, 2)
