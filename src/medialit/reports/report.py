@@ -30,6 +30,7 @@ from medialit.grading.course import Course
 from medialit.grading.results import Results
 from medialit.reports.class_labels import write_class_labels
 from medialit.reports.classdata import assignment_titles, class_results, course_article, grade_table
+from medialit.reports.discernment_report import discernment_html
 
 STATUSES = ["correct", "alternative", "wrong", "missing"]
 SHARE_WORDS = ["correct", "accepted alternative", "wrong", "unanswered"]
@@ -94,7 +95,8 @@ def write_report(course: Course, assignment: str, out: Path | None = None, notes
     class_note = write_class_labels(out.parent, assignment, results)  # lesson 07's class file: counts only
     if class_note and notes is not None:
         notes.append(class_note)
-    out.write_text(_page(assignment, table, results, frames, class_note), encoding="utf-8")
+    prepost = discernment_html(course, assignment, out.parent)  # pre-test and post-test only
+    out.write_text(_page(assignment, table, results, frames, class_note, prepost), encoding="utf-8")
     return out
 
 
@@ -518,6 +520,7 @@ def _page(
     results: dict[str, Results],
     frames: dict[str, pd.DataFrame],
     class_note: str = "",
+    extra: str = "",
 ) -> str:
     summary = _who_html(table, results)
     items = frames["item_accuracy.csv"]
@@ -527,7 +530,7 @@ def _page(
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Item analysis: {html.escape(assignment)}</title>{PAGE_STYLE}</head><body>"
-        f"<h1>Item analysis: {html.escape(assignment)}</h1>{summary}{top}"
+        f"<h1>Item analysis: {html.escape(assignment)}</h1>{summary}{extra}{top}"
         f"{''.join(_sections(frames))}"
         f'<p class="note">Data files beside this page: {written or "none"} (shares there run from 0 to 1).</p>'
         f"{note}</body></html>\n"

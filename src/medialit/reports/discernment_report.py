@@ -1,0 +1,242 @@
+"""The class report's pre/post section for the discernment test (``pre-test`` and ``post-test``).
+
+Per student: the form taken (and whether it was the one assigned), hit rate H, false alarms F,
+d′ and c before and after, Δd′ and Δc, and a flag when a "gain" is only a shift in bias
+(Modirrousta-Galian & Higham 2023). Per class: the means with 95% intervals, a plot of each
+student's d′ and c before against after, and the effect sizes published interventions report,
+for comparison. Reads the scores the grader recorded (results.json), never a student's notebook.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from medialit.content.discernment_items import FORMS
+from medialit.grading.course import Course
+from medialit.grading.results import Results
+from medialit.reports.classdata import class_results, read_roster
+from medialit.teaching.discernment import (
+    SAME_D,
+    SHIFT_C,
+    Change,
+    ClassChange,
+    Detection,
+    Mean,
+    class_change,
+    counterbalance,
+)
+
+PRE, POST = "pre-test", "post-test"
+CSV = "discernment_prepost.csv"
+SYNTHETIC = "SYNTHETIC-CLASS.txt"  # in a course root: the class is simulated (medialit demo)
+PUBLISHED = (
+    "For comparison, published interventions report: inoculation on real-world items, d = 0.37 "
+    "(Roozenbeek, Traberg &amp; van der Linden 2022, N = 2,188); a short tips intervention raised "
+    "discernment by 26.5% (US) and 17.5% (India) (Guess et al. 2020, <i>PNAS</i>, N = 11,924). Those "
+    "compare a treated group with a control group; this report compares the same students before and "
+    "after, with no control group, so a gain here also holds practice, maturation and everything else "
+    "that happened between the two tests."
+)
+SAME_FORM = "took the same form twice (left out of the change: a gain could be memory)"
+
+
+def _detection(data: Results | None) -> tuple[str, Detection] | None:
+    """(form, detection) of the discernment part of a student's recorded results."""
+    for part in data.parts.values() if data else ():
+        d = part.details
+        if part.scored and d.get("kind") == "discernment" and d.get("form") in FORMS:
+            try:
+                counts = Detection(int(d["hits"]), int(d["solid"]), int(d["false_alarms"]), int(d["weak"]))
+            except (KeyError, TypeError, ValueError):
+                return None
+            return str(d["form"]), counts
+    return None
+
+
+def prepost_table(course: Course) -> pd.DataFrame:
+    """One row per student of the roster (and any other graded student) with pre and post measures."""
+    roster = read_roster(course)["student_id"].tolist()
+    results = {a: _results(course, a, roster) for a in (PRE, POST)}
+    students = [*roster, *sorted((set(results[PRE]) | set(results[POST])) - set(roster))]
+    plan = counterbalance(students)
+    rows = []
+    for sid in students:
+        pre, post = _detection(results[PRE].get(sid)), _detection(results[POST].get(sid))
+        assigned_pre, assigned_post = plan[sid]
+        if pre:  # the post-test form is the one the student did not take before
+            assigned_post = next(f for f in FORMS if f != pre[0])
+        row: dict[str, object] = {"student": sid, "assigned_pre": assigned_pre, "assigned_post": assigned_post}
+        notes = []
+        for when, got, assigned in (("pre", pre, assigned_pre), ("post", post, assigned_post)):
+            row[f"form_{when}"] = got[0] if got else ""
+            for name, value in (got[1].as_dict() if got else {}).items():
+                if name in ("hit_rate", "false_alarm_rate", "weak_accuracy", "d_prime", "c"):
+                    row[f"{name}_{when}"] = value
+            if got and got[0] != assigned:
+                notes.append(f"{when}-test on form {got[0]}, assigned {assigned}")
+        if pre and post:
+            if pre[0] == post[0]:
+                notes.append(SAME_FORM)
+            else:
+                change = Change(pre[1], post[1])
+                row.update(delta_d_prime=round(change.d_prime, 4), delta_c=round(change.c, 4))
+                row["delta_weak_accuracy"] = round(change.weak_accuracy, 4)
+                row["bias_only"] = change.bias_only
+                if change.bias_only:
+                    notes.append("gain is only a shift in bias")
+        row["notes"] = "; ".join(notes)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _results(course: Course, assignment: str, students: list[str]) -> dict[str, Results]:
+    found = class_results(course, assignment, students)
+    graded = course.root / "autograded"
+    if graded.is_dir():  # graded students missing from the roster count too
+        others = [p.name for p in graded.iterdir() if p.name not in found and (p / assignment).is_dir()]
+        found.update(class_results(course, assignment, sorted(others)))
+    return found
+
+
+def changes(course: Course) -> tuple[list[Change], ClassChange | None]:
+    """Every student's change (both tests, different forms) and the class summary (None if nobody)."""
+    roster = read_roster(course)["student_id"].tolist()
+    results = {a: _results(course, a, roster) for a in (PRE, POST)}
+    out = []
+    for sid in set(results[PRE]) & set(results[POST]):
+        pre, post = _detection(results[PRE][sid]), _detection(results[POST][sid])
+        if pre and post and pre[0] != post[0]:
+            out.append(Change(pre[1], post[1]))
+    return out, (class_change(out) if out else None)
+
+
+def _num(value: float | None, sign: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:+.2f}" if sign else f"{value:.2f}"
+
+
+def _percent(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:+.0f}%"
+
+
+def _interval(mean: Mean, sign: bool = False) -> str:
+    if mean.low is None:
+        return _num(mean.mean, sign)
+    return f"{_num(mean.mean, sign)} (95% interval {_num(mean.low, sign)} to {_num(mean.high, sign)})"
+
+
+def prepost_plot(table: pd.DataFrame) -> str:
+    """Each student's d′ and c, before (x) against after (y); bias-only students in orange."""
+    both = table.dropna(subset=["delta_d_prime"]) if "delta_d_prime" in table else table.iloc[0:0]
+    fig = Figure(figsize=(10, 4.4))
+    for n, (measure, label) in enumerate((("d_prime", "discernment d′"), ("c", "bias c (above 0: says “weak”)"))):
+        ax = fig.add_subplot(1, 2, n + 1)
+        x, y = both[f"{measure}_pre"].astype(float), both[f"{measure}_post"].astype(float)
+        flagged = both["bias_only"].astype(bool)
+        low, high = (-1.5, 3.2) if measure == "d_prime" else (-1.8, 1.8)
+        ax.plot([low, high], [low, high], color="#999", linewidth=0.8)
+        ax.scatter(x[~flagged], y[~flagged], color="#337ab7", alpha=0.7, label="student")
+        ax.scatter(x[flagged], y[flagged], color="#f0ad4e", alpha=0.9, marker="s", label="gain only a bias shift")
+        ax.set_xlim(low, high)
+        ax.set_ylim(low, high)
+        ax.set_xlabel(f"{label}, pre-test")
+        ax.set_ylabel(f"{label}, post-test")
+        ax.set_title("above the line: higher after" if measure == "d_prime" else "above the line: more “weak” after")
+        if n == 0:
+            ax.legend(loc="lower right", frameon=False)
+    from medialit.reports.report import _png as png
+
+    return png(fig, "Each student's discernment d′ and bias c, pre-test against post-test")
+
+
+def discernment_html(course: Course, assignment: str, out_dir: Path | None = None) -> str:
+    """The pre/post section of the class report of ``pre-test`` or ``post-test`` ('' for other assignments)."""
+    if assignment not in (PRE, POST):
+        return ""
+    table = prepost_table(course)
+    if out_dir is not None:
+        table.to_csv(Path(out_dir) / CSV, index=False, encoding="utf-8")
+    _, summary = changes(course)
+    body = [_synthetic_note(course), _forms_html(table, assignment)]
+    if summary is None:
+        body.append(
+            "<p>No student has taken both tests on different forms yet: the change before → after shows "
+            "here once the post-test is graded.</p>"
+        )
+    else:
+        body += [_summary_html(summary), prepost_plot(table)]
+    body.append(_student_table(table))
+    body.append(f'<p class="note">Full table: <code>{CSV}</code>.</p>')
+    return (
+        f'<section id="prepost"><h2>Discernment before and after (pre-test → post-test)</h2>{"".join(body)}</section>'
+    )
+
+
+def _synthetic_note(course: Course) -> str:
+    if not (course.root / SYNTHETIC).is_file():
+        return ""
+    return (
+        '<div class="small-class"><b>This class is synthetic</b> (<code>medialit demo</code>): its simulated '
+        "students were made to improve. These figures check the arithmetic of the report, not real learning.</div>"
+    )
+
+
+def _summary_html(s: ClassChange) -> str:
+    verdict = (
+        '<div class="misread"><b>Flag: the class\'s "gain" is only a shift in bias.</b> Students caught more '
+        "weak texts, but only by calling more texts weak: d′ did not change. That is more scepticism, not "
+        "better judgement (Modirrousta-Galian &amp; Higham 2023).</div>"
+        if s.bias_only
+        else ""
+    )
+    return (
+        f"<p>Over the <b>{s.d_prime.n} students</b> who took both tests on different forms:</p><ul>"
+        f"<li><b>Change in discernment Δd′ = {_interval(s.d_prime, True)}</b>; as an effect size (Δd′ over the "
+        f"pre-test spread of d′) d = {_num(s.effect_size)}; discernment H − F went from "
+        f"{_num(s.discernment_pre)} to {_num(s.discernment_post)} ({_percent(s.percent_gain)}).</li>"
+        f"<li>Change in bias Δc = {_interval(s.c, True)} (above 0: more texts called weak).</li>"
+        f"<li>Change in accuracy on weak texts: {_interval(s.weak_accuracy, True)}.</li></ul>{verdict}"
+        f'<p class="note">{PUBLISHED}</p>'
+        f'<p class="note">A student\'s "gain" is flagged as only a shift in bias when accuracy on weak texts rose, '
+        f"d′ moved by less than {SAME_D} (one changed answer on 6 + 6 texts moves it by at least 0.37) and c rose "
+        f"by more than {SHIFT_C}.</p>"
+    )
+
+
+def _forms_html(table: pd.DataFrame, assignment: str) -> str:
+    column = "assigned_pre" if assignment == PRE else "assigned_post"
+    groups = {f: table.loc[table[column] == f, "student"].tolist() for f in FORMS}
+    lines = "".join(
+        f"<li><b>Form {f}</b> ({len(who)}): {html.escape(', '.join(who))}</li>" for f, who in groups.items()
+    )
+    return (
+        f"<p>Forms for the {html.escape(assignment)} (tell each student theirs; counterbalanced: half the class "
+        "takes A first, half B, and each student takes the other form after):</p>"
+        f'<ul class="note">{lines}</ul>'
+    )
+
+
+def _student_table(table: pd.DataFrame) -> str:
+    from medialit.reports.report import _table_html
+
+    columns = {
+        "student": "student",
+        "form_pre": "form pre",
+        "d_prime_pre": "d′ pre",
+        "c_pre": "c pre",
+        "form_post": "form post",
+        "d_prime_post": "d′ post",
+        "c_post": "c post",
+        "delta_d_prime": "Δd′",
+        "delta_c": "Δc",
+        "notes": "notes",
+    }
+    shown = table.reindex(columns=list(columns)).rename(columns=columns)
+    shown = shown[(shown["form pre"] != "") | (shown["form post"] != "")]
+    return _table_html(shown.round(2).fillna(""))
