@@ -27,9 +27,8 @@ def passage_html(p: Passage, decisive: tuple[str, ...] = (), why_does: bool = Fa
     """One report's passage: outlet, date and link, who speaks, the quote (deciding words marked)."""
     r = p.report
     link = f'<a href="{html.escape(r.url)}" target="_blank" rel="noopener">{html.escape(r.outlet)}</a>'
-    if r.search:
-        link += f" (search the site for: <i>{html.escape(r.search)}</i>)"
-    out = f"{link}, {when(r.date)} · {html.escape(p.who)}: "
+    found = f" (on the site, search for: <i>{html.escape(r.search)}</i>)" if r.search else ""
+    out = f"{link}, {when(r.date)}{found} · {html.escape(p.who)}: "
     if p.quote:
         out += f"“{mark(p.quote, decisive)}”"
     if p.says:
@@ -45,10 +44,8 @@ def compare_html(
     """The article's sentences, its words marked, beside the other reports' passages."""
     said = "".join(f"<li>{sentence_html(sid, article.sentence(sid).text, words)}</li>" for sid in sentences)
     passages = "".join(passage_html(p, **kw) for p in others)  # type: ignore[arg-type]
-    return (
-        f"<b>The article ({html.escape(when(article.published))}):</b><ul>{said}</ul>"
-        f"<b>Other reports:</b><ul>{passages}</ul>"
-    )
+    head = f"<b>The article ({html.escape(when(article.published))}):</b><ul>{said}</ul>" if sentences else ""
+    return f"{head}<b>Other reports:</b><ul>{passages}</ul>"
 
 
 def no_coverage_html(article: Article) -> str:
