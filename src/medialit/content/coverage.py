@@ -327,6 +327,8 @@ def validate_data(data: Any, text: str, shown: str, folder: Path) -> list[Proble
         for j, words in enumerate(claim["decisive"]):
             if not any(occurs(q, words) for q in quotes):
                 add((*at, "decisive", j), f"{words!r} does not occur in any quote of this claim")
+        if not any(words in claim["why"] for words in claim["decisive"]):
+            add((*at, "why"), "quotes none of the decisive words; quote the words that decide the answer")
     head = data.get("headline")
     if head is not None:
         _check_words(("headline",), head, article, add)
