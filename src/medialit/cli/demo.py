@@ -21,6 +21,7 @@ from typing import Any
 
 import nbformat
 
+from medialit.cli.demo_discernment import PREPOST, prepost_answers
 from medialit.content.scheme import load_scheme
 from medialit.grading.answers import RECEIPT_MIME, document
 
@@ -236,7 +237,12 @@ def simulate_week_submissions(
     when = datetime(2026, 1, 20, 9, 0)
     with zipfile.ZipFile(zip_path, "w") as archive:
         for i, (sid, first, last, profile) in enumerate(people):
-            answers = None if profile in ("blank", "broken") else synthesize(gold, profile, skill[profile], rng)
+            if profile in ("blank", "broken"):
+                answers = None
+            elif assignment in PREPOST:  # the discernment test: each student on their own form
+                answers = prepost_answers(assignment, sid, profile, [p[0] for p in people], rng)
+            else:
+                answers = synthesize(gold, profile, skill[profile], rng)
             files = {f"{assignment}.ipynb": _notebook(release, assignment, profile, answers)}
             if answers is not None and i % 4 != 1:  # every other LMS student uploads the notebook alone
                 files[f"{assignment}.answers.json"] = _answers_file(assignment, answers)
@@ -268,6 +274,7 @@ def run_demo(
     from medialit.grading.collect import collect_exchange, collect_lms
     from medialit.grading.course import Course, CourseError
     from medialit.grading.roster import Student, write_roster
+    from medialit.reports.discernment_report import SYNTHETIC
     from medialit.reports.export import export_grades
     from medialit.reports.feedback import write_feedback
     from medialit.reports.report import write_report
@@ -286,7 +293,8 @@ def run_demo(
     write_roster(roster_csv, roster)
     course = Course.init(base / "course", roster=roster_csv)
     print(f"demo course: {course.root} ({students} simulated students, seed {seed})")
-    assignments = assignments or ["ps1-sources", "ps2-numbers"]
+    (course.root / SYNTHETIC).write_text("medialit demo: a simulated class; its figures check arithmetic only.\n")
+    assignments = assignments or ["ps1-sources", "ps2-numbers", *PREPOST]
     rng = random.Random(seed)
     failed_any = False
     for assignment in assignments:

@@ -132,27 +132,42 @@ def _interval(mean: Mean, sign: bool = False) -> str:
 
 
 def prepost_plot(table: pd.DataFrame) -> str:
-    """Each student's d′ and c, before (x) against after (y); bias-only students in orange."""
+    """Each student's d′ and c, before (x) against after (y); bias-only students in orange; the class mean in black.
+
+    Dot size and the number written in it show how many students share a point.
+    """
+    from medialit.reports.report import _png
+
     both = table.dropna(subset=["delta_d_prime"]) if "delta_d_prime" in table else table.iloc[0:0]
-    fig = Figure(figsize=(10, 4.4))
+    fig = Figure(figsize=(10, 4.6))
     for n, (measure, label) in enumerate((("d_prime", "discernment d′"), ("c", "bias c (above 0: says “weak”)"))):
         ax = fig.add_subplot(1, 2, n + 1)
-        x, y = both[f"{measure}_pre"].astype(float), both[f"{measure}_post"].astype(float)
-        flagged = both["bias_only"].astype(bool)
         low, high = (-1.5, 3.2) if measure == "d_prime" else (-1.8, 1.8)
         ax.plot([low, high], [low, high], color="#999", linewidth=0.8)
-        ax.scatter(x[~flagged], y[~flagged], color="#337ab7", alpha=0.7, label="student")
-        ax.scatter(x[flagged], y[flagged], color="#f0ad4e", alpha=0.9, marker="s", label="gain only a bias shift")
+        points = both.assign(
+            x=both[f"{measure}_pre"].astype(float).round(2), y=both[f"{measure}_post"].astype(float).round(2)
+        )
+        counts = points.groupby(["x", "y", "bias_only"]).size().reset_index(name="n")
+        for flagged, colour, shape, name in (
+            (False, "#337ab7", "o", "students"),
+            (True, "#f0ad4e", "s", "gain only a bias shift"),
+        ):
+            group = counts[counts["bias_only"].astype(bool) == flagged]
+            ax.scatter(
+                group["x"], group["y"], s=40 + 40 * group["n"], color=colour, marker=shape, alpha=0.75, label=name
+            )
+            for row in group[group["n"] > 1].itertuples():
+                ax.annotate(str(row.n), (row.x, row.y), ha="center", va="center", color="white", fontsize=8)
+        if len(points):
+            ax.scatter([points["x"].mean()], [points["y"].mean()], marker="D", color="black", s=60, label="class mean")
         ax.set_xlim(low, high)
         ax.set_ylim(low, high)
         ax.set_xlabel(f"{label}, pre-test")
         ax.set_ylabel(f"{label}, post-test")
         ax.set_title("above the line: higher after" if measure == "d_prime" else "above the line: more “weak” after")
         if n == 0:
-            ax.legend(loc="lower right", frameon=False)
-    from medialit.reports.report import _png as png
-
-    return png(fig, "Each student's discernment d′ and bias c, pre-test against post-test")
+            ax.legend(loc="lower right", frameon=False, fontsize=8)
+    return _png(fig, "Each student's discernment d′ and bias c, pre-test against post-test")
 
 
 def discernment_html(course: Course, assignment: str, out_dir: Path | None = None) -> str:
@@ -239,4 +254,6 @@ def _student_table(table: pd.DataFrame) -> str:
     }
     shown = table.reindex(columns=list(columns)).rename(columns=columns)
     shown = shown[(shown["form pre"] != "") | (shown["form post"] != "")]
-    return _table_html(shown.round(2).fillna(""))
+    numbers = shown.select_dtypes("number").columns
+    shown[numbers] = shown[numbers].round(2) + 0.0  # no "-0"
+    return _table_html(shown.fillna(""))
