@@ -37,12 +37,12 @@ def test_demo_runs_end_to_end(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     text = out.stdout
     assert "32 simulated students" in text
-    for assignment in ("ps1-sources", "ps2-numbers"):
+    for assignment in ("ps1-sources", "ps2-numbers", "pre-test", "post-test"):
         assert (tmp_path / "demo" / "course" / "reports" / assignment / "index.html").exists()
         for fmt in ("csv", "canvas", "moodle"):
             assert (tmp_path / "demo" / "course" / "exports" / f"{assignment}-{fmt}.csv").exists()
     rows = re.findall(r"^(s\d\d)\s+(graded|flagged|failed)\s", text, flags=re.M)
-    assert len(rows) == 64
+    assert len(rows) == 32 * 4  # ps1, ps2, and the discernment pre-test and post-test
     statuses = {s for _, s in rows}
     assert statuses == {"graded", "flagged", "failed"}
     assert "not a readable notebook" in text  # the broken uploads fail with a reason

@@ -326,6 +326,6 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
         "--assignment",
         action="append",
         metavar="ASSIGNMENT",
-        help="assignments to run (default: ps1-sources and ps2-numbers)",
+        help="assignments to run (default: ps1-sources, ps2-numbers, pre-test and post-test)",
     )
     demo.set_defaults(func=cmd_demo)

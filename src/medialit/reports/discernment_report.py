@@ -256,4 +256,4 @@ def _student_table(table: pd.DataFrame) -> str:
     shown = shown[(shown["form pre"] != "") | (shown["form post"] != "")]
     numbers = shown.select_dtypes("number").columns
     shown[numbers] = shown[numbers].round(2) + 0.0  # no "-0"
-    return _table_html(shown.fillna(""))
+    return _table_html(shown.astype(object).where(shown.notna(), ""))
