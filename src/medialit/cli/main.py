@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from medialit import __version__
+
+if TYPE_CHECKING:
+    from medialit.content.article import Article
 
 
 def _annotation_files(paths: list[str]) -> list[Path]:
@@ -57,7 +61,23 @@ def cmd_check_annotations(args: argparse.Namespace) -> int:
             f"{path}: OK: {len(article.sentences)} sentences (headline included), "
             f"{n_claims} claims, {n_loaded} loaded phrases"
         )
+        failed += _check_hard_cases(article)
     return 1 if failed else 0
+
+
+def _check_hard_cases(article: Article) -> int:
+    """Check an article's hard cases for lesson 07, if it has a file (return 1 on a problem)."""
+    from medialit.content.hard_cases import HardCasesError, hard_cases_path, load_hard_cases
+
+    if not hard_cases_path(article).is_file():
+        return 0
+    try:
+        cases = load_hard_cases(article)
+    except HardCasesError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{cases.path}: OK: {len(cases.label)} sentences to label, {len(cases.cases)} hard cases")
+    return 0
 
 
 def _check_coverage(path: Path) -> int:

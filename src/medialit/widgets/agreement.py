@@ -18,7 +18,7 @@ from medialit.content.scheme import load_scheme
 from medialit.grading.answers import AnswerStore
 from medialit.teaching import agreement as ag
 from medialit.teaching.scoring import score_choice
-from medialit.widgets.base import STYLE, badge, mark, plain
+from medialit.widgets.base import STYLE, badge, plain, sentence_html
 from medialit.widgets.note_box import NoteBox
 
 SHOWN_SPLITS = 3  # the sentences the class split on most
@@ -203,7 +203,8 @@ def intro_html(article: Article, case: HardCase, counts: ClassCounts | None) -> 
         voices = {v["id"]: v["name"] for v in load_scheme().raw["voices"]}
         either = " and ".join(f"<b>{html.escape(voices.get(v, v))}</b>" for v in (item["voice"], *item["accept"]))
         head = f"Whose words are “{html.escape(case.phrase)}”?"
-        key = f"The key: {either} both get full points. {html.escape(' '.join(item.get('why', '').split()))}"
+        key = f"The key gives full points to both answers, {either}. "
+        key += html.escape(" ".join(item.get("why", "").split()))
         spans: tuple[str, ...] = (case.phrase,)
     else:
         also = " or ".join(f"<b>{html.escape(names[x])}</b>" for x in s.also)
@@ -213,6 +214,7 @@ def intro_html(article: Article, case: HardCase, counts: ClassCounts | None) -> 
         spans = s.decisive
     split = ""
     if counts is not None and counts.answered(s.id):
-        split = f"<p>Your class ({counts.answered(s.id)} answers): {class_mix(counts, s.id, names)}.</p>"
-    sentence = f"<p><span class='medialit-id'>[{s.id}]</span> {mark(s.text, spans)}</p>"
+        n = counts.answered(s.id)
+        split = f"<p>How your class labelled {s.id} ({n} answers): {class_mix(counts, s.id, names)}.</p>"
+    sentence = f"<p>{sentence_html(s.id, s.text, spans)}</p>"
     return f"<h4>{head}</h4>{sentence}<p>{key}</p>{split}"
