@@ -16,6 +16,8 @@ from medialit.teaching.lateral import COMPARISONS, DOES, STAGES, VERDICTS, compa
 from medialit.widgets.base import STYLE, mark, sentence_html
 from medialit.widgets.choices import ChoiceTable, Column, Row
 
+LINKS = "<style>a.medialit-report {color: #1a5fa8; text-decoration: underline;}</style>"  # visibly links
+
 
 def when(iso: str) -> str:
     """'2026-01-13' -> '13 Jan 2026'."""
@@ -26,7 +28,8 @@ def when(iso: str) -> str:
 def passage_html(p: Passage, decisive: tuple[str, ...] = (), why_does: bool = False) -> str:
     """One report's passage: outlet, date and link, who speaks, the quote (deciding words marked)."""
     r = p.report
-    link = f'<a href="{html.escape(r.url)}" target="_blank" rel="noopener">{html.escape(r.outlet)}</a>'
+    attrs = f'class="medialit-report" href="{html.escape(r.url)}" target="_blank" rel="noopener"'
+    link = f"<a {attrs}>{html.escape(r.outlet)}</a>"
     found = f" (on the site, search for: <i>{html.escape(r.search)}</i>)" if r.search else ""
     out = f"{link}, {when(r.date)}{found} · {html.escape(p.who)}: "
     if p.quote:
@@ -45,7 +48,7 @@ def compare_html(
     said = "".join(f"<li>{sentence_html(sid, article.sentence(sid).text, words)}</li>" for sid in sentences)
     passages = "".join(passage_html(p, **kw) for p in others)  # type: ignore[arg-type]
     head = f"<b>The article ({html.escape(when(article.published))}):</b><ul>{said}</ul>" if sentences else ""
-    return f"{head}<b>Other reports:</b><ul>{passages}</ul>"
+    return f"{LINKS}{head}<b>Other reports</b> (open a name to read the report):<ul>{passages}</ul>"
 
 
 def no_coverage_html(article: Article) -> str:
@@ -97,7 +100,7 @@ class CoverageCheck(ChoiceTable):
             title=title,
             noun="claim",
             instructions="For each claim, read what the article says, then what other reports of the same "
-            "story say (open a link to see more). What do the other reports do to the article's words?",
+            "story say. What do the other reports do to the article's words?",
         )
 
 
@@ -135,7 +138,7 @@ class HeadlineVerdict(ChoiceTable):
             graded=graded,
             title=title,
             noun="verdict",
-            instructions=f"The headline gives a cause: “<b>{cause}</b>”. "
+            instructions=f"The headline gives a cause: “<b>{cause}</b>”.<br>"
             + compare_html(article, headline.sentences, headline.words, headline.others)
             + "Give your verdict on the cause twice: first on the article alone, as in lesson 05, "
             "then with what the other reports say.",
