@@ -191,3 +191,63 @@ def test_fixed_form_refuses_answers_for_the_other_form():
     with pytest.raises(ValueError, match="form A"):
         test.value = {"form": "A", "items": {}}
     assert test.gold_value()["form"] == "B"
+
+
+# ------------------------------------------------------------------ self-study notebook
+
+
+def _run_self_study(tmp_path, answers: dict | None) -> list[str]:
+    import json
+    import shutil
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from medialit.grading.answers import document
+
+    work = tmp_path / "notebooks"
+    work.mkdir()
+    shutil.copy(ROOT / "notebooks" / "discernment-check.ipynb", work)
+    if answers is not None:
+        (work / "discernment-check.answers.json").write_text(json.dumps(document("discernment-check", answers)))
+    nb = nbformat.read(work / "discernment-check.ipynb", as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, errors
+    report = next(c for c in nb.cells if c.id == "report")
+    return [o["data"]["text/plain"] for o in report.outputs if "text/plain" in o.get("data", {})]
+
+
+def test_self_study_notebook_runs_headless_and_reports_in_plain_words(tmp_path, monkeypatch):
+    monkeypatch.delenv("MEDIALIT_ANSWERS_DIR", raising=False)
+    before = DiscernmentTest("A").gold_value()
+    before["items"]["a07"]["judgement"] = "solid"  # one false alarm before
+    after = DiscernmentTest("B").gold_value()
+    text = "\n".join(_run_self_study(tmp_path, {"before": before, "after": after}))
+    assert "Before the lessons (form A)" in text and "After the lessons (form B)" in text
+    assert "Weak texts you took for well supported (false alarms F): 1 of 6" in text
+    assert "Sensitivity d′" in text and "Bias c" in text
+    assert "The change: d′ +" in text and "better than before" in text
+
+
+def test_self_study_report_flags_a_shift_in_bias(tmp_path, monkeypatch):
+    monkeypatch.delenv("MEDIALIT_ANSWERS_DIR", raising=False)
+
+    def answers(form: str, hits: int, false_alarms: int) -> dict:
+        value = DiscernmentTest(form).gold_value()
+        solid = [i for i in FORMS[form].items if i.solid]
+        weak = [i for i in FORMS[form].items if not i.solid]
+        for item in solid[hits:]:
+            value["items"][item.id]["judgement"] = "weak"
+        for item in weak[:false_alarms]:
+            value["items"][item.id]["judgement"] = "solid"
+        return value
+
+    text = "\n".join(_run_self_study(tmp_path, {"before": answers("A", 5, 3), "after": answers("B", 3, 1)}))
+    assert "only by calling more texts weak" in text
+
+
+def test_self_study_notebook_before_any_answer(tmp_path, monkeypatch):
+    monkeypatch.delenv("MEDIALIT_ANSWERS_DIR", raising=False)
+    text = "\n".join(_run_self_study(tmp_path, None))
+    assert "not finished yet" in text and "The change" not in text
