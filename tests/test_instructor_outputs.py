@@ -102,7 +102,7 @@ NOT_PLAIN = {("ps2-numbers", "ben"): FLAGGED, ("ps5-transfer", "ana"): FAILED}  
 
 def _autograde(course: Course, ps: str, student: str, files: dict) -> None:
     course.add_submission(ps, student, files)
-    assert course.autograde_one(ps, student)["success"], (ps, student)
+    assert course.api().autograde(ps, student, force=True, create=True)["success"], (ps, student)
 
 
 def _grade_by_hand(course: Course, ps: str, student: str, task: str, score: float, comment: str) -> None:
@@ -139,7 +139,7 @@ def built(tmp_path_factory) -> tuple[Course, dict[str, dict[str, dict]]]:
     _autograde(course, "ps1-sources", "blank", {"ps1-sources.ipynb": blank})
     for ps in ("ps1-sources", "ps2-numbers"):
         course.add_submission(ps, "carl", {f"{ps}.ipynb": "{not json", f"{ps}.answers.json": "{}"})
-        assert not course.autograde_one(ps, "carl")["success"]
+        assert not course.api().autograde(ps, "carl", force=True, create=True)["success"]
     save_status(course.root, "ps1-sources", {"carl": StudentStatus("carl", FAILED, CORRUPT_REASON)})
     save_status(course.root, "ps5-transfer", {"ana": StudentStatus("ana", FAILED, KEPT)})  # a failed regrade
     save_status(

@@ -32,6 +32,7 @@ from typing import Any
 
 from medialit.grading.assignment_settings import AssignmentSettings, settings_for
 from medialit.grading.course import BACKUPS_DIR, Course, CourseError
+from medialit.grading.layout import Layout
 from medialit.grading.merge import Books, merge
 from medialit.grading.prepare import Job, graded_notes, prepare
 from medialit.grading.status import FAILED, FLAGGED, GRADED, StudentStatus, save_status
@@ -112,7 +113,7 @@ def autograde(
     course.require_assignment(assignment)
     settings = settings_for(course.root, assignment)  # a malformed assignments.yaml stops us before any work
     scripts_on_path()
-    if not (course.root / "release" / assignment / f"{assignment}.ipynb").exists() or not course.db_path.exists():
+    if not course.released_notebook(assignment).exists() or not course.db_path.exists():
         course.generate(assignment)
     students = students or course.submitted_students(assignment)
     if not students:
@@ -265,7 +266,7 @@ def _discard(out: Outcome, job: Job, assignment: str) -> None:
     if not out.folder:
         return
     if out.shared:
-        shutil.rmtree(Path(out.folder) / "autograded" / job.student, ignore_errors=True)
+        shutil.rmtree(Layout(out.folder).autograded_root / job.student, ignore_errors=True)
     else:
         shutil.rmtree(out.folder, ignore_errors=True)
 
@@ -302,7 +303,7 @@ def _compare_state(before: dict[str, Any], after: dict[str, Any], backup: Path) 
 
 def _keeps(course: Course, assignment: str, student: str, reason: str) -> str:
     """Say so when an earlier result exists: it stays in place."""
-    if (course.root / "autograded" / student / assignment).exists():
+    if course.autograded_dir(assignment, student).exists():
         return reason + "; the earlier result is kept"
     return reason
 
@@ -318,12 +319,12 @@ def _finish(
             reason = out.environment or failure_reason(out.log)
             reason = _keeps(course, assignment, job.student, reason)
             return StudentStatus(job.student, FAILED, reason, flags=flags, environment=out.environment, **common)
-        new = folder / "autograded" / job.student / assignment
+        new = Layout(folder).autograded_dir(assignment, job.student)
         notes, serious = graded_notes(new, assignment)
         status = FLAGGED if flags or serious else GRADED
         worker_db = f"sqlite:///{folder / 'gradebook.db'}"
         merge(course, assignment, job.student, worker_db, flagged=status == FLAGGED, books=books)
-        _swap_in(new, course.root / "autograded" / job.student / assignment, course.root / TRASH)
+        _swap_in(new, course.autograded_dir(assignment, job.student), course.root / TRASH)
         return StudentStatus(job.student, status, "; ".join([*flags, *notes]), flags=[*flags, *serious], **common)
     finally:
         if folder is not None:
@@ -346,7 +347,7 @@ def _course_state(course: Course, assignment: str, graded: set[str]) -> dict[str
     from medialit.grading.pipeline import package_dir
 
     protected: dict[str, str] = {}
-    for folder in (package_dir(), course.root / "source", course.root / "release", course.root / "seeds"):
+    for folder in (package_dir(), course.root / "source", course.root / "release", course.seeds):
         protected.update(file_hashes(folder))
     protected = {p: h for p, h in protected.items() if "__pycache__" not in p}
     scores = course.scores(assignment)

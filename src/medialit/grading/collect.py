@@ -52,6 +52,14 @@ from datetime import datetime
 from pathlib import Path
 
 from medialit.grading.course import Course, CourseError
+from medialit.grading.layout import (
+    TIME_FORMAT,
+    TIMESTAMP,
+    Layout,
+    read_timestamp,
+    timestamp_text,
+    write_timestamp,
+)
 from medialit.grading.roster import Student
 
 # Canvas, anonymous grading: "[LATE_]anon_XXXXX_ATTACHMENTID_FILENAME" (no name, no user id).
@@ -63,8 +71,7 @@ CANVAS_ONLINE = re.compile(
 )
 MOODLE_FOLDER = re.compile(r"^(?P<name>.*?)_(?P<uid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?$", re.S)
 MOODLE_FLAT = re.compile(r"^(?P<name>.*?)_(?P<uid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.+)$", re.S)
-RESERVED = {"timestamp.txt"}  # written by the kit (nbgrader's submission time): an upload never replaces it
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+RESERVED = {TIMESTAMP}  # written by the kit (nbgrader's submission time): an upload never replaces it
 MAX_FILE_BYTES = 200_000_000  # far above any notebook; larger files in a download are skipped
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a fifo must not block the open
@@ -163,7 +170,7 @@ class CollectReport:
 
 def record_path(course_root: Path, assignment: str) -> Path:
     """Where collect keeps, per assignment, how each submission was collected."""
-    return Path(course_root) / "collected" / f"{assignment}.json"
+    return Layout(course_root).collected_file(assignment)
 
 
 def collect_records(course_root: Path, assignment: str) -> dict[str, dict]:
@@ -188,10 +195,8 @@ def collect_record(course: Course, assignment: str, student: str, records: dict 
     once for a whole class (read here when not given).
     """
     record = (records if records is not None else collect_records(course.root, assignment)).get(student)
-    stamp = course.submission_dir(assignment, student) / "timestamp.txt"
-    try:
-        current = stamp.read_text(encoding="utf-8").strip()
-    except OSError:
+    current = timestamp_text(course.submission_dir(assignment, student))
+    if not current:
         return None
     return record if record and record.get("timestamp") == current else None
 
@@ -613,7 +618,7 @@ def _store(
     staged.mkdir(parents=True)
     for stored, up in files.items():
         shutil.copyfile(up.path, staged / stored)
-    (staged / "timestamp.txt").write_text(info.timestamp, encoding="utf-8")
+    write_timestamp(staged, info.timestamp)
     if folder.exists():
         shutil.rmtree(folder)
     staged.rename(folder)
@@ -665,15 +670,7 @@ def _save_records(course: Course, assignment: str, report: CollectReport) -> Non
 
 def course_timestamp(folder: Path) -> datetime | None:
     """The timestamp of a collected submission (None if there is none)."""
-    stamp = folder / "timestamp.txt"
-    if not stamp.exists():
-        return None
-    from nbgrader.utils import parse_utc
-
-    try:
-        return parse_utc(stamp.read_text(encoding="utf-8").strip()).replace(tzinfo=None)
-    except (ValueError, TypeError):
-        return None
+    return read_timestamp(folder)
 
 
 def collect_exchange(course: Course, assignment: str) -> CollectReport:
@@ -685,14 +682,14 @@ def collect_exchange(course: Course, assignment: str) -> CollectReport:
         raise CourseError(f"nbgrader could not collect {assignment}:\n{result.get('log', '')[-1500:]}")
     roster = course.roster()
     names = {s.student_id: s.name for s in roster}
-    report = CollectReport(source="nbgrader's exchange " + str(course.root / "exchange"))
+    report = CollectReport(source="nbgrader's exchange " + str(course.outbound_dir(assignment).parents[2]))
     for student in course.submitted_students(assignment):
         folder = course.submission_dir(assignment, student)
         stamp = course_timestamp(folder)
         if student not in before or stamp != before[student]:
             files = sorted(p.name for p in folder.iterdir())
             report.collected[student] = files
-            raw = (folder / "timestamp.txt").read_text(encoding="utf-8").strip() if stamp else ""
+            raw = timestamp_text(folder) if stamp else ""
             report.details[student] = Collected(
                 name=names.get(student, student),
                 sources={f: f for f in files if f not in RESERVED},

@@ -1,14 +1,6 @@
 """A course workspace: nbgrader's folders, gradebook and configuration, outside the repository.
 
-Layout of a workspace::
-
-    nbgrader_config.py   the shared medialit settings, with this workspace's folders
-    source/              the masters (copied from the kit's solutions/)
-    release/             the student versions
-    submitted/ autograded/ feedback/
-    seeds/               the articles the exercises read
-    exchange/            nbgrader's exchange folder
-    gradebook.db         the SQLite gradebook
+Its folders are spelled once, in :mod:`medialit.grading.layout`.
 """
 
 from __future__ import annotations
@@ -19,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from medialit.content.kit import kit_root
+from medialit.grading.layout import Layout, write_timestamp
 from medialit.grading.nbgrader_env import cache_alembic_head, load_config, scripts_on_path
 from medialit.grading.roster import Student, read_roster, write_roster
 
@@ -45,11 +38,11 @@ class CourseError(RuntimeError):
     """A course operation failed; the message says what to do."""
 
 
-class Course:
-    """An nbgrader course workspace."""
+class Course(Layout):
+    """An nbgrader course workspace (its folders: :class:`~medialit.grading.layout.Layout`)."""
 
     def __init__(self, root: str | Path):
-        self.root = Path(root).resolve()
+        super().__init__(root)
         if not (self.root / "nbgrader_config.py").is_file():
             raise CourseError(
                 f"{self.root} is not a medialit course (no nbgrader_config.py). "
@@ -144,19 +137,19 @@ class Course:
         result = self.api().generate_assignment(assignment, force=True)
         if not result["success"]:
             raise CourseError(f"nbgrader could not generate {assignment}:\n{result.get('log', '')[-2000:]}")
-        return self.root / "release" / assignment
+        return self.release_dir(assignment)
 
     def release(self, assignment: str, to: str = "exchange", out: str | Path | None = None) -> Path:
         """Release an assignment: to nbgrader's exchange, or as a folder or zip for an LMS."""
         folder = self.generate(assignment)
         if to == "exchange":
             api = self.api()
-            if (self.root / "exchange" / "medialit" / "outbound" / assignment).exists():
+            if self.outbound_dir(assignment).exists():
                 api.unrelease(assignment)  # re-release: replace the copy students fetch from now on
             result = api.release_assignment(assignment)
             if not result["success"]:
                 raise CourseError(f"nbgrader could not release {assignment}:\n{result.get('log', '')[-1500:]}")
-            return self.root / "exchange" / "medialit" / "outbound" / assignment
+            return self.outbound_dir(assignment)
         target = Path(out or self.root / "lms").resolve()
         target.mkdir(parents=True, exist_ok=True)
         if to == "folder":
@@ -173,11 +166,8 @@ class Course:
 
     def submitted_students(self, assignment: str) -> list[str]:
         """Students with a submission folder for ``assignment``."""
-        root = self.root / "submitted"
+        root = self.submitted_root
         return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir()) if root.is_dir() else []
-
-    def submission_dir(self, assignment: str, student: str) -> Path:
-        return self.root / "submitted" / student / assignment
 
     def add_submission(
         self, assignment: str, student: str, files: dict[str, bytes | str | Path], timestamp: datetime | None = None
@@ -195,13 +185,8 @@ class Course:
                 target.write_bytes(content)
             else:
                 target.write_text(content, encoding="utf-8")
-        stamp = (timestamp or datetime.now()).strftime("%Y-%m-%d %H:%M:%S.%f")
-        (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
+        write_timestamp(folder, timestamp or datetime.now())
         return folder
-
-    def autograde_one(self, assignment: str, student: str, force: bool = True) -> dict[str, Any]:
-        """Autograde one submission with stock nbgrader (in this process)."""
-        return self.api().autograde(assignment, student, force=force, create=True)
 
     def scores(self, assignment: str) -> dict[str, dict[str, Any]]:
         """Per student: score, max_score, autograded (False: no result exists), needs_manual_grade."""

@@ -29,7 +29,7 @@ def upgrade(course: Course, kit: str | Path | None = None) -> list[str]:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     backup = course.root / BACKUPS_DIR / f"before-upgrade-{stamp}"
     changes: list[str] = []
-    for kit_dir, mine in ((kit / "seeds", course.root / "seeds"), (kit / "solutions", course.root / "source")):
+    for kit_dir, mine in ((kit / "seeds", course.seeds), (kit / "solutions", course.root / "source")):
         for path in sorted(p for p in kit_dir.rglob("*") if p.is_file() and ".answers" not in p.name):
             target = mine / path.relative_to(kit_dir)
             if target.exists() and filecmp.cmp(path, target, shallow=False):
@@ -43,7 +43,7 @@ def upgrade(course: Course, kit: str | Path | None = None) -> list[str]:
             shutil.copy2(path, target)
             changes.append(f"updated {target.relative_to(course.root)}")
     for assignment in course.assignments() if changes else []:
-        if (course.root / "release" / assignment).is_dir():
+        if course.release_dir(assignment).is_dir():
             course.generate(assignment)
             changes.append(f"regenerated the release of {assignment} (release it again to reach students)")
     if changes and backup.exists():

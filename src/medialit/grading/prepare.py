@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 
 from medialit.grading.course import Course
+from medialit.grading.layout import timestamp_text
 from medialit.grading.tamper import inspect
 
 
@@ -92,14 +93,13 @@ def prepare(course: Course, assignment: str, student: str) -> tuple[Job | None, 
     was submitted, since the answers are what is scored. Submitted files are never changed.
     """
     source = course.submission_dir(assignment, student)
-    released_path = course.root / "release" / assignment / f"{assignment}.ipynb"
+    released_path = course.released_notebook(assignment)
     released_text = released_path.read_text(encoding="utf-8")
     path, renamed = _find_notebook(source, assignment)
     nb, reason = _read_notebook(path)
     flags = [renamed] if renamed else []
     problem = _answers_problem(source, assignment)
-    stamp = source / "timestamp.txt"
-    submitted = stamp.read_text(encoding="utf-8", errors="replace").strip() if stamp.exists() else ""
+    submitted = timestamp_text(source)
     if nb is None:
         has_answers = (source / f"{assignment}.answers.json").exists() and not problem
         if not has_answers:

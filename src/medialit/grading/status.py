@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from medialit.grading.layout import Layout
 from medialit.grading.results import Results, results_path
 
 GRADED, FLAGGED, FAILED = "graded", "flagged", "failed"
@@ -35,7 +36,7 @@ class StudentStatus:
 
 
 def status_path(course_root: Path, assignment: str) -> Path:
-    return Path(course_root) / "status" / f"{assignment}.json"
+    return Layout(course_root).status_file(assignment)
 
 
 def load_status(course_root: Path, assignment: str) -> dict[str, StudentStatus]:
@@ -66,5 +67,5 @@ def save_status(course_root: Path, assignment: str, statuses: dict[str, StudentS
 
 def load_results(course_root: Path, assignment: str, student: str) -> Results | None:
     """The scored detail the grader recorded for one student (None if absent or not the grader's)."""
-    folder = Path(course_root) / "autograded" / student / assignment
+    folder = Layout(course_root).autograded_dir(assignment, student)
     return Results.read(results_path(folder, assignment))

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from medialit.grading.course import Course
+from medialit.grading.layout import Layout
 from medialit.grading.prepare import Job
 
 
@@ -87,7 +88,7 @@ def file_hashes(folder: Path) -> dict[str, str]:
 
 def _stage(job: Job, assignment: str, folder: Path, notebook: str | None) -> Path:
     """Copy the submission into the work folder, just in time (never following links)."""
-    target = folder / "submitted" / job.student / assignment
+    target = Layout(folder).submission_dir(assignment, job.student)
     if target.exists():
         shutil.rmtree(target)
     forged = shutil.ignore_patterns("*.results.json", "*.results.json.tmp", "*.ipynb", "grading-error.json")
@@ -121,17 +122,17 @@ def _api(course: Course, assignment: str, folder: Path, mode: Mode) -> tuple[Any
         hidden=[Path(p) for p in mode.hidden],
     )
     if mode.execute:  # what the notebook's own setup needs inside the sandbox: the seeds and the key files
-        os.environ["MEDIALIT_SEEDS"] = str(course.root / "seeds")
-        os.environ["MEDIALIT_KEYS"] = str(course.root / "source" / assignment)
+        os.environ["MEDIALIT_SEEDS"] = str(course.seeds)
+        os.environ["MEDIALIT_KEYS"] = str(course.source_dir(assignment))
         if mode.sandbox:
-            keys = [str(p) for p in (course.root / "source" / assignment).glob("*.key.*")]
+            keys = [str(p) for p in course.source_dir(assignment).glob("*.key.*")]
             manager = config.SandboxedKernelManager
             manager.readonly_paths = [*manager.readonly_paths, *keys]
     api = course.api(
         config,
         db_url=f"sqlite:///{folder / 'gradebook.db'}",
-        submitted_directory=str(folder / "submitted"),
-        autograded_directory=str(folder / "autograded"),
+        submitted_directory=str(Layout(folder).submitted_root),
+        autograded_directory=str(Layout(folder).autograded_root),
     )
     return api, error_file
 
@@ -176,7 +177,7 @@ def grade_saved(root: str, assignment: str, job: Job, snapshot: tuple[Path, str]
     folder = _WORKER["folder"]
     _stage(job, assignment, folder, job.notebook)
     success, log, environment = _run_nbgrader(_WORKER["api"], assignment, job.student, _WORKER["error_file"])
-    shutil.rmtree(folder / "submitted" / job.student, ignore_errors=True)
+    shutil.rmtree(Layout(folder).submitted_root / job.student, ignore_errors=True)
     return Outcome(
         job.student,
         success,
@@ -231,7 +232,7 @@ def grade_executed(root: str, assignment: str, job: Job, snapshot: tuple[Path, s
 
 
 def result_digest(folder: Path, student: str, assignment: str, with_gradebook: bool = False) -> str:
-    digest = fingerprint(folder / "autograded" / student / assignment)
+    digest = fingerprint(Layout(folder).autograded_dir(assignment, student))
     return digest + file_hash(folder / "gradebook.db") if with_gradebook else digest
 
 

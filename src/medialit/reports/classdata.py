@@ -176,8 +176,7 @@ def _notebook(course: Course, assignment: str) -> Any:
     """The released student version (public text only), else the master; None if unreadable."""
     import nbformat
 
-    for folder in ("release", "source"):
-        path = course.root / folder / assignment / f"{assignment}.ipynb"
+    for path in (course.released_notebook(assignment), course.source_dir(assignment) / f"{assignment}.ipynb"):
         try:
             return nbformat.read(path, as_version=4)
         except (OSError, ValueError):
@@ -214,4 +213,4 @@ def assignment_titles(course: Course, assignment: str) -> tuple[str, dict[str, s
 
 def submission_folders(course: Course, assignment: str, student: str) -> list[Path]:
     """The folders that may hold a student's files for an assignment: autograded, then submitted."""
-    return [course.root / "autograded" / student / assignment, course.submission_dir(assignment, student)]
+    return [course.autograded_dir(assignment, student), course.submission_dir(assignment, student)]

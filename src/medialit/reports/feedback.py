@@ -20,6 +20,7 @@ import pandas as pd
 
 from medialit.grading.answers import AnswerFileError, read_answers
 from medialit.grading.course import Course, CourseError
+from medialit.grading.layout import TIMESTAMP
 from medialit.grading.results import PartResult
 from medialit.grading.status import FAILED, FLAGGED, load_results
 from medialit.reports.classdata import (
@@ -82,12 +83,12 @@ def write_feedback(course: Course, assignment: str, students: list[str] | None =
 
 
 def _save(course: Course, assignment: str, student: str, page: str) -> Path:
-    folder = course.root / "feedback" / student / assignment
+    folder = course.feedback_dir(assignment, student)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{assignment}.html"
     path.write_text(page, encoding="utf-8")
     latest_first = submission_folders(course, assignment, student)[::-1]  # submitted/, then autograded/
-    for name in ("timestamp.txt", "submission_secret.txt"):  # release_feedback needs both beside the page
+    for name in (TIMESTAMP, "submission_secret.txt"):  # release_feedback needs both beside the page
         source = next((d / name for d in latest_first if (d / name).is_file()), None)
         if source is not None:
             shutil.copyfile(source, folder / name)

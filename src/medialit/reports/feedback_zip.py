@@ -96,7 +96,7 @@ def feedback_zip(
         raise ValueError(f"unknown LMS {lms!r}; choose one of: {', '.join(LMS_NAMES)}")
     course.require_assignment(assignment)
     if pages is None:
-        pages = sorted((course.root / "feedback").glob(f"*/{assignment}/{assignment}.html"))
+        pages = course.feedback_pages(assignment)
     if not pages:
         raise CourseError(f"No feedback pages for {assignment} yet: run 'medialit feedback {assignment}' first")
     roster = read_roster(course).set_index("student_id")

@@ -1,0 +1,107 @@
+"""Where everything lives in a course workspace, and the one reader and writer of timestamp.txt.
+
+Like nbgrader's ``coursedir``, one object spells the folders; everything else asks it. A grading
+worker uses a :class:`Layout` of its own scratch folder (the same shape, no gradebook of record).
+
+Layout of a workspace::
+
+    nbgrader_config.py   the shared medialit settings, with this workspace's folders
+    source/A/            the masters (copied from the kit's solutions/)
+    release/A/           the student versions
+    submitted/S/A/       a student's collected files, with timestamp.txt
+    autograded/S/A/      nbgrader's graded copy
+    feedback/S/A/        the feedback page
+    collected/A.json     how each submission was collected
+    status/A.json        each student's grading status
+    seeds/               the articles the exercises read
+    exchange/            nbgrader's exchange folder
+    gradebook.db         the SQLite gradebook
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+TIMESTAMP = "timestamp.txt"  # nbgrader's submission time, beside a submission's files
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how the kit writes it (nbgrader's own format)
+COURSE_NAME = "medialit"  # the course id in the exchange
+
+
+class Layout:
+    """The folders of a course workspace rooted at ``root``."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+
+    def source_dir(self, assignment: str) -> Path:
+        return self.root / "source" / assignment
+
+    def release_dir(self, assignment: str) -> Path:
+        return self.root / "release" / assignment
+
+    def released_notebook(self, assignment: str) -> Path:
+        return self.release_dir(assignment) / f"{assignment}.ipynb"
+
+    def outbound_dir(self, assignment: str) -> Path:
+        """The exchange's copy students fetch."""
+        return self.root / "exchange" / COURSE_NAME / "outbound" / assignment
+
+    @property
+    def submitted_root(self) -> Path:
+        return self.root / "submitted"
+
+    @property
+    def autograded_root(self) -> Path:
+        return self.root / "autograded"
+
+    def submission_dir(self, assignment: str, student: str) -> Path:
+        return self.submitted_root / student / assignment
+
+    def autograded_dir(self, assignment: str, student: str) -> Path:
+        return self.autograded_root / student / assignment
+
+    def feedback_dir(self, assignment: str, student: str) -> Path:
+        return self.root / "feedback" / student / assignment
+
+    def feedback_pages(self, assignment: str) -> list[Path]:
+        """Every student's feedback page of ``assignment``."""
+        return sorted((self.root / "feedback").glob(f"*/{assignment}/{assignment}.html"))
+
+    def collected_file(self, assignment: str) -> Path:
+        return self.root / "collected" / f"{assignment}.json"
+
+    def status_file(self, assignment: str) -> Path:
+        return self.root / "status" / f"{assignment}.json"
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / "seeds"
+
+
+def write_timestamp(folder: Path, when: datetime | str) -> str:
+    """Write ``folder``'s timestamp.txt (a datetime, or text already in nbgrader's format); return the text."""
+    text = when.strftime(TIME_FORMAT) if isinstance(when, datetime) else when
+    (Path(folder) / TIMESTAMP).write_text(text, encoding="utf-8")
+    return text
+
+
+def timestamp_text(folder: Path) -> str:
+    """What ``folder``'s timestamp.txt holds, stripped ('' when there is none or it cannot be read)."""
+    try:
+        return (Path(folder) / TIMESTAMP).read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def read_timestamp(folder: Path) -> datetime | None:
+    """``folder``'s timestamp.txt as a naive datetime, parsed the way nbgrader does (None: none, or unreadable)."""
+    text = timestamp_text(folder)
+    if not text:
+        return None
+    from nbgrader.utils import parse_utc
+
+    try:
+        return parse_utc(text).replace(tzinfo=None)
+    except (ValueError, TypeError, OverflowError):
+        return None
