@@ -251,3 +251,22 @@ def test_self_study_notebook_before_any_answer(tmp_path, monkeypatch):
     monkeypatch.delenv("MEDIALIT_ANSWERS_DIR", raising=False)
     text = "\n".join(_run_self_study(tmp_path, None))
     assert "not finished yet" in text and "The change" not in text
+
+
+def test_check_annotations_checks_the_forms(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    ok = subprocess.run(
+        [sys.executable, "-m", "medialit", "check-annotations", str(SEEDS)], capture_output=True, text=True
+    )
+    assert ok.returncode == 0 and "discernment: OK: form A: 12 texts, 6 solid; form B: 12 texts, 6 solid" in ok.stdout
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    broken = tmp_path / "seeds" / "discernment" / "form-b.yaml"
+    broken.write_text(broken.read_text().replace("key: weak", "key: solid", 1))
+    bad = subprocess.run(
+        [sys.executable, "-m", "medialit", "check-annotations", str(tmp_path / "seeds")], capture_output=True, text=True
+    )
+    assert bad.returncode == 1 and "item b07: a solid item needs a named source" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -35,6 +35,7 @@ def cmd_check_annotations(args: argparse.Namespace) -> int:
     """Validate annotation files; print every problem, or a one-line summary per good file."""
     from medialit.content.annotation import AnnotationError
     from medialit.content.article import from_file
+    from medialit.content.discernment_items import check_folder as check_discernment_folder
 
     files = _annotation_files(args.paths)
     if not files:
@@ -64,6 +65,11 @@ def cmd_check_annotations(args: argparse.Namespace) -> int:
         )
         if path not in named:  # found in a folder: its lesson-07 hard cases are checked too
             failed += _check_hard_cases(article)
+    for folder in sorted({Path(p) for p in args.paths if Path(p).is_dir()}):  # the discernment test's forms
+        ok, line = check_discernment_folder(folder)
+        if line:
+            print(line, file=sys.stdout if ok else sys.stderr)
+        failed += not ok
     return 1 if failed else 0
 
 

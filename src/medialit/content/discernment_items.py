@@ -204,3 +204,18 @@ def check_parallel(a: Form, b: Form) -> list[str]:
         for x, y, px, py in zip(a.items, b.items, cue_profile(a), cue_profile(b), strict=True)
         if px != py
     ]
+
+
+def check_folder(seeds: str | Path) -> tuple[bool, str]:
+    """(ok, one line) for the discernment items under ``seeds`` (ok and '' when there are none)."""
+    where = folder(seeds)
+    if not where.is_dir():
+        return True, ""
+    try:
+        forms = load_forms(seeds)
+    except ItemsError as exc:
+        return False, str(exc)
+    counts = "; ".join(
+        f"form {f.name}: {len(f.items)} texts, {sum(i.solid for i in f.items)} solid" for f in forms.values()
+    )
+    return True, f"{where}: OK: {counts}; the forms are parallel"
