@@ -13,11 +13,8 @@ from medialit.teaching.retrieval import Question
 from medialit.widgets.base import mark
 from medialit.widgets.choices import ChoiceTable, Column, Row
 
-TITLE = "Warm-up: three questions on earlier lessons"
-INSTRUCTIONS = (
-    "Answer each question from memory, without looking back, then press <b>Check</b>. "
-    "Each question names the lesson it comes from: go back to it if you got it wrong."
-)
+TITLE = ""  # the lesson gives the warm-up its heading
+INSTRUCTIONS = "Answer from memory, then press <b>Check</b>. Each question names the lesson to go back to."
 
 
 def question_html(q: Question, marked: bool = False) -> str:
