@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from medialit.content.discernment_items import FORMS
 from medialit.grading.course import Course
 from medialit.grading.results import Results
-from medialit.reports.classdata import class_results, read_roster
+from medialit.reports.classdata import class_results, roster_frame
 from medialit.teaching.discernment import (
     SAME_D,
     SHIFT_C,
@@ -60,7 +60,7 @@ def _detection(data: Results | None) -> tuple[str, Detection] | None:
 
 def prepost_table(course: Course) -> pd.DataFrame:
     """One row per student of the roster (and any other graded student) with pre and post measures."""
-    roster = read_roster(course)["student_id"].tolist()
+    roster = roster_frame(course)["student_id"].tolist()
     results = {a: _results(course, a, roster) for a in (PRE, POST)}
     students = [*roster, *sorted((set(results[PRE]) | set(results[POST])) - set(roster))]
     plan = counterbalance(students)
@@ -105,7 +105,7 @@ def _results(course: Course, assignment: str, students: list[str]) -> dict[str, 
 
 def changes(course: Course) -> tuple[list[Change], ClassChange | None]:
     """Every student's change (both tests, different forms) and the class summary (None if nobody)."""
-    roster = read_roster(course)["student_id"].tolist()
+    roster = roster_frame(course)["student_id"].tolist()
     results = {a: _results(course, a, roster) for a in (PRE, POST)}
     out = []
     for sid in set(results[PRE]) & set(results[POST]):
@@ -254,6 +254,8 @@ def _student_table(table: pd.DataFrame) -> str:
     }
     shown = table.reindex(columns=list(columns)).rename(columns=columns)
     shown = shown[(shown["form pre"] != "") | (shown["form post"] != "")]
+    if shown.empty:
+        return ""
     numbers = shown.select_dtypes("number").columns
     shown[numbers] = shown[numbers].round(2) + 0.0  # no "-0"
     return _table_html(shown.astype(object).where(shown.notna(), ""))
