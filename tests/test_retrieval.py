@@ -335,3 +335,13 @@ def test_every_ask_is_used():
     """Each kind of question the module knows is asked somewhere, so each is tested above."""
     used = {q.ask for q in questions(load_retrieval(PATH))}
     assert used == set(ASKS), set(ASKS) - used
+
+
+def test_check_annotations_checks_the_warm_ups(seeds_copy: Path, capsys):
+    from medialit.cli.main import main as cli
+
+    assert cli(["check-annotations", str(seeds_copy)]) == 0
+    assert "warm-ups for 6 lessons, 18 questions" in capsys.readouterr().out
+    _break(seeds_copy, "sentence: p6s2", "sentence: p6s9")
+    assert cli(["check-annotations", str(seeds_copy)]) == 1
+    assert "'p6s9' is not a sentence of" in capsys.readouterr().err

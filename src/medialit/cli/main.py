@@ -65,6 +65,7 @@ def cmd_check_annotations(args: argparse.Namespace) -> int:
         )
         if path not in named:  # found in a folder: its lesson-07 hard cases are checked too
             failed += _check_hard_cases(article)
+            failed += _check_warm_ups(article)
     for folder in sorted({Path(p) for p in args.paths if Path(p).is_dir()}):  # the discernment test's forms
         ok, line = check_discernment_folder(folder)
         if line:
@@ -85,6 +86,23 @@ def _check_hard_cases(article: Article) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(f"{cases.path}: OK: {len(cases.label)} sentences to label, {len(cases.cases)} hard cases")
+    return 0
+
+
+def _check_warm_ups(article: Article) -> int:
+    """Check the warm-ups of the lessons on an article, if it has a file (return 1 on a problem)."""
+    from medialit.teaching.retrieval import RetrievalError, load_retrieval, retrieval_path
+
+    path = retrieval_path(article.id, article.path.parent)
+    if not path.is_file():
+        return 0
+    try:
+        warm_ups = load_retrieval(path)
+    except RetrievalError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    count = sum(len(qs) for qs in warm_ups.lessons.values())
+    print(f"{path}: OK: warm-ups for {len(warm_ups.lessons)} lessons, {count} questions")
     return 0
 
 
