@@ -159,12 +159,8 @@ def test_a_key_no_passage_backs_is_refused(seeds_copy):
 
 
 def test_a_verdict_no_passage_backs_is_refused(seeds_copy):
+    # the one passage that denies the cause ("unilateral gesture") no longer does: nothing contradicts it
     path = _broken(seeds_copy, "      does: contradicts\n  before:", "      does: adds\n  before:")
-    path = _broken(
-        seeds_copy,
-        "      quote: a gesture to ‘seek peace’\n      does: contradicts",
-        "      quote: a gesture to ‘seek peace’\n      does: adds",
-    )
     [problem] = check_coverage_file(path)
     assert problem.where == "headline.after.answer" and "'disputed'" in problem.message
 
