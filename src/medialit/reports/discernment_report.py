@@ -188,8 +188,46 @@ def discernment_html(course: Course, assignment: str, out_dir: Path | None = Non
         body += [_summary_html(summary), prepost_plot(table)]
     body.append(_student_table(table))
     body.append(f'<p class="note">Full table: <code>{CSV}</code>.</p>')
+    body.append(_items_html(item_table(_results(course, assignment, roster_frame(course)["student_id"].tolist()))))
     return (
         f'<section id="prepost"><h2>Discernment before and after (pre-test → post-test)</h2>{"".join(body)}</section>'
+    )
+
+
+def item_table(results: dict[str, Results]) -> pd.DataFrame:
+    """Per text: its form, key, how many students judged it and the share who judged it right, worst first."""
+    records = [
+        {
+            "text": item,
+            "form": part.details.get("form"),
+            "key": entry.get("key"),
+            "right": entry.get("status") == "correct",
+        }
+        for data in results.values()
+        for part in data.parts.values()
+        if part.scored and part.details.get("kind") == "discernment"
+        for item, entry in (part.details.get("items") or {}).items()
+        if isinstance(entry, dict) and entry.get("status") in ("correct", "wrong")
+    ]
+    if not records:
+        return pd.DataFrame()
+    frame = pd.DataFrame(records)
+    grouped = frame.groupby(["text", "form", "key"], as_index=False)["right"].agg(["count", "mean"])
+    grouped = grouped.rename(columns={"count": "students", "mean": "share_right"})
+    grouped["share_right"] = grouped["share_right"].round(3)
+    return grouped.sort_values(["share_right", "text"]).reset_index(drop=True)
+
+
+def _items_html(items: pd.DataFrame) -> str:
+    if items.empty:
+        return ""
+    from medialit.reports.report import _table_html
+
+    shown = items.head(6).assign(share_right=lambda f: (100 * f["share_right"]).round().astype(int).astype(str) + "%")
+    return (
+        '<h3>Texts this class judged worst</h3><p class="note">Each text\'s key (solid: well supported) and the '
+        "share of students who judged it right; the forms' files in <code>seeds/discernment/</code> say why.</p>"
+        + _table_html(shown.rename(columns={"share_right": "judged right"}))
     )
 
 
