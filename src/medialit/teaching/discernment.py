@@ -148,7 +148,7 @@ class TestScore:
 
     @property
     def points(self) -> float:
-        return sum(i.points for i in self.items)
+        return round(sum(i.points for i in self.items), 2)
 
     @property
     def max_points(self) -> int:
@@ -172,6 +172,7 @@ def score_test(form: Form, answers: Mapping[str, Any]) -> TestScore:
 
 def plain_words(d: Detection) -> list[str]:
     """A student's measures in plain words (for the self-study report and feedback pages)."""
+    c = d.c + 0.0 if abs(d.c) >= 0.005 else 0.0  # never "-0.00"
     lean = (
         "you leaned towards calling texts weak"
         if d.c > SHIFT_C
@@ -185,7 +186,7 @@ def plain_words(d: Detection) -> list[str]:
         f"({d.false_alarm_rate:.0%}).",
         f"Discernment, H − F: {d.discernment:+.2f} (1 is perfect; 0 is no better than calling everything the same).",
         f"Sensitivity d′: {d.d_prime:.2f} (0 means no discernment; about 2.7 is the most 6 + 6 items can show).",
-        f"Bias c: {d.c:+.2f}: {lean}. Doubting everything is a bias, not a skill.",
+        f"Bias c: {c:+.2f}: {lean}. Doubting everything is a bias, not a skill.",
     ]
 
 
