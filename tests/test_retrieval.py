@@ -31,9 +31,8 @@ from medialit.widgets.warm_up import WarmUp
 PATH = retrieval_path(SEED_ID, SEEDS)
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 LATER = [p for p in LESSONS if int(p.name[:2]) >= 2]
-# Lessons being rewritten by others when the warm-ups were added: their data is ready, their cell
-# is added once they are committed (issue 11 E, item 4). Empty this set when the cells are in.
-CELL_PENDING = {"05-headline", "06-verify", "07-agreement"}
+# Lessons whose warm-up questions are ready but whose cell is not in yet (none now).
+CELL_PENDING: set[str] = set()
 ID = re.compile(r"\b(h1|p\d+s\d+)\b")
 # The widgets with which a lesson teaches each idea (the sentences it shows with show_sentences, and
 # the ids its text mentions, count too). Lessons 05 and 06: every widget counts.
