@@ -32,7 +32,8 @@ def question_html(q: Question, marked: bool = False) -> str:
     if q.article.invented:
         where = "<i>From an invented practice story:</i><br>"
     return (
-        f'<span class="medialit-id">From lesson {html.escape(q.idea_lesson[:2])}: {html.escape(q.idea_name)}</span>'
+        f'<span class="medialit-from" style="color:#555;font-size:0.9em">From lesson {html.escape(q.idea_lesson[:2])}: '
+        f"{html.escape(q.idea_name)}</span>"
         f"<br><b>{html.escape(q.text)}</b><br>{where}{' '.join(lines)}"
     )
 
