@@ -32,7 +32,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from medialit.cli.demo import PROFILES, _answers_file, class_list, gold_answers, synthesize
+from medialit.cli.demo import PROFILES, answers_file, class_list, gold_answers, synthesize
 from medialit.grading.autograde import autograde
 from medialit.grading.course import Course
 
@@ -47,7 +47,7 @@ def build_course(folder: Path, assignment: str, students: int) -> Course:
         profile = profile if profile not in {"broken", "tampered", "blank"} else "good"
         files = {
             f"{assignment}.ipynb": release / f"{assignment}.ipynb",
-            f"{assignment}.answers.json": _answers_file(assignment, synthesize(gold, profile, skill[profile], rng)),
+            f"{assignment}.answers.json": answers_file(assignment, synthesize(gold, profile, skill[profile], rng)),
         }
         course.add_submission(assignment, sid, files)
     return course

@@ -12,6 +12,17 @@ SEEDS = ROOT / "seeds"
 SEED_ID = "venezuela-prisoner-releases-2026-01-14"
 
 
+def check_file(path: Path) -> list:
+    """Every problem of one annotation file (empty when it is valid): what read_annotation raises."""
+    from medialit.content.annotation import AnnotationError, read_annotation
+
+    try:
+        read_annotation(path)
+    except AnnotationError as exc:
+        return exc.problems
+    return []
+
+
 @pytest.fixture
 def seeds_copy(tmp_path: Path) -> Path:
     """A writable copy of seeds/ to break on purpose."""

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.demo import answers_file, gold_answers
 from medialit.grading.autograde import autograde
 from medialit.grading.course import Course
 from medialit.grading.sandbox import sandbox_problem
@@ -113,7 +113,7 @@ def corpus(
 
     nb = f"{PS}.ipynb"
     ans = f"{PS}.answers.json"
-    good = _answers_file(PS, gold)
+    good = answers_file(PS, gold)
     wrong_types = json.loads(good)
     wrong_types["answers"]["labels"] = "all named"
     unknown_ids = json.loads(good)
@@ -208,7 +208,7 @@ def graded(request, tmp_path_factory):
     release = (release_dir / f"{PS}.ipynb").read_text(encoding="utf-8")
     gold = gold_answers(course, PS)
     cases = corpus(release, gold, execute)
-    course.add_submission(PS, "earlier", {f"{PS}.ipynb": release, f"{PS}.answers.json": _answers_file(PS, gold)})
+    course.add_submission(PS, "earlier", {f"{PS}.ipynb": release, f"{PS}.answers.json": answers_file(PS, gold)})
     earlier = autograde(course, PS, students=["earlier"], jobs=1, progress=False)["earlier"]
     for student, (files, *_rest) in cases.items():
         course.add_submission(PS, student, files)

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.demo import answers_file, gold_answers
 from medialit.grading.autograde import autograde
 from medialit.grading.course import BACKUPS_DIR, Course
 
@@ -64,7 +64,7 @@ def test_an_old_course_is_told_how_to_upgrade_and_upgrades(old_course, tmp_path)
     gold = gold_answers(course, PS)
     release = course.root / "release" / PS
     course.add_submission(
-        PS, "s01", {f"{PS}.ipynb": release / f"{PS}.ipynb", f"{PS}.answers.json": _answers_file(PS, gold)}
+        PS, "s01", {f"{PS}.ipynb": release / f"{PS}.ipynb", f"{PS}.answers.json": answers_file(PS, gold)}
     )
     statuses = autograde(course, PS, jobs=1, progress=False)
     assert (statuses["s01"].status, statuses["s01"].score) == ("graded", 16)

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.demo import answers_file, gold_answers
 from medialit.cli.main import main
 from medialit.grading.autograde import autograde
 from medialit.grading.collect import collect_exchange, collect_lms, course_timestamp, submit_to_exchange
@@ -58,22 +58,22 @@ def week(tmp_path_factory):
     tampered.cells = [c for c in tampered.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "labels-score"]
 
     # exchange: s01 (complete, resubmitted later with a wrong label), s02 (partial), s06 (tampered)
-    first = _home(base, "s01", {f"{PS}.ipynb": notebook, f"{PS}.answers.json": _answers_file(PS, partial)})
+    first = _home(base, "s01", {f"{PS}.ipynb": notebook, f"{PS}.answers.json": answers_file(PS, partial)})
     submit_to_exchange(course, PS, "s01", first)
     time.sleep(1.1)  # nbgrader timestamps have one-second resolution in folder names
-    again = _home(base, "s01", {f"{PS}.ipynb": notebook, f"{PS}.answers.json": _answers_file(PS, gold)})
+    again = _home(base, "s01", {f"{PS}.ipynb": notebook, f"{PS}.answers.json": answers_file(PS, gold)})
     submit_to_exchange(course, PS, "s01", again)
     submit_to_exchange(
         course,
         PS,
         "s02",
-        _home(base, "s02", {f"{PS}.ipynb": notebook, f"{PS}.answers.json": _answers_file(PS, partial)}),
+        _home(base, "s02", {f"{PS}.ipynb": notebook, f"{PS}.answers.json": answers_file(PS, partial)}),
     )
     submit_to_exchange(
         course,
         PS,
         "s06",
-        _home(base, "s06", {f"{PS}.ipynb": nbformat.writes(tampered), f"{PS}.answers.json": _answers_file(PS, gold)}),
+        _home(base, "s06", {f"{PS}.ipynb": nbformat.writes(tampered), f"{PS}.answers.json": answers_file(PS, gold)}),
     )
     exchange_report = collect_exchange(course, PS)
 
@@ -82,7 +82,7 @@ def week(tmp_path_factory):
     zip_path = base / "canvas.zip"
     with zipfile.ZipFile(zip_path, "w") as archive:
         archive.writestr(zipfile.ZipInfo(f"haddadchloe_LATE_103_9001_{PS}-1.ipynb", late), notebook)
-        archive.writestr(zipfile.ZipInfo(f"haddadchloe_LATE_103_9001_{PS}.answers.json", late), _answers_file(PS, gold))
+        archive.writestr(zipfile.ZipInfo(f"haddadchloe_LATE_103_9001_{PS}.answers.json", late), answers_file(PS, gold))
         archive.writestr(f"moreauelif_105_9002_{PS}.ipynb", b'{"cells": [')
         archive.writestr(f"nobody_999_9003_{PS}.ipynb", notebook)
         archive.writestr(f"Dev Larsen_104_assignsubmission_file_/{PS}.ipynb", notebook)

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.demo import answers_file, gold_answers
 from medialit.grading.course import Course
 from medialit.grading.nbgrader_env import assignments, build
 
@@ -78,7 +78,7 @@ def graded(tmp_path_factory):
         release = course.generate(ps)
         master = course.root / "source" / ps / f"{ps}.ipynb"
         extra = {p.name: p for p in release.iterdir() if p.suffix != ".ipynb"}
-        saved = _answers_file(ps, gold_answers(course, ps))  # running the master saves its answers
+        saved = answers_file(ps, gold_answers(course, ps))  # running the master saves its answers
         course.add_submission(ps, "master", {f"{ps}.ipynb": master, f"{ps}.answers.json": saved, **extra})
         course.add_submission(ps, "blank", {f"{ps}.ipynb": release / f"{ps}.ipynb", **extra})
         timings[ps] = []

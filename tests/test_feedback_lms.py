@@ -39,7 +39,7 @@ import nbformat
 import pytest
 from test_collect_lms import canvas_entry, moodle_entry
 
-from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.demo import answers_file, gold_answers
 from medialit.cli.main import main
 from medialit.grading.autograde import autograde
 from medialit.grading.collect import collect_exchange, collect_lms, submit_to_exchange
@@ -79,7 +79,7 @@ def week(tmp_path_factory):
     course = Course.init(base / "course", roster=base / "roster.csv")
     course.release(PS, to="exchange")
     notebook = (course.root / "release" / PS / f"{PS}.ipynb").read_bytes()
-    gold = json.loads(_answers_file(PS, gold_answers(course, PS)))
+    gold = json.loads(answers_file(PS, gold_answers(course, PS)))
     spoiled = {**gold, "answers": {**gold["answers"], "labels": dict.fromkeys(gold["answers"]["labels"], "framing")}}
     answers = json.dumps(spoiled).encode()  # mostly wrong labels: a part with a real score below its maximum
     tampered = nbformat.reads(notebook.decode(), as_version=4)

@@ -22,7 +22,7 @@ import pytest
 from conftest import ROOT
 
 import medialit
-from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.demo import answers_file, gold_answers
 from medialit.grading.autograde import autograde
 from medialit.grading.course import Course
 from medialit.grading.sandbox import sandbox_problem
@@ -146,7 +146,7 @@ def graded(request, tmp_path_factory):
     with (course.root / "nbgrader_config.py").open("a", encoding="utf-8") as handle:
         handle.write("c.Execute.timeout = 20\n")
     release = (course.generate(PS) / f"{PS}.ipynb").read_text(encoding="utf-8")
-    gold = _answers_file(PS, gold_answers(course, PS))
+    gold = answers_file(PS, gold_answers(course, PS))
     course.add_submission(PS, "earlier", {f"{PS}.ipynb": release, f"{PS}.answers.json": gold})
     earlier = autograde(course, PS, students=["earlier"], jobs=1, progress=False)["earlier"]
     for student, code in ATTACKS.items():
@@ -216,7 +216,7 @@ def test_environment_failure_fails_everyone_with_one_message(tmp_path, monkeypat
     """The kit's data cannot be found: nobody gets a silent zero, and the run says the environment is broken."""
     course = Course.init(tmp_path / "course")
     release = (course.generate(PS) / f"{PS}.ipynb").read_text(encoding="utf-8")
-    gold = _answers_file(PS, gold_answers(course, PS))
+    gold = answers_file(PS, gold_answers(course, PS))
     for student in ("a", "b", "c"):
         course.add_submission(PS, student, {f"{PS}.ipynb": release, f"{PS}.answers.json": gold})
     (course.root / "seeds").rename(course.root / "seeds-moved")
@@ -242,7 +242,7 @@ def test_the_sandbox_line_is_said_once_when_bubblewrap_is_missing(monkeypatch, t
     monkeypatch.setattr(sandbox, "sandbox_problem", lambda: "bubblewrap (bwrap) is not installed: unsandboxed")
     course = Course.init(tmp_path / "course")
     release = (course.generate(PS) / f"{PS}.ipynb").read_text(encoding="utf-8")
-    gold = _answers_file(PS, gold_answers(course, PS))
+    gold = answers_file(PS, gold_answers(course, PS))
     course.add_submission(PS, "a", {f"{PS}.ipynb": release, f"{PS}.answers.json": gold})
     notices: list[str] = []
     statuses = autograde(course, PS, jobs=1, progress=False, execute=True, notices_out=notices)

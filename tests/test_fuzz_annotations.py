@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import yaml
-from conftest import SEED_ID, SEEDS
+from conftest import SEED_ID, SEEDS, check_file
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from medialit.content.annotation import AnnotationError, check_file, read_annotation
+from medialit.content.annotation import AnnotationError, read_annotation
 
 GOLD = yaml.safe_load((SEEDS / f"{SEED_ID}.yaml").read_text(encoding="utf-8"))
 TEXT = (SEEDS / f"{SEED_ID}.txt").read_text(encoding="utf-8")

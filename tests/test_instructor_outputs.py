@@ -22,7 +22,7 @@ import pytest
 import yaml
 from conftest import ROOT, SEED_ID
 
-from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.demo import answers_file, gold_answers
 from medialit.content.article import load_article
 from medialit.grading.course import Course, CourseError
 from medialit.grading.status import FAILED, FLAGGED, StudentStatus, save_status
@@ -124,7 +124,7 @@ def built(tmp_path_factory) -> tuple[Course, dict[str, dict[str, dict]]]:
         extra = {p.name: p for p in release.iterdir() if p.suffix != ".ipynb"}
         notebook = {f"{ps}.ipynb": release / f"{ps}.ipynb"}
         # the master's own answers, saved by running it (the teacher's code): graded like any submission
-        master_answers = _answers_file(ps, gold_answers(course, ps))
+        master_answers = answers_file(ps, gold_answers(course, ps))
         master = {f"{ps}.ipynb": course.root / "source" / ps / f"{ps}.ipynb", f"{ps}.answers.json": master_answers}
         _autograde(course, ps, "master", {**master, **extra})
         gold = json.loads(master_answers)

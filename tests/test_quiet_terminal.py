@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.demo import answers_file, gold_answers
 from medialit.grading.course import Course
 
 PS = "ps1-sources"
@@ -30,7 +30,7 @@ def course(tmp_path_factory) -> tuple[Course, str]:
     gold = gold_answers(course, PS)
     for sid in ("s01", "s02", "s03"):
         course.add_submission(
-            PS, sid, {f"{PS}.ipynb": release / f"{PS}.ipynb", f"{PS}.answers.json": _answers_file(PS, gold)}
+            PS, sid, {f"{PS}.ipynb": release / f"{PS}.ipynb", f"{PS}.answers.json": answers_file(PS, gold)}
         )
     return course, ""
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.demo import answers_file, gold_answers
 from medialit.grading.answers import RECEIPT_MIME, AnswerStore, document
 from medialit.grading.autograde import autograde
 from medialit.grading.course import Course
@@ -90,11 +90,11 @@ def graded(tmp_path_factory):
     wrong = json.loads(json.dumps(gold))
     wrong["labels"] = dict.fromkeys(wrong["labels"], "speculation")
     late = _doc(gold, "2026-01-21T09:00:00+00:00")
-    early = _answers_file(PS, wrong)  # saved 2026-01-20: older than the receipt
+    early = answers_file(PS, wrong)  # saved 2026-01-20: older than the receipt
     course.add_submission(PS, "only-notebook", {f"{PS}.ipynb": _with_receipt(notebook, late)})
     course.add_submission(PS, "neither", {f"{PS}.ipynb": _with_receipt(notebook, None)})
     course.add_submission(PS, "both", {f"{PS}.ipynb": _with_receipt(notebook, late), f"{PS}.answers.json": early})
-    course.add_submission(PS, "file-only", {f"{PS}.ipynb": notebook, f"{PS}.answers.json": _answers_file(PS, gold)})
+    course.add_submission(PS, "file-only", {f"{PS}.ipynb": notebook, f"{PS}.answers.json": answers_file(PS, gold)})
     return course, autograde(course, PS, jobs=2, progress=False)
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from test_collect_lms import canvas_entry, moodle_entry
 
-from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.demo import answers_file, gold_answers
 from medialit.grading.assignment_settings import SettingsError, load_settings, save_settings
 from medialit.grading.course import Course
 from medialit.grading.roster import Student, write_roster
@@ -49,7 +49,7 @@ def week(tmp_path_factory):
     course = Course.init(base / "course", roster=base / "roster.csv")
     release = course.release(PS, to="zip", out=base / "lms")
     notebook = (course.root / "release" / PS / f"{PS}.ipynb").read_bytes()
-    answers = _answers_file(PS, gold_answers(course, PS)).encode()
+    answers = answers_file(PS, gold_answers(course, PS)).encode()
     canvas = base / "canvas.zip"
     with zipfile.ZipFile(canvas, "w") as archive:
         for student, sortable, late in (("s01", "Muñoz Ørsted, José", False), ("s02", "Lee, Kim", True)):

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, SEED_ID, SEEDS
+from conftest import ROOT, SEED_ID, SEEDS, check_file
 
-from medialit.content.annotation import check_file
 from medialit.content.article import from_file, load_article
 from medialit.content.scheme import load_scheme
 from medialit.teaching.analysis import sourcing_profile

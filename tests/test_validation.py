@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SEED_ID
+from conftest import SEED_ID, check_file
 
 from medialit.cli.main import main
-from medialit.content.annotation import AnnotationError, check_file, read_annotation
+from medialit.content.annotation import AnnotationError, read_annotation
 
 
 def _write(seeds: Path, text: str, name: str = "broken.yaml") -> Path:

@@ -12,7 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from medialit.content.article import Article, load_article
 from medialit.content.scheme import load_scheme
-from medialit.teaching.scoring import score_choice, score_labels
+from medialit.teaching.scoring import score_choice
 from medialit.widgets.labeler import NOBODY
 
 from .jlab import UI_MS, LabServer, Notebook, Shots, open_and_run, row, wait_saved
@@ -56,12 +56,18 @@ def source_plan(article: Article) -> dict[str, dict[str, str]]:
     return plan
 
 
+def label_results(article: Article, labels: dict[str, str]) -> dict:
+    """Each sentence's label scored against the key, as the labeller scores it."""
+    sentences = {sid: article.sentence(sid) for sid in labels}
+    return {sid: score_choice(answer, sentences[sid].label, sentences[sid].also) for sid, answer in labels.items()}
+
+
 def expected_points(
     article: Article, labels: dict[str, str], sources: dict[str, dict[str, str]]
 ) -> tuple[float, float]:
     """The points the hidden tests must give, computed with medialit.teaching.scoring as Exercise.award does."""
-    report = score_labels(article, labels)
-    label_points = round(LABEL_POINTS * report.score / report.total, 2)
+    results = label_results(article, labels)
+    label_points = round(LABEL_POINTS * sum(r.credit for r in results.values()) / len(results), 2)
     credit = 0.0
     for sid, chosen in sources.items():
         s = article.sentence(sid)
@@ -99,7 +105,7 @@ def test_ps1_answer_validate_and_autograde(
 
     article = seed()
     labels, sources = label_plan(article), source_plan(article)
-    outcomes = {score_labels(article, labels).results[s].status for s in labels}
+    outcomes = {r.status for r in label_results(article, labels).values()}
     assert outcomes == {"correct", "alternative", "wrong"}
 
     shot = Shots(page, "exercise")

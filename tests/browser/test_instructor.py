@@ -45,14 +45,14 @@ class Grading:
 
 
 def _files(release: Path, assignment: str, answers: dict[str, Any], tamper: bool = False) -> dict[str, str]:
-    from medialit.cli.demo import _answers_file
+    from medialit.cli.demo import answers_file
 
     text = (release / f"{assignment}.ipynb").read_text(encoding="utf-8")
     if tamper:  # delete a hidden-test cell, as in the demo's "tampered" student
         nb = nbformat.reads(text, as_version=4)
         nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "labels-score"]
         text = nbformat.writes(nb)
-    return {f"{assignment}.ipynb": text, f"{assignment}.answers.json": _answers_file(assignment, answers)}
+    return {f"{assignment}.ipynb": text, f"{assignment}.answers.json": answers_file(assignment, answers)}
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import nbformat
 from nbclient import NotebookClient
 
 import medialit
-from medialit.cli.demo import _answers_file, gold_answers
+from medialit.cli.demo import answers_file, gold_answers
 from medialit.cli.main import main
 from medialit.content.kit import kit_root
 from medialit.grading.autograde import autograde
@@ -51,7 +51,7 @@ release = course.release("ps1-sources", to="exchange")
 home = work / "home" / "ps1-sources"
 home.mkdir(parents=True)
 (home / "ps1-sources.ipynb").write_bytes((release / "ps1-sources.ipynb").read_bytes())
-(home / "ps1-sources.answers.json").write_text(_answers_file("ps1-sources", gold_answers(course, "ps1-sources")))
+(home / "ps1-sources.answers.json").write_text(answers_file("ps1-sources", gold_answers(course, "ps1-sources")))
 submit_to_exchange(course, "ps1-sources", "s01", home)
 collect_exchange(course, "ps1-sources")
 status = autograde(course, "ps1-sources", jobs=1, progress=False)["s01"]

@@ -150,7 +150,9 @@ def release_feedback_command(root: Path, assignment: str) -> str:
     nbgrader reads ``submission_secret.txt`` beside every page and stops at the first it lacks: pages
     of students collected from an LMS download (which has no secret) are excluded by name.
     """
-    folders = sorted(p for p in (Path(root) / "feedback").glob(f"*/{assignment}") if any(p.glob("*.html")))
+    from medialit.grading.layout import Layout
+
+    folders = sorted(p for p in Layout(root).feedback_root.glob(f"*/{assignment}") if any(p.glob("*.html")))
     without = [f.parent.name for f in folders if not (f / "submission_secret.txt").is_file()]
     if len(without) == len(folders):
         return ""

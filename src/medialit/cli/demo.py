@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import nbformat
 
 from medialit.cli.demo_discernment import PREPOST, prepost_answers
 from medialit.content.scheme import load_scheme
-from medialit.grading.answers import RECEIPT_MIME, document
+from medialit.grading.answers import RECEIPT_MIME, answers_text, document
 
 FIRST = [
     "Ana",
@@ -167,8 +167,8 @@ def gold_answers(course, assignment: str) -> dict[str, Any]:
 
     from medialit.grading.kernels import IpcKernelManager
 
-    scratch = course.root / "scratch" / assignment
-    shutil.copytree(course.root / "source" / assignment, scratch)
+    scratch = course.scratch_dir / assignment
+    shutil.copytree(course.source_dir(assignment), scratch)
     try:
         nb = nbformat.read(scratch / f"{assignment}.ipynb", as_version=4)
         client = NotebookClient(
@@ -186,14 +186,15 @@ def gold_answers(course, assignment: str) -> dict[str, Any]:
                 os.environ["MEDIALIT_ANSWERS_DIR"] = redirect
         return json.loads((scratch / f"{assignment}.answers.json").read_text(encoding="utf-8"))["answers"]
     finally:
-        shutil.rmtree(course.root / "scratch", ignore_errors=True)
+        shutil.rmtree(course.scratch_dir, ignore_errors=True)
 
 
-SAVED = "2026-01-20T10:00:00+00:00"  # when the simulated students saved their answers
+SAVED = datetime(2026, 1, 20, 10, 0, tzinfo=UTC)  # when the simulated students saved their answers
 
 
-def _answers_file(assignment: str, answers: dict[str, Any]) -> str:
-    return json.dumps({**document(assignment, answers), "saved": SAVED}, indent=1)
+def answers_file(assignment: str, answers: dict[str, Any]) -> str:
+    """A simulated student's answers file, saved at ``SAVED``."""
+    return answers_text(assignment, answers, saved=SAVED)
 
 
 def _notebook(release: Path, assignment: str, profile: str, answers: dict[str, Any] | None = None) -> bytes:
@@ -206,7 +207,7 @@ def _notebook(release: Path, assignment: str, profile: str, answers: dict[str, A
         nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("-score")]
     if answers is not None:
         receipt = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "receipt")
-        doc = {**document(assignment, answers), "saved": SAVED}
+        doc = document(assignment, answers, saved=SAVED)
         receipt.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "receipt", RECEIPT_MIME: doc})]
     return nbformat.writes(nb).encode("utf-8")
 
@@ -230,7 +231,7 @@ def simulate_week_submissions(
         cycle = ["expert", "partial", "broken"]
         people = [(s.student_id, s.first_name, s.last_name, cycle[i % 3]) for i, s in enumerate(course.roster())]
     lms_ids = {s.student_id: s.lms_id or str(10_000 + i) for i, s in enumerate(course.roster())}
-    release = course.root / "release" / assignment
+    release = course.release_dir(assignment)
     gold = gold_answers(course, assignment)
     skill = {name: p for name, p, _ in PROFILES}
     zip_path = Path(folder) / f"{assignment}-canvas-download.zip"
@@ -245,7 +246,7 @@ def simulate_week_submissions(
                 answers = synthesize(gold, profile, skill[profile], rng)
             files = {f"{assignment}.ipynb": _notebook(release, assignment, profile, answers)}
             if answers is not None and i % 4 != 1:  # every other LMS student uploads the notebook alone
-                files[f"{assignment}.answers.json"] = _answers_file(assignment, answers)
+                files[f"{assignment}.answers.json"] = answers_file(assignment, answers)
             if i % 2 == 0:  # half the class submits through nbgrader's exchange
                 home = Path(folder) / "students" / sid / assignment
                 shutil.rmtree(home, ignore_errors=True)

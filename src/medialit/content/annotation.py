@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from medialit.content.article_text import headline_and_paragraphs
 from medialit.content.scheme import load_scheme
 from medialit.content.spans import occurs
 
@@ -313,18 +314,6 @@ def _where(path: tuple[Any, ...], data: Any) -> str:
     return out
 
 
-def body_paragraphs(text: str) -> tuple[str, list[str]]:
-    """Split an article text file into its headline and body paragraphs.
-
-    Layout: headline, blank line, header lines (byline, date), blank line, then
-    paragraphs separated by blank lines. Within a paragraph, line breaks count as
-    spaces, so a text may also put one sentence per line.
-    """
-    blocks = [" ".join(line.strip() for line in b.strip().splitlines()) for b in re.split(r"\n\s*\n", text.strip())]
-    headline = blocks[0] if blocks else ""
-    return headline, blocks[2:]
-
-
 def _check_text(data: dict[str, Any], folder: Path, add: Any) -> None:
     """The sentences must give back the article text: headline and body."""
     article = data["article"]
@@ -333,7 +322,7 @@ def _check_text(data: dict[str, Any], folder: Path, add: Any) -> None:
     if not text_path.is_file():
         add(("article", "text_file"), f"{article['text_file']!r} not found next to the annotation file")
         return
-    headline, paragraphs = body_paragraphs(text_path.read_text(encoding="utf-8"))
+    headline, paragraphs = headline_and_paragraphs(text_path.read_text(encoding="utf-8"))
     heads = [s for s in sentences if s["id"] == "h1"]
     if not heads:
         add(("sentences",), "no headline item; add a sentence with id 'h1' and the headline as text")
@@ -552,15 +541,6 @@ def read_annotation(path: str | Path) -> dict[str, Any]:
     if problems:
         raise AnnotationError(problems)
     return data
-
-
-def check_file(path: str | Path) -> list[Problem]:
-    """Every problem of one annotation file (empty when the file is valid)."""
-    try:
-        read_annotation(path)
-    except AnnotationError as exc:
-        return exc.problems
-    return []
 
 
 def _display(path: Path) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from medialit.content.annotation import SCHEMA_TAG, SENTENCE_ID, read_annotation
+from medialit.content.article_text import blocks
 from medialit.content.kit import KitNotFoundError, kit_path
 
 if TYPE_CHECKING:
@@ -87,10 +87,6 @@ class Article:
         for s in self.body:
             out.setdefault(s.paragraph, []).append(s)
         return out
-
-    def body_text(self) -> str:
-        """The article body rebuilt from its sentences."""
-        return "\n\n".join(" ".join(s.text for s in para) for para in self.paragraphs().values())
 
     def claims(self) -> list[dict[str, Any]]:
         """Every checkable claim, with its sentence id and a stable key such as "p6s1#1"."""
@@ -184,14 +180,13 @@ def load_text(path: str | Path, article_id: str | None = None) -> Article:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FileNotFoundError(f"Cannot read the article text {path}: {exc}") from None
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.strip())]
-    if len(blocks) < 3:
+    parts = blocks(text)
+    if len(parts) < 3:
         raise ValueError(f"{path}: expected a headline, header lines and paragraphs separated by blank lines")
-    header = blocks[1].splitlines()
-    byline = next((h for h in header if h.lower().startswith("by ")), "")
-    rows = [("h1", 0, 1, blocks[0])]
-    for n, block in enumerate(blocks[2:], start=1):
-        for m, line in enumerate((x.strip() for x in block.splitlines() if x.strip()), start=1):
+    byline = next((h for h in parts[1] if h.lower().startswith("by ")), "")
+    rows = [("h1", 0, 1, " ".join(parts[0]))]
+    for n, lines in enumerate(parts[2:], start=1):
+        for m, line in enumerate(lines, start=1):
             rows.append((f"p{n}s{m}", n, m, line))
     empty: dict[str, Any] = {"kind": "none"}
     sentences = tuple(
@@ -200,10 +195,10 @@ def load_text(path: str | Path, article_id: str | None = None) -> Article:
     )
     return Article(
         id=article_id or path.stem,
-        title=blocks[0],
+        title=rows[0][3],
         byline=byline.removeprefix("By ").strip(),
         published="",
-        invented=any("invented" in h.lower() for h in header),
+        invented=any("invented" in h.lower() for h in parts[1]),
         provenance="",
         sentences=sentences,
         path=path,

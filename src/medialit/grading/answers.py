@@ -155,14 +155,20 @@ def parse_document(text: str, label: str) -> dict[str, Any]:
     return data
 
 
-def document(name: str, answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers document as saved in the file and carried by the receipt."""
+def document(name: str, answers: dict[str, Any], saved: datetime | None = None) -> dict[str, Any]:
+    """The answers document as saved in the file and carried by the receipt (``saved``: default now)."""
     return {
         FORMAT_KEY: 1,
         "name": name,
-        "saved": datetime.now(UTC).isoformat(timespec="seconds"),
+        "saved": (saved or datetime.now(UTC)).isoformat(timespec="seconds"),
         "answers": answers,
     }
+
+
+def answers_text(name: str, answers: dict[str, Any], saved: datetime | None = None) -> str:
+    """The text of an answers file: the one writer of the format (the answer store and the demo use it)."""
+    text = json.dumps(document(name, answers, saved), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return _SURROGATE.sub("\ufffd", text)  # a lone surrogate from the browser cannot be written as UTF-8
 
 
 def saved_at(doc: dict[str, Any]) -> datetime | None:
@@ -242,9 +248,7 @@ class AnswerStore:
         self.save()
 
     def save(self) -> None:
-        data = document(self.name, self.answers)
-        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        text = _SURROGATE.sub("\ufffd", text)  # a lone surrogate from the browser cannot be written as UTF-8
+        text = answers_text(self.name, self.answers)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.name}.", suffix=".tmp", dir=self.path.parent)
         try:

@@ -347,7 +347,7 @@ def _course_state(course: Course, assignment: str, graded: set[str]) -> dict[str
     from medialit.grading.pipeline import package_dir
 
     protected: dict[str, str] = {}
-    for folder in (package_dir(), course.root / "source", course.root / "release", course.seeds):
+    for folder in (package_dir(), course.source_root, course.release_root, course.seeds):
         protected.update(file_hashes(folder))
     protected = {p: h for p, h in protected.items() if "__pycache__" not in p}
     scores = course.scores(assignment)

@@ -682,7 +682,7 @@ def collect_exchange(course: Course, assignment: str) -> CollectReport:
         raise CourseError(f"nbgrader could not collect {assignment}:\n{result.get('log', '')[-1500:]}")
     roster = course.roster()
     names = {s.student_id: s.name for s in roster}
-    report = CollectReport(source="nbgrader's exchange " + str(course.outbound_dir(assignment).parents[2]))
+    report = CollectReport(source="nbgrader's exchange " + str(course.exchange_root))
     for student in course.submitted_students(assignment):
         folder = course.submission_dir(assignment, student)
         stamp = course_timestamp(folder)

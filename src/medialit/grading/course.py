@@ -64,12 +64,14 @@ class Course(Layout):
             raise CourseError(f"{root} already exists and is not empty; choose a new folder.")
         if not (kit / "solutions").is_dir():
             raise CourseError(f"{kit} has no solutions/ folder; pass the medialit folder with --kit.")
+        layout = Layout(root)
         root.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(kit / "solutions", root / "source", ignore=shutil.ignore_patterns("*.answers*.json"))
-        shutil.copytree(kit / "seeds", root / "seeds")
-        for name in ("release", "submitted", "autograded", "feedback", "exchange"):
-            (root / name).mkdir()
-        (root / "exchange").chmod(0o777)
+        shutil.copytree(kit / "solutions", layout.source_root, ignore=shutil.ignore_patterns("*.answers*.json"))
+        shutil.copytree(kit / "seeds", layout.seeds)
+        for folder in (layout.release_root, layout.submitted_root, layout.autograded_root, layout.feedback_root):
+            folder.mkdir()
+        layout.exchange_root.mkdir()
+        layout.exchange_root.chmod(0o777)  # every student's account writes its submissions here
         (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE, encoding="utf-8")
         course = cls(root)
         write_roster(root / "roster.csv", students)
@@ -122,7 +124,7 @@ class Course(Layout):
         return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
     def assignments(self) -> list[str]:
-        source = self.root / "source"
+        source = self.source_root
         return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
     def require_assignment(self, assignment: str) -> None:

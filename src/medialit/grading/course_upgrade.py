@@ -29,7 +29,7 @@ def upgrade(course: Course, kit: str | Path | None = None) -> list[str]:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     backup = course.root / BACKUPS_DIR / f"before-upgrade-{stamp}"
     changes: list[str] = []
-    for kit_dir, mine in ((kit / "seeds", course.seeds), (kit / "solutions", course.root / "source")):
+    for kit_dir, mine in ((kit / "seeds", course.seeds), (kit / "solutions", course.source_root)):
         for path in sorted(p for p in kit_dir.rglob("*") if p.is_file() and ".answers" not in p.name):
             target = mine / path.relative_to(kit_dir)
             if target.exists() and filecmp.cmp(path, target, shallow=False):

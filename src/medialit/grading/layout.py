@@ -13,6 +13,8 @@ Layout of a workspace::
     feedback/S/A/        the feedback page
     collected/A.json     how each submission was collected
     status/A.json        each student's grading status
+    reports/A/           the class report (and lesson 07's class file)
+    exports/             grade tables and feedback zips for the LMS
     seeds/               the articles the exercises read
     exchange/            nbgrader's exchange folder
     gradebook.db         the SQLite gradebook
@@ -34,18 +36,31 @@ class Layout:
     def __init__(self, root: str | Path):
         self.root = Path(root).resolve()
 
+    @property
+    def source_root(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def release_root(self) -> Path:
+        return self.root / "release"
+
     def source_dir(self, assignment: str) -> Path:
-        return self.root / "source" / assignment
+        return self.source_root / assignment
 
     def release_dir(self, assignment: str) -> Path:
-        return self.root / "release" / assignment
+        return self.release_root / assignment
 
     def released_notebook(self, assignment: str) -> Path:
         return self.release_dir(assignment) / f"{assignment}.ipynb"
 
+    @property
+    def exchange_root(self) -> Path:
+        """nbgrader's exchange folder."""
+        return self.root / "exchange"
+
     def outbound_dir(self, assignment: str) -> Path:
         """The exchange's copy students fetch."""
-        return self.root / "exchange" / COURSE_NAME / "outbound" / assignment
+        return self.exchange_root / COURSE_NAME / "outbound" / assignment
 
     @property
     def submitted_root(self) -> Path:
@@ -61,12 +76,16 @@ class Layout:
     def autograded_dir(self, assignment: str, student: str) -> Path:
         return self.autograded_root / student / assignment
 
+    @property
+    def feedback_root(self) -> Path:
+        return self.root / "feedback"
+
     def feedback_dir(self, assignment: str, student: str) -> Path:
-        return self.root / "feedback" / student / assignment
+        return self.feedback_root / student / assignment
 
     def feedback_pages(self, assignment: str) -> list[Path]:
         """Every student's feedback page of ``assignment``."""
-        return sorted((self.root / "feedback").glob(f"*/{assignment}/{assignment}.html"))
+        return sorted(self.feedback_root.glob(f"*/{assignment}/{assignment}.html"))
 
     def collected_file(self, assignment: str) -> Path:
         return self.root / "collected" / f"{assignment}.json"
@@ -77,6 +96,20 @@ class Layout:
     @property
     def seeds(self) -> Path:
         return self.root / "seeds"
+
+    @property
+    def exports_dir(self) -> Path:
+        """Grade tables and feedback zips for the LMS."""
+        return self.root / "exports"
+
+    def report_dir(self, assignment: str) -> Path:
+        """The class report of ``assignment`` (and lesson 07's class file)."""
+        return self.root / "reports" / assignment
+
+    @property
+    def scratch_dir(self) -> Path:
+        """Throwaway work (the demo runs the masters here)."""
+        return self.root / "scratch"
 
 
 def write_timestamp(folder: Path, when: datetime | str) -> str:

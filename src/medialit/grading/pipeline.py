@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import medialit
+from medialit.grading.layout import Layout
 
 
 def preprocessors(execute: bool, sandbox: bool) -> list[Any]:
@@ -66,7 +67,7 @@ def configure(
     config.FillGradeOutputs.error_file = str(error_file)
     config.FillGradeOutputs.executed = execute
     if execute and sandbox:  # the venv, its Python and the kit are always readable (medialit.grading.sandbox)
-        seeds = course_root / "seeds"
+        seeds = Layout(course_root).seeds
         config.SandboxedKernelManager.hidden_paths = [str(p) for p in hidden or []]
         config.SandboxedKernelManager.readonly_paths = [str(seeds)] if seeds.is_dir() else []
     return error_file

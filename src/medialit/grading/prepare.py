@@ -17,7 +17,7 @@ import nbformat
 
 from medialit.grading.course import Course
 from medialit.grading.layout import timestamp_text
-from medialit.grading.tamper import inspect
+from medialit.grading.tamper import find_tampering
 
 
 @dataclass
@@ -107,7 +107,7 @@ def prepare(course: Course, assignment: str, student: str) -> tuple[Job | None, 
         flags.append(f"{reason}; graded from the released notebook with the saved answers")
         return Job(student, flags, submitted, str(source), released_text, released_text), ""
     released = nbformat.reads(released_text, as_version=4)
-    report = inspect(nb, released)
+    report = find_tampering(nb, released)
     flags += report.flags + _edited_answer_cells(nb, released)
     if problem:
         flags.append(problem)

@@ -51,7 +51,7 @@ def _identify(submitted: nbformat.NotebookNode, wanted: list[Any], flags: list[s
     return out
 
 
-def inspect(submitted: nbformat.NotebookNode, released: nbformat.NotebookNode) -> TamperReport:
+def find_tampering(submitted: nbformat.NotebookNode, released: nbformat.NotebookNode) -> TamperReport:
     """Flag deleted, edited, stripped, duplicated, reordered or retyped nbgrader cells, and repair them.
 
     Answer (solution) cells may be edited freely; read-only and test cells may not.

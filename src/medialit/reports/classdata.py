@@ -8,6 +8,7 @@ the hidden tests recorded, the assignment's titles and the article it is about.
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,15 +42,9 @@ TABLE_COLUMNS = [
 ]
 
 
-def read_roster(course: Course) -> pd.DataFrame:
-    """``COURSE/roster.csv`` as a frame with the roster columns (empty if there is none)."""
-    path = course.root / "roster.csv"
-    if not path.is_file() or not path.stat().st_size:
-        return pd.DataFrame(columns=ROSTER_COLUMNS)
-    roster = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    roster = roster.reindex(columns=ROSTER_COLUMNS, fill_value="").apply(lambda col: col.str.strip())
-    roster = roster[roster["student_id"] != ""]
-    return roster.drop_duplicates("student_id").reset_index(drop=True)
+def roster_frame(course: Course) -> pd.DataFrame:
+    """The course's roster (read and checked by :func:`medialit.grading.roster.read_roster`) as a frame."""
+    return pd.DataFrame([asdict(s) for s in course.roster()], columns=list(ROSTER_COLUMNS), dtype=str)
 
 
 def clean_reason(text: str, limit: int = 400) -> str:
@@ -103,7 +98,7 @@ def grade_table(course: Course, assignment: str) -> pd.DataFrame:
     settings = settings_for(course.root, assignment)
     scores = course.scores(assignment)
     statuses = student_statuses(course, assignment, scores)
-    roster = read_roster(course).set_index("student_id", drop=False)
+    roster = roster_frame(course).set_index("student_id", drop=False)
     others = sorted((set(statuses) | set(scores)) - set(roster.index))
     total = assignment_max_score(course, assignment)
     late = class_lateness(course, assignment, sorted(set(statuses) | set(scores)), settings)
@@ -161,7 +156,7 @@ def course_article(course: Course, assignment: str, article_id: str) -> Article 
     from medialit.content.article import from_file, load_article
     from medialit.teaching.exercise import find_key
 
-    seeds = course.root / "seeds"
+    seeds = course.seeds
     try:
         return load_article(article_id, folder=seeds if seeds.is_dir() else None)
     except (FileNotFoundError, ValueError):

@@ -96,7 +96,7 @@ def prepost_table(course: Course) -> pd.DataFrame:
 
 def _results(course: Course, assignment: str, students: list[str]) -> dict[str, Results]:
     found = class_results(course, assignment, students)
-    graded = course.root / "autograded"
+    graded = course.autograded_root
     if graded.is_dir():  # graded students missing from the roster count too
         others = [p.name for p in graded.iterdir() if p.name not in found and (p / assignment).is_dir()]
         found.update(class_results(course, assignment, sorted(others)))

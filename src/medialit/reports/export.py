@@ -78,7 +78,7 @@ def export_grades(
     if lms_id and not lms_id.isdigit():
         raise ValueError(f"--lms-id {lms_id!r} is not a number; use the digits in the LMS assignment's address")
     table = grade_table(course, assignment)
-    out = Path(out) if out else course.root / "exports" / f"{assignment}-{fmt}.csv"
+    out = Path(out) if out else course.exports_dir / f"{assignment}-{fmt}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     header = lms_name if fmt != "canvas" or not lms_id else f"{lms_name} ({lms_id})"
     if fmt == "csv":

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from medialit.grading.collect import CANVAS, collect_record, parse_upload
 from medialit.grading.course import Course, CourseError
-from medialit.reports.classdata import read_roster
+from medialit.reports.classdata import roster_frame
 
 LMS_NAMES = {"canvas": "Canvas", "moodle": "Moodle"}
 
@@ -99,8 +99,8 @@ def feedback_zip(
         pages = course.feedback_pages(assignment)
     if not pages:
         raise CourseError(f"No feedback pages for {assignment} yet: run 'medialit feedback {assignment}' first")
-    roster = read_roster(course).set_index("student_id")
-    out = Path(out) if out else course.root / "exports" / f"{assignment}-feedback-{lms}.zip"
+    roster = roster_frame(course).set_index("student_id")
+    out = Path(out) if out else course.exports_dir / f"{assignment}-feedback-{lms}.zip"
     done = FeedbackZip(out, lms, steps=UPLOAD_STEPS[lms](out.name, assignment))
     taken: dict[str, str] = {}
     for page in pages:

@@ -72,7 +72,7 @@ def write_report(course: Course, assignment: str, out: Path | None = None, notes
     ``notes`` receives the lines for the teacher about other files written (lesson 07's class file).
     """
     table = grade_table(course, assignment)
-    out = Path(out) if out else course.root / "reports" / assignment / "index.html"
+    out = Path(out) if out else course.report_dir(assignment) / "index.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     included = table[table["score"].notna()]["student_id"].tolist()  # autograded (a failed regrade keeps its result)
     results = class_results(course, assignment, included)

@@ -27,21 +27,6 @@ def sourcing_profile(article: Article, body_only: bool = True) -> pd.DataFrame:
     return table
 
 
-def label_profile(article: Article, body_only: bool = True) -> pd.DataFrame:
-    """Sentences by gold label: count and share, in the scheme's order."""
-    import pandas as pd
-
-    scheme = load_scheme()
-    frame = article.to_frame()
-    if body_only:
-        frame = frame[frame["paragraph"] > 0]
-    counts = frame["label"].value_counts().reindex(scheme.label_ids, fill_value=0)
-    table = pd.DataFrame({"sentences": counts, "share": (counts / counts.sum()).round(3)})
-    table.index = [scheme.name("labels", k) for k in table.index]
-    table.index.name = "label"
-    return table
-
-
 def plot_share(table: pd.DataFrame, title: str) -> Figure:
     """A horizontal bar chart of a profile table's ``share`` column, in percent."""
     import matplotlib.pyplot as plt

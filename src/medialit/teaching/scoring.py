@@ -47,38 +47,6 @@ def score_choice(answer: str | None, gold: str, also: Iterable[str] = (), accept
     return ChoiceResult("wrong", 0.0, answer, gold)
 
 
-@dataclass(frozen=True)
-class LabelReport:
-    """Per-sentence label results and their total."""
-
-    results: dict[str, ChoiceResult]
-
-    @property
-    def score(self) -> float:
-        return sum(r.credit for r in self.results.values())
-
-    @property
-    def total(self) -> int:
-        return len(self.results)
-
-    def count(self, status: str) -> int:
-        return sum(r.status == status for r in self.results.values())
-
-    @property
-    def fraction(self) -> float:
-        return self.score / self.total if self.total else 0.0
-
-
-def score_labels(article, answers: Mapping[str, str | None], ids: Sequence[str] | None = None) -> LabelReport:
-    """Score sentence labels against the gold annotation of ``article``."""
-    ids = list(ids) if ids is not None else article.ids
-    results = {}
-    for sid in ids:
-        s = article.sentence(sid)
-        results[sid] = score_choice(answers.get(sid), s.label, s.also)
-    return LabelReport(results)
-
-
 # --------------------------------------------------------------------------- spans
 
 
