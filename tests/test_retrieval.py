@@ -248,6 +248,7 @@ def _break(seeds: Path, old: str, new: str) -> Path:
             r"article 'practice-harbour' cannot be loaded",
         ),
         ("      ask: part\n      sentence: p6s2", "      ask: part\n      sentnce: p6s2", r"unknown field sentnce"),
+        ("context: [p4s2]", "context: p4s2", r"'context' lists sentence ids, e.g. \[p4s2\]"),
     ],
 )
 def test_a_broken_file_says_where_and_what_to_fix(seeds_copy: Path, old: str, new: str, expected: str):

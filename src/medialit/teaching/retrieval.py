@@ -293,6 +293,9 @@ def _question(lesson: str, i: int, item: Any, default: Any, ideas: dict, article
     art = article(item.get("article", default), where, at)
     if art is None:
         return None
+    if not isinstance(item.get("context", []), list):
+        add(where, "'context' lists sentence ids, e.g. [p4s2]", at)
+        return None
     try:
         s = art.sentence(item["sentence"])
         context = tuple(art.sentence(c) for c in item.get("context", []))
