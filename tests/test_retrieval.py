@@ -184,7 +184,7 @@ def test_taught_finds_what_lessons_use():
     every = set(load_article(SEED_ID, SEEDS).ids)
     assert taught("01-anatomy", "labels", SEED_ID, SEED_ID) == every
     parts = taught("01-anatomy", "parts", SEED_ID, SEED_ID)
-    assert parts == {"h1", "p1s1", "p2s2", "p3s1", "p7s2", "p8s1", "p9s1", "p10s1"}
+    assert {"h1", "p1s1", "p2s2", "p3s1", "p7s2", "p8s1", "p9s1", "p10s1"} <= parts < every
     assert taught("02-who-says-so", "sources", SEED_ID, SEED_ID) == every  # the table shows every source
     assert {"p2s1", "p8s3", "p5s1", "h1"} <= taught("04-framing", "framing", SEED_ID, SEED_ID)
     assert taught("01-anatomy", "labels", "practice-millbrook-library-sundays", SEED_ID)
