@@ -16,7 +16,7 @@ from conftest import ROOT
 from medialit.cli.demo import gold_answers
 from medialit.grading.course import Course
 from medialit.grading.plan import read_plan
-from medialit.grading.score import key_article, missing, no_frontend, score_part, widget_specs
+from medialit.grading.score import key_article, missing, score_part, widget_specs
 
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
 
@@ -61,16 +61,15 @@ def test_scored_gaps_match_the_stand_alone_check(assignment, golds):
     specs = widget_specs(plan.widgets, article)
     gold = golds[assignment]
     compared = 0
-    with no_frontend():
-        for cell in plan.awards:
-            for answers in (gold, {**gold, cell.key: _half(gold[cell.key])}):
-                part = score_part(specs[cell.key], cell.key, cell.points, answers)
-                assert part.code is None, part.message
-                gap = part.details["missing"]
-                assert (f"{cell.key}: {gap}" if gap else "") == missing(specs[cell.key], cell.key, answers)
-                compared += 1
-            blank = {k: v for k, v in gold.items() if k != cell.key}
-            assert "missing" not in score_part(specs[cell.key], cell.key, cell.points, blank).details
+    for cell in plan.awards:
+        for answers in (gold, {**gold, cell.key: _half(gold[cell.key])}):
+            part = score_part(specs[cell.key], cell.key, cell.points, answers)
+            assert part.code is None, part.message
+            gap = part.details["missing"]
+            assert (f"{cell.key}: {gap}" if gap else "") == missing(specs[cell.key], cell.key, answers)
+            compared += 1
+        blank = {k: v for k, v in gold.items() if k != cell.key}
+        assert "missing" not in score_part(specs[cell.key], cell.key, cell.points, blank).details
     assert compared >= 2
     assert any(_half(v) != v for v in gold.values()), "no half-finished answer was tried"
 
@@ -80,6 +79,5 @@ def test_a_half_finished_part_names_what_is_missing(golds):
     plan = _plan(assignment)
     specs = widget_specs(plan.widgets, key_article(plan, ROOT / "seeds", ROOT / "solutions" / assignment))
     key = next(c.key for c in plan.awards if isinstance(golds[assignment][c.key], dict))
-    with no_frontend():
-        part = score_part(specs[key], key, 1, {key: _half(golds[assignment][key])})
+    part = score_part(specs[key], key, 1, {key: _half(golds[assignment][key])})
     assert part.details["missing"], "a half-answered table must say what is missing"

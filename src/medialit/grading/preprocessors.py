@@ -32,7 +32,6 @@ from medialit.grading.score import (
     answer_html,
     key_article,
     missing,
-    no_frontend,
     read_saved,
     score_submission,
     widget_specs,
@@ -83,8 +82,7 @@ class ScoreSavedAnswers(NbGraderPreprocessor):
             folder = Path(resources["metadata"]["path"])
             submitted = self._submitted_notebook(info)
             answers, problem, source = read_saved(folder / f"{plan.assignment}.answers.json", submitted)
-            with no_frontend():
-                resources[RESULTS] = score_submission(plan, article, answers, problem)
+            resources[RESULTS] = score_submission(plan, article, answers, problem)
             resources[RESULTS].source = source
             resources[PLAN] = (plan, article, answers)
         except (PlanError, GradingEnvironmentError) as exc:
@@ -154,8 +152,7 @@ class FillGradeOutputs(NbGraderPreprocessor):
     )
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
-        with no_frontend():
-            return self._fill(nb, resources)
+        return self._fill(nb, resources)
 
     def _fill(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         results: Results = resources[RESULTS]

@@ -9,8 +9,6 @@ from __future__ import annotations
 import functools
 import html
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +16,11 @@ from medialit.content.article import Article, find_article, from_file
 from medialit.grading.answers import RECEIPT, AnswerFileError, read_document, read_receipt, saved_later
 from medialit.grading.plan import Plan, WidgetSpec
 from medialit.grading.results import Code, PartResult, Results
-from medialit.teaching.lesson import Lesson
-from medialit.widgets.base import STYLE, plain
+from medialit.teaching.tasks.base import Task
+from medialit.teaching.tasks.markup import STYLE, plain
+from medialit.teaching.tasks.registry import TaskSpec
 
-Spec = tuple[Any, tuple[Any, ...], dict[str, Any]]  # (widget class, args, kwargs)
+Spec = TaskSpec  # a widget's task: the factory's name, the article and the arguments
 
 
 DEFAULT_ARTICLE = "venezuela-prisoner-releases-2026-01-14"
@@ -31,23 +30,10 @@ class GradingEnvironmentError(RuntimeError):
     """The grader itself cannot work (a key or article missing): no submission can be scored."""
 
 
-class _Recorder(Lesson):
-    """A Lesson whose widget methods record (class, args, kwargs) by key instead of building widgets."""
-
-    def __init__(self, article: Article):  # no answer store, no files
-        self.article = article
-        self.specs: dict[str, Spec] = {}
-
-    def _make(self, key: str, factory: Any, *args: Any, **kwargs: Any) -> None:
-        self.specs[key] = (factory, args, kwargs)
-
-
 def widget_specs(widgets: list[WidgetSpec], article: Article) -> dict[str, Spec]:
-    """Each answer widget's class and arguments, by widget key, built on ``article``."""
-    recorder = _Recorder(article)
-    for spec in widgets:
-        getattr(recorder, spec.factory)(*spec.args, **dict(spec.kwargs))
-    return recorder.specs
+    """Each answer widget's task, by widget key, built on ``article``."""
+    specs = [TaskSpec(w.factory, article, w.args, dict(w.kwargs)) for w in widgets]
+    return {spec.build().key: spec for spec in specs}
 
 
 def key_article(plan: Plan, seeds: Path | None, keys: Path | None) -> Article:
@@ -75,49 +61,28 @@ def _article(path: str, mtime_ns: int) -> Article:
     return from_file(path)
 
 
-@contextmanager
-def no_frontend() -> Iterator[None]:
-    """Build widgets without opening a comm: the grader has no browser, and opening one costs time."""
-    import ipywidgets
-
-    original = ipywidgets.Widget.open
-    ipywidgets.Widget.open = lambda self: None  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        ipywidgets.Widget.open = original  # type: ignore[method-assign]
-
-
-def build(spec: Spec, key: str, graded: bool = False) -> Any:
-    """A fresh widget for ``key`` in feedback mode (``graded``: completeness mode), with no saved file."""
-    factory, args, kwargs = spec
-    return factory(*args, key=key, store=None, graded=graded, **kwargs)
+def build(spec: Spec, graded: bool = False) -> Task:
+    """A fresh task in feedback mode (``graded``: completeness mode, no explanations)."""
+    return spec.build(graded)
 
 
 def score_part(spec: Spec, key: str, points: float, answers: dict[str, Any]) -> PartResult:
     """Score one widget's saved answer out of ``points``; a wrong-form answer scores 0 with its reason."""
-    grader = build(spec, key)
+    task = build(spec)
+    notes: list[str] = []
+    value = task.blank()
     if key in answers:
         try:
-            grader.value = answers[key]
-        except Exception as exc:  # hostile data may break a widget in any way: never the class run
+            value = task.normalise(answers[key], notes)
+        except Exception as exc:  # hostile data may break a task in any way: never the class run
             message = f"the saved answer for '{key}' has the wrong form ({type(exc).__name__}: {str(exc)[:120]})"
-            return PartResult(key, grader.title or key, 0.0, points, Code.WRONG_FORM, message)
-    got, total = grader.score()
+            return PartResult(key, task.title or key, 0.0, points, Code.WRONG_FORM, message)
+    got, total = task.score(value)
     earned = round(points * got / total, 2) if total else 0.0
-    details = grader.result_data()
-    if answers.get(key) is not None:  # what it still lacks, for the completeness cells (no second widget)
-        details["missing"] = _gap(grader)
-    return PartResult(
-        key, grader.title or key, earned, points, None, "", grader.report_html(), list(grader.notes), details
-    )
-
-
-def _default_title(factory: Any) -> str:
-    import inspect
-
-    parameter = inspect.signature(factory).parameters.get("title")
-    return parameter.default if parameter is not None and isinstance(parameter.default, str) else ""
+    details = task.result_data(value)
+    if answers.get(key) is not None:  # what it still lacks, for the completeness cells (no second task)
+        details["missing"] = _gap(task, value)
+    return PartResult(key, task.title or key, earned, points, None, "", task.report_html(value), notes, details)
 
 
 def missing(spec: Spec | None, key: str, answers: dict[str, Any] | None) -> str:
@@ -128,18 +93,18 @@ def missing(spec: Spec | None, key: str, answers: dict[str, Any] | None) -> str:
         return f"{key}: nothing answered yet; run the cells from the top and answer with the widget"
     if answers.get(key) is None:
         return f"{key}: nothing answered yet; answer with the widget"
-    widget = build(spec, key, graded=True)
+    task = build(spec, graded=True)
     try:
-        widget.value = answers[key]
+        value = task.normalise(answers[key])
     except Exception as exc:  # the saved answer's form is the student's data
         return f"{key}: the saved answer has the wrong form ({exc}); answer with the widget again"
-    gap = _gap(widget)
+    gap = _gap(task, value)
     return f"{key}: {gap}" if gap else ""
 
 
-def _gap(widget: Any) -> str:
-    """What a widget's answer still lacks, in plain words ('' when complete)."""
-    return "" if widget.complete else plain(widget.completeness_html())
+def _gap(task: Task, value: Any) -> str:
+    """What an answer still lacks, in plain words ('' when complete)."""
+    return "" if task.complete(value) else plain(task.completeness_html(value))
 
 
 def read_saved(
@@ -209,7 +174,7 @@ def score_submission(
             raise GradingEnvironmentError(f"{plan.assignment}: no answer widget '{cell.key}' for cell {cell.grade_id}")
         if answers is None:
             assert problem is not None
-            title = spec[2].get("title") or _default_title(spec[0]) or cell.key
+            title = spec.build().title or cell.key
             results.parts[cell.key] = PartResult(cell.key, title, 0.0, cell.points, problem.code, problem.message)
         else:
             results.parts[cell.key] = score_part(spec, cell.key, cell.points, answers)
@@ -224,10 +189,9 @@ def answer_html(spec: Spec | None, key: str, answers: dict[str, Any] | None) -> 
     if not value:
         return STYLE + '<div class="medialit-warning">No answer written yet.</div>'
     out = saved_html(value)
-    grader = build(spec, key)
+    task = build(spec)
     try:
-        grader.value = value
-        out += "<p><b>Automatic pre-checks (for the grader):</b></p>" + grader.feedback_html()
+        out += "<p><b>Automatic pre-checks (for the grader):</b></p>" + task.feedback_html(task.normalise(value))
     except Exception as exc:  # the student's data
         out += f"<p>The automatic pre-checks could not read this answer ({html.escape(type(exc).__name__)}).</p>"
     return STYLE + "<p><b>Your answer, as saved:</b></p>" + out

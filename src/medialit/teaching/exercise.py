@@ -30,41 +30,17 @@ import os
 import re
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from medialit.content.article import Article, from_file, load_article, load_text
+from medialit.content.keys import KEYS_ENV, SOURCE_FOLDERS, find_key  # noqa: F401  (their old home)
 from medialit.grading import score
 from medialit.grading.answers import RECEIPT_MIME, document
 from medialit.teaching.lesson import Lesson, RichHTML
-from medialit.widgets.base import STYLE, badge
-
-KEYS_ENV = "MEDIALIT_KEYS"
-SOURCE_FOLDERS = ("solutions", "source")
-
-
-def find_key(assignment: str, filename: str, start: str | Path | None = None) -> Path:
-    """Find a private answer key ``filename`` of ``assignment``.
-
-    Looks in ``$MEDIALIT_KEYS``, then the current folder, then in
-    ``solutions/ASSIGNMENT/`` or ``source/ASSIGNMENT/`` of any parent folder (the
-    nbgrader course root, which holds the autograded folders).
-    """
-    candidates = []
-    if os.environ.get(KEYS_ENV):
-        candidates += [Path(os.environ[KEYS_ENV]) / filename, Path(os.environ[KEYS_ENV]) / assignment / filename]
-    here = Path(start or Path.cwd()).resolve()
-    candidates.append(here / filename)
-    for folder in (here, *here.parents):
-        candidates += [folder / src / assignment / filename for src in SOURCE_FOLDERS]
-    for path in candidates:
-        if path.is_file():
-            return path
-    raise FileNotFoundError(
-        f"The answer key {filename} of {assignment} was not found. Grade from the course folder "
-        f"(it holds solutions/{assignment}/{filename}) or set {KEYS_ENV} to the folder that holds it."
-    )
-
+from medialit.teaching.tasks.markup import STYLE, badge
+from medialit.teaching.tasks.registry import TaskSpec
 
 GRADING_ENV = "NBGRADER_EXECUTION"  # nbgrader sets it ("validate" / "autograde") while it runs a notebook
 WRAP = 64  # nbgrader validate cuts lines at 87 characters; its Validate dialog does not wrap (about 70 fit)
@@ -149,12 +125,13 @@ class Exercise(Lesson):
         else:
             public = load_article(article)
         super().__init__(name, public, graded=True, folder=folder)
-        self._specs: dict[str, tuple[Any, tuple[Any, ...], dict[str, Any]]] = {}
+        self._specs: dict[str, TaskSpec] = {}
         self._key_article: Article | None = None if self._private_key else public
 
-    def _make(self, key: str, factory: Any, *args: Any, **kwargs: Any) -> Any:
-        self._specs[key] = (factory, args, kwargs)
-        return super()._make(key, factory, *args, **kwargs)
+    def _task(self, factory: str, *args: Any, **kwargs: Any) -> Any:
+        widget = super()._task(factory, *args, **kwargs)
+        self._specs[widget.key] = TaskSpec(factory, self.article, args, kwargs)
+        return widget
 
     # ------------------------------------------------------------------ answer key
 
@@ -169,7 +146,7 @@ class Exercise(Lesson):
         spec = self._spec(widget_key)
         if spec is None:
             raise KeyError(f"no answer widget '{widget_key}' in this notebook")
-        return score.build(spec, widget_key).gold_value()
+        return spec.build().gold_value()
 
     # ------------------------------------------------------------------ tests
 
@@ -182,21 +159,20 @@ class Exercise(Lesson):
             raise AssertionError(problem.message if problem else "no answers")
         return answers
 
-    def _spec(self, widget_key: str) -> Any:
+    def _spec(self, widget_key: str) -> TaskSpec | None:
+        """The task of a widget, on the fully annotated article (the private key of a practice text)."""
         if widget_key not in self._specs:
             return None
-        factory, args, kwargs = self._specs[widget_key]
-        return factory, tuple(self.key_article() if a is self.article else a for a in args), kwargs
+        return replace(self._specs[widget_key], article=self.key_article())
 
     def missing(self, widget_key: str) -> str:
         """What is still missing in a widget's saved answer ('' when complete)."""
-        factory, args, kwargs = self._specs.get(widget_key, (None, (), {}))
         answers = None
         if self.store.path.exists():
             answers, problem, _ = score.read_saved(self.store.path)
             if answers is None and problem is not None:
                 return f"{widget_key}: {problem.message}"
-        return score.missing((factory, args, kwargs) if factory else None, widget_key, answers)
+        return score.missing(self._specs.get(widget_key), widget_key, answers)  # the public article is enough
 
     def is_complete(self, widget_key: str) -> bool:
         return not self.missing(widget_key)

@@ -15,7 +15,8 @@ from typing import Any
 from medialit.content.article import Article, load_article
 from medialit.grading.answers import AnswerStore
 from medialit.teaching.page import PAGE_EXTRAS
-from medialit.widgets.base import STYLE, badge, mark
+from medialit.teaching.tasks.markup import STYLE, badge, mark, plain
+from medialit.teaching.tasks.registry import TaskSpec
 
 
 class RichHTML:
@@ -28,8 +29,6 @@ class RichHTML:
         return self.markup
 
     def __repr__(self) -> str:
-        from medialit.widgets.base import plain
-
         return plain(self.markup)
 
 
@@ -125,61 +124,50 @@ class Lesson:
 
     # ------------------------------------------------------------------ widgets
 
+    def _task(self, factory: str, *args: Any, **kwargs: Any) -> Any:
+        """The widget of a task from the registry (the grader builds the same task from the plan)."""
+        from medialit.widgets.views import view
+
+        widget = view(TaskSpec(factory, self.article, args, kwargs).build(self.graded), self.store)
+        self._widgets[widget.key] = widget
+        return widget
+
     def _make(self, key: str, factory: Any, *args: Any, **kwargs: Any) -> Any:
+        """A widget with no task in the registry (the grader cannot score it)."""
         widget = factory(*args, key=key, store=self.store, graded=self.graded, **kwargs)
         self._widgets[key] = widget
         return widget
 
     def labeler(self, ids: list[str] | None = None, key: str = "labels", **kw: Any):
-        from medialit.widgets import SentenceLabeler
-
-        return self._make(key, SentenceLabeler, self.article, ids, **kw)
+        return self._task("labeler", ids, key, **kw)
 
     def part_sorter(self, ids: list[str] | None = None, key: str = "parts", **kw: Any):
         """Which part of the story (headline, lede, attribution, background, analysis) is each sentence?"""
-        from medialit.widgets import PartSorter
-
-        return self._make(key, PartSorter, self.article, ids, **kw)
+        return self._task("part_sorter", ids, key, **kw)
 
     def source_mapper(self, ids: list[str] | None = None, key: str = "sources", **kw: Any):
-        from medialit.widgets import SourceMapper
-
-        return self._make(key, SourceMapper, self.article, ids, **kw)
+        return self._task("source_mapper", ids, key, **kw)
 
     def highlighter(self, ids: list[str], field: str = "loaded", key: str | None = None, **kw: Any):
-        from medialit.widgets import PhraseHighlighter
-
-        return self._make(key or f"highlight-{field}", PhraseHighlighter, self.article, ids, field, **kw)
+        return self._task("highlighter", ids, field, key, **kw)
 
     def voice_chooser(self, ids: list[str] | None = None, key: str = "voices", **kw: Any):
-        from medialit.widgets import VoiceChooser
-
-        return self._make(key, VoiceChooser, self.article, ids, **kw)
+        return self._task("voice_chooser", ids, key, **kw)
 
     def claim_checker(self, key: str = "claims", **kw: Any):
-        from medialit.widgets import ClaimChecker
-
-        return self._make(key, ClaimChecker, self.article, **kw)
+        return self._task("claim_checker", key, **kw)
 
     def reliability(self, key: str = "reliability", **kw: Any):
-        from medialit.widgets import ReliabilityJudge
-
-        return self._make(key, ReliabilityJudge, self.article, **kw)
+        return self._task("reliability", key, **kw)
 
     def rewrite(self, sentence_id: str, key: str | None = None, **kw: Any):
-        from medialit.widgets import RewriteBox
-
-        return self._make(key or f"rewrite-{sentence_id}", RewriteBox, self.article, sentence_id, **kw)
+        return self._task("rewrite", sentence_id, key, **kw)
 
     def headline_support(self, ids: list[str] | None = None, key: str = "headline", **kw: Any):
-        from medialit.widgets import HeadlineSupport
-
-        return self._make(key, HeadlineSupport, self.article, ids, **kw)
+        return self._task("headline_support", ids, key, **kw)
 
     def verification_log(self, entries: int = 3, key: str = "verification", **kw: Any):
-        from medialit.widgets import VerificationLog
-
-        return self._make(key, VerificationLog, self.article, entries, **kw)
+        return self._task("verification_log", entries, key, **kw)
 
     def warm_up(self, key: str = "warm-up", **kw: Any):
         """Three quick questions on earlier lessons' ideas (seeds/retrieval/ARTICLE.yaml), with feedback.
@@ -234,9 +222,7 @@ class Lesson:
 
     def note(self, key: str, prompt: str, model: str = "", **kw: Any):
         """A saved free-text answer to a reflection question; ``model`` (HTML) is shown on Check."""
-        from medialit.widgets import NoteBox
-
-        return self._make(key, NoteBox, prompt, model=model, **kw)
+        return self._task("note", key, prompt, model, **kw)
 
     def hard_cases(self) -> Any:
         """The article's sentences to label and hard cases to discuss (seeds/hard-cases/), for lesson 07."""
@@ -265,15 +251,11 @@ class Lesson:
 
     def choice(self, key: str, rows: list[Any], columns: list[Any], **kw: Any):
         """A custom choice table (for questions not tied to one annotation field)."""
-        from medialit.widgets import ChoiceTable
-
-        return self._make(key, ChoiceTable, rows, columns, **kw)
+        return self._task("choice", key, rows, columns, **kw)
 
     def discernment_test(self, form: str = "", key: str = "discernment", **kw: Any):
         """The discernment test on invented practice texts (``form`` "A" or "B"; "" lets the student choose)."""
-        from medialit.widgets.discernment import DiscernmentTest
-
-        return self._make(key, DiscernmentTest, form, **kw)
+        return self._task("discernment_test", form, key, **kw)
 
     # ------------------------------------------------------------------ tables
 

@@ -1,156 +1,127 @@
-"""The base of every answer widget: saved answers, a Check button, readable feedback."""
+"""The base of every answer widget: the view of a task model, with saved answers and a Check button.
+
+The task (:mod:`medialit.teaching.tasks`) knows the question, the key and the feedback; the
+widget holds the controls, reads the answer from them and asks its task about it.
+"""
 
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
 import ipywidgets as w
 
-from medialit.content.spans import char_ranges
 from medialit.grading.answers import AnswerStore
-
-# Marks drawn as small coloured badges around a character every common font has (no emoji font
-# needed: where none is installed, emoji show as empty boxes). A word always stands beside a mark.
-MARKS = {"correct": "✓", "alternative": "½", "wrong": "✗", "missing": "–", "done": "✓", "warning": "!"}
-MARK_TITLES = {
-    "correct": "correct",
-    "alternative": "half points",
-    "wrong": "not quite",
-    "missing": "no answer yet",
-    "done": "done",
-    "warning": "attention",
-}
-
-
-def badge(kind: str) -> str:
-    """A mark as HTML: a styled span holding a plain character (✓ ½ ✗ – !), never an emoji."""
-    return (
-        f'<span class="medialit-mark medialit-mark-{kind}" title="{MARK_TITLES[kind]}" '
-        f'aria-hidden="true">{MARKS[kind]}</span>'
-    )
-
-
-ICONS = {status: badge(status) for status in ("correct", "alternative", "wrong", "missing")}
-HALF_POINTS = "half points"  # the one wording for an accepted alternative's credit (scoring.ALTERNATIVE_CREDIT)
-WORDS = {
-    "correct": "Correct.",
-    "alternative": f"Acceptable alternative ({HALF_POINTS}).",
-    "wrong": "Not quite.",
-    "missing": "No answer yet.",
-}
-STYLE = """<style>
-.medialit-fb {font-size: 0.95em; line-height: 1.45; margin: 2px 0 8px 0;}
-.medialit-fb mark, .medialit-sentence mark {background: #ffe58a; padding: 0 2px;}
-.medialit-sentence {line-height: 1.5;}
-.medialit-id {font-family: monospace; color: #555; margin-right: 4px;}
-.medialit-warning {border-left: 4px solid #d9534f; background: #fdf1f0; padding: 6px 10px;}
-.medialit-summary {border-left: 4px solid #337ab7; background: #eef5fb; padding: 6px 10px;}
-.medialit-todo {border-left: 4px solid #8a8a8a; background: #f3f3f3; padding: 6px 10px;}
-.medialit-mark {display: inline-block; box-sizing: border-box; min-width: 1.35em; height: 1.35em;
-  line-height: 1.35em; padding: 0 0.2em; margin-right: 0.1em; border-radius: 0.7em; text-align: center;
-  vertical-align: 0.05em; font: bold 0.8em/1.35em "DejaVu Sans", "Segoe UI Symbol", "Arial Unicode MS",
-  "Lucida Grande", Arial, sans-serif; color: #fff; background: #666;}
-.medialit-mark-correct, .medialit-mark-done {background: #2e7d32;}
-.medialit-mark-alternative {background: #8a6100;}
-.medialit-mark-wrong {background: #c62828;}
-.medialit-mark-missing {background: #fff; color: #555; border: 1px solid #888;}
-.medialit-mark-warning {background: #d9534f;}
-.medialit-why > summary {cursor: pointer; list-style: none;}
-.medialit-why > summary::-webkit-details-marker {display: none;}
-.medialit-why-toggle {color: #337ab7; font-size: 0.9em; margin-left: 0.3em; white-space: nowrap;}
-.medialit-why-toggle::before {content: "▸ ";}
-.medialit-why[open] .medialit-why-toggle::before {content: "▾ ";}
-.medialit-why-text {margin: 2px 0 0 1.6em;}
-</style>"""
-
-
-def folded(line: str, why: str, toggle: str = "why") -> str:
-    """A line of feedback whose explanation opens on a click of *why* (an HTML <details>)."""
-    return (
-        f'<details class="medialit-why"><summary>{line} <span class="medialit-why-toggle">{toggle}</span>'
-        f'</summary><div class="medialit-why-text">{why}</div></details>'
-    )
-
-
-def mark(text: str, spans: list[str] | tuple[str, ...]) -> str:
-    """HTML of ``text`` with every occurrence of ``spans`` wrapped in <mark>."""
-    out, pos = [], 0
-    for start, end in char_ranges(text, list(spans)):
-        out += [html.escape(text[pos:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
-        pos = end
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
-
-
-def sentence_html(sentence_id: str, text: str, spans: tuple[str, ...] = ()) -> str:
-    """A sentence with its id, e.g. "[p5s1] Officials in Caracas say ..."."""
-    return (
-        f'<span class="medialit-sentence"><span class="medialit-id">[{html.escape(sentence_id)}]</span>'
-        f"{mark(text, spans)}</span>"
-    )
-
-
-def plain(markup: str) -> str:
-    """Feedback HTML as plain text (for tests and logs)."""
-    text = re.sub(r"<(style)[^>]*>.*?</\1>", "", markup, flags=re.S)
-    text = re.sub(r"<br\s*/?>|</(p|div|li|tr|h\d|summary)>", "\n", text)
-    text = html.unescape(re.sub(r"<[^>]+>", "", text))
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+from medialit.teaching.tasks.base import Task, TextTask
+from medialit.teaching.tasks.markup import (  # noqa: F401  (the widgets' names for them)
+    HALF_POINTS,
+    ICONS,
+    MARK_TITLES,
+    MARKS,
+    STYLE,
+    WORDS,
+    badge,
+    folded,
+    mark,
+    plain,
+    sentence_html,
+)
 
 
 class AnswerWidget:
     """An answer widget: a value saved to the answer store, a Check button, feedback.
 
-    ``graded=True`` (in nbgrader exercises) makes Check report only whether the
-    answer is complete, never whether it is correct.
+    The widget is the view of ``self.task`` (a :class:`~medialit.teaching.tasks.base.Task`):
+    a subclass builds its controls, reads and shows an answer (``get_value``, ``_show``), and
+    leaves the key, the scoring and the feedback to the task. ``graded=True`` (in nbgrader
+    exercises) makes Check report only whether the answer is complete, never whether it is correct.
+
+    ``AnswerWidget(key, store, graded, title)`` makes a widget with no task of its own: its
+    subclass then overrides the scoring and feedback methods itself (and the grader cannot score it).
     """
 
     def __init__(self, key: str, store: AnswerStore | None = None, graded: bool = False, title: str = ""):
-        self.key = key
+        self._attach(Task(key, graded=graded, title=title), store)
+
+    @classmethod
+    def of(cls, task: Task, store: AnswerStore | None = None) -> AnswerWidget:
+        """The widget showing ``task`` (built by the task registry), its answer saved to ``store``."""
+        widget = cls.__new__(cls)
+        widget._view(task, store)
+        return widget
+
+    def _view(self, task: Task, store: AnswerStore | None) -> None:
+        """Show ``task``: build the controls, then restore the saved answer (every view implements it)."""
+        raise NotImplementedError(f"{type(self).__name__} is not the view of a task")
+
+    def _attach(self, task: Task, store: AnswerStore | None) -> None:
+        """Show ``task``: the feedback area and the Check button (the subclass adds its controls)."""
+        self.task = task
         self.store = store
-        self.graded = graded
-        self.title = title
         self.notes: list[str] = []  # problems met while restoring saved answers
         self.feedback = w.HTML(layout=w.Layout(width="100%"))
         self.check_button = w.Button(
-            description="Check completeness" if graded else "Check",
+            description="Check completeness" if self.graded else "Check",
             button_style="primary",
-            tooltip="See what is still missing" if graded else "See feedback on your answers",
+            tooltip="See what is still missing" if self.graded else "See feedback on your answers",
             layout=w.Layout(width="auto", min_width="10em"),
         )
         self.check_button.on_click(lambda _: self.check())
         self._restoring = False
 
-    # subclasses implement these three
+    @property
+    def key(self) -> str:
+        return self.task.key
+
+    @property
+    def graded(self) -> bool:
+        return self.task.graded
+
+    @property
+    def title(self) -> str:
+        return self.task.title
+
+    # a view implements these three: its controls, and reading and showing an answer in them
     def _controls(self) -> list[w.Widget]:
         raise NotImplementedError
 
     def get_value(self) -> Any:
         raise NotImplementedError
 
-    def _apply(self, value: Any) -> None:
+    def _show(self, clean: Any, saved: Any) -> None:
+        """Set the controls to ``clean``, the task's normal form of the answer ``saved``."""
         raise NotImplementedError
 
+    def _apply(self, value: Any) -> None:
+        """Check ``value`` with the task (dropped parts go to ``notes``), then show it."""
+        self._show(self.task.normalise(value, self.notes), value)
+
+    # the task answers these about the answer in the controls
     def feedback_html(self) -> str:
-        raise NotImplementedError
+        return self.task.feedback_html(self.get_value())
 
     def completeness_html(self) -> str:
-        raise NotImplementedError
+        return self.task.completeness_html(self.get_value())
 
     def report_html(self) -> str:
         """The full feedback as HTML (for feedback pages); by default the Check feedback."""
-        return self.feedback_html()
+        return self.task.report_html(self.get_value())
 
     def result_data(self) -> dict[str, Any]:
-        """The scored answer as plain data, for class reports. Subclasses add detail."""
-        return {"kind": type(self).__name__}
+        """The scored answer as plain data, for class reports."""
+        return self.task.result_data(self.get_value())
+
+    def score(self) -> tuple[float, int]:
+        return self.task.score(self.get_value())
+
+    def gold_value(self) -> Any:
+        """The answer key in the same shape as ``value``."""
+        return self.task.gold_value()
 
     @property
     def complete(self) -> bool:
         """True when every part has an answer (says nothing about correctness)."""
-        raise NotImplementedError
+        return self.task.complete(self.get_value())
 
     # shared behaviour
     @property
@@ -242,15 +213,15 @@ class AnswerWidget:
 class TextAnswer(AnswerWidget):
     """A free-text answer in a text area, saved as a string."""
 
-    def __init__(self, key: str, store: AnswerStore | None, graded: bool, title: str, placeholder: str, height: str):
-        super().__init__(key, store, graded, title)
+    def _text_box(self, task: TextTask, store: AnswerStore | None, placeholder: str, height: str) -> None:
+        """Show ``task`` as a text area (what a subclass's ``_view`` calls)."""
+        self._attach(task, store)
         self.text = w.Textarea(placeholder=placeholder, layout=w.Layout(width="100%", height=height))
         self.text.observe(self._changed, names="value")
+        self._restore()
 
     def get_value(self) -> str:
         return self.text.value
 
-    def _apply(self, value: Any) -> None:
-        if not isinstance(value, str):
-            raise TypeError(f"expected text, got {type(value).__name__}")
-        self.text.value = value
+    def _show(self, clean: str, saved: Any) -> None:
+        self.text.value = clean

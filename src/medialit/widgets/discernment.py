@@ -13,35 +13,32 @@ from typing import Any
 
 import ipywidgets as w
 
-from medialit.content.discernment_items import FORMS, SOLID, WEAK, Form, Item, load_forms, load_reasons
+from medialit.content.discernment_items import FORMS, Form, Item
 from medialit.grading.answers import AnswerStore
-from medialit.teaching.discernment import ITEM_POINTS, ItemScore, TestScore, plain_words, score_test
-from medialit.widgets.base import ICONS, STYLE, AnswerWidget, badge, folded, mark
+from medialit.teaching.discernment import TestScore
+from medialit.teaching.tasks.discernment import JUDGEMENTS, WORDS, DiscernmentTestTask
+from medialit.widgets.base import STYLE, AnswerWidget, plain
+
+__all__ = ["BLANK", "JUDGEMENTS", "PRACTICE", "WORDS", "DiscernmentTest"]
 
 BLANK = "— choose —"
-JUDGEMENTS = [("well supported", SOLID), ("not well supported", WEAK)]
-WORDS = dict((v, k) for k, v in JUDGEMENTS)
 PRACTICE = "Practice text (invented: the places, people and figures are made up)"
 
 
 class DiscernmentTest(AnswerWidget):
     """Twelve short invented texts: judge each well supported or not, and tick the reasons why."""
 
-    def __init__(
-        self,
-        form: str = "",
-        *,
-        key: str = "discernment",
-        store: AnswerStore | None = None,
-        graded: bool = False,
-        title: str = "Well supported or not?",
-    ):
-        super().__init__(key, store, graded, title)
-        self.forms: dict[str, Form] = load_forms()
-        self.reasons = load_reasons()
-        self.fixed = form
-        if form and form not in self.forms:
-            raise ValueError(f"there is no form {form!r}; use one of {', '.join(FORMS)}")
+    task: DiscernmentTestTask
+
+    def __init__(self, *args: Any, store: AnswerStore | None = None, **kwargs: Any):
+        self._view(DiscernmentTestTask(*args, **kwargs), store)
+
+    def _view(self, task: DiscernmentTestTask, store: AnswerStore | None) -> None:
+        self._attach(task, store)
+        self.forms: dict[str, Form] = task.forms
+        self.reasons = task.reasons
+        self.fixed = task.fixed
+        form = task.fixed
         self.chooser = w.Dropdown(
             options=[(BLANK, ""), *((f"Form {f}", f) for f in FORMS)],
             value=form,
@@ -119,30 +116,14 @@ class DiscernmentTest(AnswerWidget):
         return {"form": self.chooser.value or None, "items": items}
 
     def _apply(self, value: Any) -> None:
-        if not isinstance(value, dict) or not isinstance(value.get("items", {}), dict):
-            raise TypeError("expected {'form': ..., 'items': {...}}")
-        form = value.get("form") or ""
-        if form not in ("", *FORMS):
-            raise ValueError(f"unknown form {form!r}")
-        if self.fixed and form and form != self.fixed:
-            raise ValueError(f"these answers are for form {form}, this test is form {self.fixed}")
+        entries = self.task.saved_entries(value)  # every form's items: a student may switch forms
         if not self.fixed:
-            self.chooser.value = form
-        for item_id, entry in value.get("items", {}).items():
-            if item_id not in self.judgement or not isinstance(entry, dict):
-                continue
-            judgement = entry.get("judgement")
-            self.judgement[item_id].value = judgement if judgement in (SOLID, WEAK) else ""
-            chosen = entry.get("reasons") or []
+            self.chooser.value = value.get("form") or ""
+        for item_id, entry in entries.items():
+            self.judgement[item_id].value = entry["judgement"] or ""
             for reason, box in self.ticks[item_id].items():
-                box.value = isinstance(chosen, list) and reason in chosen
+                box.value = reason in entry["reasons"]
         self._show_form()
-
-    def gold_value(self) -> dict[str, Any]:
-        """The key, in the shape of ``value`` (form A when the student chooses)."""
-        form = self.forms[self.fixed or FORMS[0]]
-        items = {i.id: {"judgement": i.key, "reasons": list(i.reasons)} for i in form.items}
-        return {"form": form.name, "items": items}
 
     def judge(self, item_id: str, judgement: str, reasons: list[str] | None = None) -> None:
         """Answer one item as clicks would (for tests and masters)."""
@@ -153,91 +134,21 @@ class DiscernmentTest(AnswerWidget):
     # ---------------------------------------------------------------- scoring
 
     def test_score(self) -> TestScore | None:
-        form = self.form
-        return score_test(form, self.get_value()["items"]) if form else None
-
-    def score(self) -> tuple[float, int]:
-        result = self.test_score()
-        total = ITEM_POINTS * len(self.forms[self.fixed or FORMS[0]].items)
-        return (result.points, result.max_points) if result else (0.0, total)
+        return self.task.test_score(self.get_value())
 
     def missing(self) -> list[str]:
-        if not self.form:
-            return ["your form (A or B)"]
-        value = self.get_value()["items"]
-        return [i for i, v in value.items() if not v["judgement"] or not v["reasons"]]
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing()
-
-    def result_data(self) -> dict[str, Any]:
-        result = self.test_score()
-        if result is None:
-            return {"kind": "discernment", "form": None}
-        return {
-            "kind": "discernment",
-            "form": result.form,
-            **result.detection.as_dict(),
-            "items": {
-                s.item: {"judgement": s.judgement, "key": s.key, "status": s.status, "points": s.points}
-                for s in result.items
-            },
-        }
+        return self.task.missing(self.get_value())
 
     # ---------------------------------------------------------------- feedback
 
-    def completeness_html(self) -> str:
-        missing = self.missing()
-        if not missing:
-            count = len(self.form.items) if self.form else 0
-            return f'<div class="medialit-summary">{badge("done")} All {count} texts judged, with reasons.</div>'
-        if not self.form:
-            return '<div class="medialit-warning">Choose your form first (your teacher tells you: A or B).</div>'
-        return (
-            f'<div class="medialit-warning">{len(missing)} text{"s" if len(missing) != 1 else ""} still need a '
-            f"judgement and at least one reason: {', '.join(missing)}</div>"
-        )
-
-    def _item_html(self, score: ItemScore) -> str:
-        item = self.form.item(score.item) if self.form else None
-        assert item is not None
-        if score.status == "missing":
-            return f"{ICONS['missing']} No judgement yet."
-        verdict = f"<b>{WORDS[item.key]}</b>"
-        head = f"{ICONS[score.status]} {'Right' if score.status == 'correct' else 'Not quite'}: this text is {verdict}."
-        lines = []
-        if score.right_reasons:
-            lines.append("Good reasons: " + "; ".join(self.reasons[r].text for r in score.right_reasons) + ".")
-        if score.missed_reasons:
-            lines.append("Also: " + "; ".join(self.reasons[r].text for r in score.missed_reasons) + ".")
-        if score.wrong_reasons:
-            lines.append("Not a reason here: " + "; ".join(self.reasons[r].text for r in score.wrong_reasons) + ".")
-        words = mark(f"{item.headline} — {item.text}", list(item.evidence.values()))
-        why = f"{html.escape(item.why)}<br><span class='medialit-sentence'>{words}</span><br>{'<br>'.join(lines)}"
-        points = f" ({score.points:g} of {ITEM_POINTS} points)"
-        return folded(head + points, why) if score.status == "correct" else f"{head}{points}<br>{why}"
-
-    def summary_html(self) -> str:
-        result = self.test_score()
-        if result is None:
-            return '<div class="medialit-warning">Choose your form first.</div>'
-        words = "".join(f"<li>{html.escape(line)}</li>" for line in plain_words(result.detection))
-        return (
-            f'<div class="medialit-summary"><b>Score: {result.points:g} / {result.max_points}</b> '
-            f"(form {result.form}).<ul>{words}</ul></div>"
-        )
-
     def feedback_html(self) -> str:
-        result = self.test_score()
+        """The summary; each item's feedback goes under the item."""
         detail = []
-        for s in result.items if result else ():
-            markup = self._item_html(s)
-            self.item_feedback[s.item].value = STYLE + f'<div class="medialit-fb">{markup}</div>'
-            item = self.form.item(s.item) if self.form else None
-            detail.append(f"<p><b>[{s.item}] {html.escape(item.headline if item else '')}</b><br>{markup}</p>")
+        for item, headline, markup in self.task.items_feedback(self.get_value()):
+            self.item_feedback[item].value = STYLE + f'<div class="medialit-fb">{markup}</div>'
+            detail.append(f"<p><b>[{item}] {html.escape(headline)}</b><br>{markup}</p>")
         self._last_detail = "".join(detail)
-        return self.summary_html()
+        return self.task.summary_html(self.get_value())
 
     def report_html(self) -> str:
         summary = self.feedback_html()
@@ -248,8 +159,6 @@ class DiscernmentTest(AnswerWidget):
             for fb in self.item_feedback.values():
                 fb.value = ""
             return super().check()
-        from medialit.widgets.base import plain
-
         summary = super().check()
         return f"{plain(getattr(self, '_last_detail', ''))}\n{summary}"
 
@@ -265,3 +174,4 @@ class DiscernmentTest(AnswerWidget):
             parts.append(w.HTML("<p>First choose the form your teacher gave you:</p>"))
             parts.append(self.chooser)
         return [*parts, self.items_box]
+

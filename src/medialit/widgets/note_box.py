@@ -3,48 +3,37 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import ipywidgets as w
 
 from medialit.grading.answers import AnswerStore
-from medialit.widgets.base import TextAnswer, badge
+from medialit.teaching.tasks.text import NoteBoxTask
+from medialit.widgets.base import TextAnswer
 
 
 class NoteBox(TextAnswer):
     """A question and a text box; the answer is saved like any other. ``model`` is shown on Check."""
 
-    def __init__(
-        self,
-        prompt: str,
-        *,
-        key: str,
-        store: AnswerStore | None = None,
-        graded: bool = False,
-        model: str = "",
-        min_words: int = 5,
-        title: str = "",
-    ):
-        super().__init__(key, store, graded, title, "Type your answer here.", "5em")
-        self.prompt = prompt
-        self.model = model
-        self.min_words = min_words
-        self._restore()
+    task: NoteBoxTask
+
+    def __init__(self, *args: Any, store: AnswerStore | None = None, **kwargs: Any):
+        self._view(NoteBoxTask(*args, **kwargs), store)
+
+    def _view(self, task: NoteBoxTask, store: AnswerStore | None) -> None:
+        self._text_box(task, store, "Type your answer here.", "5em")
 
     @property
-    def complete(self) -> bool:
-        return len(self.text.value.split()) >= self.min_words
+    def prompt(self) -> str:
+        return self.task.prompt
 
-    def completeness_html(self) -> str:
-        words = len(self.text.value.split())
-        if words < self.min_words:
-            return f'<div class="medialit-warning">Write at least {self.min_words} words (now {words}).</div>'
-        return f'<div class="medialit-summary">{badge("done")} Saved: {words} words.</div>'
+    @property
+    def model(self) -> str:
+        return self.task.model
 
-    def feedback_html(self) -> str:
-        out = self.completeness_html()
-        if self.model and len(self.text.value.split()) >= self.min_words:
-            out += f"<p><i>Compare with:</i> {self.model}</p>"
-        return out
+    @property
+    def min_words(self) -> int:
+        return self.task.min_words
 
     def _controls(self) -> list[w.Widget]:
         return [w.HTML(f"<p>{html.escape(self.prompt)}</p>"), self.text]

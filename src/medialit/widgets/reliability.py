@@ -2,86 +2,27 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
-from medialit.content.article import Article
 from medialit.grading.answers import AnswerStore
-from medialit.teaching.scoring import SHAKY, SOLID, ReliabilityReport, score_reliability
-from medialit.widgets.base import sentence_html
-from medialit.widgets.choices import ChoiceTable, Column, Row
+from medialit.teaching.scoring import ReliabilityReport
+from medialit.teaching.tasks.reliability import GOLD, ReliabilityJudgeTask
+from medialit.widgets.choices import ChoiceTable
 
-GOLD = {"strong": SOLID, "weak": SHAKY}
+__all__ = ["GOLD", "ReliabilityJudge"]
 
 
 class ReliabilityJudge(ChoiceTable):
-    """For each claim: solid or shaky on this article's evidence?
+    """For each claim: solid or shaky on this article's evidence? (see :class:`ReliabilityJudgeTask`)"""
 
-    The score is discernment (hit rate on shaky claims minus false alarms on solid
-    ones), so calling everything shaky scores 0. Scepticism is reported apart.
-    """
+    task: ReliabilityJudgeTask
 
-    def __init__(
-        self,
-        article: Article,
-        *,
-        key: str = "reliability",
-        store: AnswerStore | None = None,
-        graded: bool = False,
-        title: str = "How solid is each claim?",
-    ):
-        col = Column("judgement", [("solid: well supported", SOLID), ("shaky: weakly supported", SHAKY)])
-        rows = []
-        self.gold_support: dict[str, str] = {}
-        for c in article.claims():
-            s = article.sentence(c["sentence"])
-            key_ = c["key"]
-            self.gold_support[key_] = c["support"]
-            why = ""
-            if not graded:  # why it is solid or shaky: who vouches for it, how, and what would verify it
-                verdict = "Solid" if c["support"] == "strong" else "Shaky"
-                why = f"<b>{verdict}.</b> {html.escape(c['why'])} <i>To check it:</i> {html.escape(c['verify'])}"
-            prompt = f"<b>“{html.escape(c['span'])}”</b> — {sentence_html(s.id, s.text, (c['span'],))}"
-            rows.append(Row(key_, prompt, {"judgement": GOLD[c["support"]]}, explanation=why))
-        super().__init__(
-            rows,
-            [col],
-            key=key,
-            store=store,
-            graded=graded,
-            title=title,
-            noun="claim",
-            instructions="On the evidence in this article alone, is each claim solid or shaky? "
-            "Being suspicious of everything does not score: what counts is telling the two apart.",
-        )
+    def __init__(self, *args: Any, store: AnswerStore | None = None, **kwargs: Any):
+        self._view(ReliabilityJudgeTask(*args, **kwargs), store)
+
+    @property
+    def gold_support(self) -> dict[str, str]:
+        return self.task.gold_support
 
     def report(self) -> ReliabilityReport:
-        return score_reliability(self.gold_support, self.get_value())
-
-    def result_data(self) -> dict[str, Any]:
-        r = self.report()
-        data = super().result_data()
-        data.update(
-            kind="reliability",
-            hit_rate=r.hit_rate,
-            false_alarm_rate=r.false_alarm_rate,
-            discernment=r.discernment,
-            scepticism=r.scepticism,
-            answered=r.answered,
-            total=r.total,
-        )
-        return data
-
-    def score(self) -> tuple[float, int]:
-        return self.report().credit * len(self.rows), len(self.rows)
-
-    def summary_html(self) -> str:
-        r = self.report()
-        return (
-            '<div class="medialit-summary">'
-            f"<b>Discernment: {r.discernment:+.2f}</b> (from −1 to +1). You called "
-            f"{r.hit_rate:.0%} of the shaky claims shaky, and {r.false_alarm_rate:.0%} of the solid "
-            "claims shaky too. 0 means no better than calling everything the same.<br>"
-            f"<b>Scepticism: {r.scepticism:.0%}</b> of your answers said “shaky”. Scepticism on its "
-            "own earns nothing: a good reader trusts solid claims and doubts shaky ones.</div>"
-        )
+        return self.task.report(self.get_value())

@@ -3,61 +3,38 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import ipywidgets as w
 
-from medialit.content.article import Article
+from medialit.content.article import Sentence
 from medialit.grading.answers import AnswerStore
-from medialit.teaching.rewrite import rewrite_checks
-from medialit.widgets.base import TextAnswer, badge, mark
+from medialit.teaching.rewrite import Check
+from medialit.teaching.tasks.text import RewriteBoxTask
+from medialit.widgets.base import TextAnswer, mark
 
 
 class RewriteBox(TextAnswer):
-    """Free text, saved as a string. Check runs the automatic pre-checks."""
+    """Free text, saved as a string. Check runs the automatic pre-checks (see :class:`RewriteBoxTask`)."""
 
-    def __init__(
-        self,
-        article: Article,
-        sentence_id: str,
-        *,
-        key: str | None = None,
-        store: AnswerStore | None = None,
-        graded: bool = False,
-        title: str = "Rewrite it neutrally",
-        model: str = "",
-    ):
-        placeholder = "Write your neutral version of the sentence here."
-        super().__init__(key or f"rewrite-{sentence_id}", store, graded, title, placeholder, "6em")
-        self.sentence = article.sentence(sentence_id)
-        self.model = model  # a model rewrite, shown after the pre-checks (it must pass them: tests check it)
-        self._restore()
+    task: RewriteBoxTask
 
-    def checks(self):
-        return rewrite_checks(self.sentence, self.text.value)
+    def __init__(self, *args: Any, store: AnswerStore | None = None, **kwargs: Any):
+        self._view(RewriteBoxTask(*args, **kwargs), store)
 
-    def feedback_html(self) -> str:
-        items = "".join(
-            f"<li>{badge('correct' if c.passed else 'wrong')} <b>{html.escape(c.name)}</b>: "
-            f"{'yes' if c.passed else 'not yet'}. {html.escape(c.detail)}</li>"
-            for c in self.checks()
-        )
-        shown = self.model and self.text.value.strip()  # only once the student has written their own
-        model = f"<p><i>Compare with one neutral version:</i> {html.escape(self.model)}</p>" if shown else ""
-        return (
-            f"<ul>{items}</ul><p><i>These are automatic pre-checks. Your teacher (or you, comparing "
-            f"with a classmate) judges whether the rewrite is fair and neutral.</i></p>{model}"
-        )
+    def _view(self, task: RewriteBoxTask, store: AnswerStore | None) -> None:
+        self._text_box(task, store, "Write your neutral version of the sentence here.", "6em")
 
     @property
-    def complete(self) -> bool:
-        return bool(self.text.value.strip())
+    def sentence(self) -> Sentence:
+        return self.task.sentence
 
-    def completeness_html(self) -> str:
-        words = len(self.text.value.split())
-        if not words:
-            return '<div class="medialit-warning">The box is still empty.</div>'
-        done = f"{badge('done')} Written: {words} words. Your teacher will grade it."
-        return f'<div class="medialit-summary">{done}</div>'
+    @property
+    def model(self) -> str:
+        return self.task.model
+
+    def checks(self) -> list[Check]:
+        return self.task.checks(self.text.value)
 
     def _controls(self) -> list[w.Widget]:
         s = self.sentence

@@ -2,50 +2,36 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as w
 
-from medialit.content.article import Article
 from medialit.grading.answers import AnswerStore
-from medialit.widgets.base import AnswerWidget, badge
+from medialit.teaching.tasks.verification import FIELDS, LATERAL, MIN_WORDS, Plan, VerificationLogTask
+from medialit.widgets.base import AnswerWidget
 
-FIELDS = [
-    ("search", "What will you search for?", "the words you would type into a search engine"),
-    ("sources", "Which independent sources will you read?", "who else reports on it, not the article itself"),
-    ("change_mind", "What would change your mind?", "what you would need to find to doubt or trust the claim"),
-]
-MIN_WORDS = 4  # per box: lesson 06 asks for "at least four words per box" (tests hold the two together)
-LATERAL = (
-    "Re-reading the article is not lateral reading. Going to the source the article relies on, or to "
-    "someone independent of it, is."
-)
+__all__ = ["FIELDS", "LATERAL", "MIN_WORDS", "VerificationLog"]
 
 
 class VerificationLog(AnswerWidget):
     """``entries`` plans, each: a claim from the article plus three text answers.
 
     Saved as a list of {"claim": key, "search": ..., "sources": ..., "change_mind": ...}.
+    Arguments: see :class:`VerificationLogTask`, plus ``store``.
     """
 
-    def __init__(
-        self,
-        article: Article,
-        entries: int = 3,
-        *,
-        key: str = "verification",
-        store: AnswerStore | None = None,
-        graded: bool = False,
-        title: str = "Plan your checks",
-    ):
-        super().__init__(key, store, graded, title)
-        self.claims = {c["key"]: c for c in article.claims()}
+    task: VerificationLogTask
+
+    def __init__(self, *args: Any, store: AnswerStore | None = None, **kwargs: Any):
+        self._view(VerificationLogTask(*args, **kwargs), store)
+
+    def _view(self, task: VerificationLogTask, store: AnswerStore | None) -> None:
+        self._attach(task, store)
         options = [("— choose a claim —", "")] + [
             (f"{c['span']} [{c['sentence']}]", k) for k, c in self.claims.items()
         ]
         self.entries: list[dict[str, w.Widget]] = []
-        for _ in range(entries):
+        for _ in range(self.task.entries):
             entry: dict[str, w.Widget] = {
                 "claim": w.Dropdown(options=options, value="", layout=w.Layout(width="100%"))
             }
@@ -56,60 +42,21 @@ class VerificationLog(AnswerWidget):
             self.entries.append(entry)
         self._restore()
 
-    def get_value(self) -> list[dict[str, Any]]:
+    @property
+    def claims(self) -> dict[str, dict[str, Any]]:
+        return self.task.claims
+
+    def get_value(self) -> list[Plan]:
         return [{k: (v.value or None) if k == "claim" else v.value for k, v in e.items()} for e in self.entries]
 
-    def _apply(self, value: Any) -> None:
-        if not isinstance(value, list):
-            raise TypeError(f"expected a list of plans, got {type(value).__name__}")
-        for entry, saved in zip(self.entries, value, strict=False):
-            if not isinstance(saved, dict):
-                raise TypeError("each plan must be a mapping")
-            claim = saved.get("claim")
-            entry["claim"].value = claim if isinstance(claim, str) and claim in self.claims else ""
-            for name, *_ in FIELDS:
-                text = saved.get(name, "")
-                entry[name].value = text if isinstance(text, str) else ""
+    def _show(self, clean: list[Plan], saved: list[Any]) -> None:
+        for entry, plan in zip(self.entries, clean[: len(saved)], strict=False):  # plans not saved stay as they are
+            for name, widget in entry.items():
+                widget.value = plan[name] or ""
 
     def problems(self) -> list[str]:
         """What is missing or too short, plan by plan."""
-        out = []
-        chosen = [e["claim"].value for e in self.entries]
-        for n, e in enumerate(self.entries, start=1):
-            if not e["claim"].value:
-                out.append(f"Plan {n}: choose a claim.")
-            for name, label, _ in FIELDS:
-                if len(e[name].value.split()) < MIN_WORDS:
-                    out.append(f"Plan {n}: answer “{label}” in at least {MIN_WORDS} words.")
-        picked = [c for c in chosen if c]
-        if len(set(picked)) < len(picked):
-            out.append("Choose a different claim for each plan.")
-        return out
-
-    @property
-    def complete(self) -> bool:
-        return not self.problems()
-
-    def completeness_html(self) -> str:
-        problems = self.problems()
-        if not problems:
-            return f'<div class="medialit-summary">{badge("done")} All {len(self.entries)} plans are complete.</div>'
-        items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
-        return f'<div class="medialit-warning">Still to do:<ul>{items}</ul></div>'
-
-    def feedback_html(self) -> str:
-        parts = []
-        for n, e in enumerate(self.entries, start=1):
-            claim = self.claims.get(e["claim"].value)
-            if not claim:
-                continue
-            parts.append(
-                f"<p><b>Plan {n}: “{html.escape(claim['span'])}”.</b> The article relies on "
-                f"{html.escape(claim['vouched_by'])}. <i>One good check:</i> {html.escape(claim['verify'])}</p>"
-            )
-        if parts:  # said once, not under every plan
-            parts.insert(0, f"<p>{html.escape(LATERAL)}</p>")
-        return self.completeness_html() + "".join(parts)
+        return self.task.problems(self.get_value())
 
     def _controls(self) -> list[w.Widget]:
         parts: list[w.Widget] = []

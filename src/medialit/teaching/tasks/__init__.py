@@ -1,0 +1,11 @@
+"""Task models: each question a student answers, as pure Python (no widgets, no ipywidgets).
+
+A task owns its key and arguments, checks and normalises a saved answer, and says what the
+answer scores and what feedback it earns (``score``, ``complete``, ``feedback_html``,
+``completeness_html``, ``report_html``, ``result_data``). The widgets show a task; the
+grader and the reports use tasks alone. The shared HTML of the feedback is ``markup``; the
+registry of the plan's factory names is ``registry``.
+
+May import: content and the pure parts of teaching (``scoring``, ``rewrite``, ``discernment``,
+``lateral``). Never the widgets or ipywidgets, the grading, the reports or the CLI.
+"""
