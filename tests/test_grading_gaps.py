@@ -43,6 +43,8 @@ def _plan(assignment: str):
 
 def _half(value: Any) -> Any:
     """The answer with every other row left unanswered (where rows exist)."""
+    if isinstance(value, dict) and isinstance(value.get("items"), dict):  # the discernment test: form and items
+        return {**value, "items": _half(value["items"])}
     if isinstance(value, dict):
         return {k: (([] if isinstance(v, list) else None) if i % 2 else v) for i, (k, v) in enumerate(value.items())}
     return value
