@@ -301,4 +301,3 @@ def counterbalance(students: Iterable[str]) -> dict[str, tuple[str, str]]:
     ordered = sorted(dict.fromkeys(s for s in students if s.strip()), key=_rank_key)
     a, b = FORMS
     return {s: (a, b) if n % 2 == 0 else (b, a) for n, s in enumerate(ordered)}
-
