@@ -154,7 +154,7 @@ def class_results(course: Course, assignment: str, students: list[str]) -> dict[
 def course_article(course: Course, assignment: str, article_id: str) -> Article | None:
     """The annotated article an assignment is about: a seed article, or the private key of a practice text."""
     from medialit.content.article import from_file, load_article
-    from medialit.teaching.exercise import find_key
+    from medialit.content.keys import find_key
 
     seeds = course.seeds
     try:

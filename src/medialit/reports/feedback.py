@@ -32,22 +32,11 @@ from medialit.reports.classdata import (
     grade_table,
     submission_folders,
 )
-from medialit.widgets.base import STYLE
-from medialit.widgets.verification import FIELDS as PLAN_FIELDS
+from medialit.reports.page import page
+from medialit.teaching.tasks.verification import FIELDS as PLAN_FIELDS
 
 if TYPE_CHECKING:
     from nbgrader.api import Gradebook
-
-PAGE_STYLE = """<style>
-body {font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 52em; margin: 2em auto;
-      padding: 0 1em; color: #222; line-height: 1.5;}
-h1 {margin-bottom: 0.2em;} h2 {border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 1.6em;}
-.meta {color: #555;} .points {float: right; font-weight: bold;}
-.status-graded {border-left: 4px solid #3c763d; background: #eef7ee; padding: 6px 10px;}
-.status-flagged {border-left: 4px solid #f0ad4e; background: #fdf6ec; padding: 6px 10px;}
-.status-failed {border-left: 4px solid #d9534f; background: #fdf1f0; padding: 6px 10px;}
-blockquote {border-left: 3px solid #ccc; margin: 0.5em 0; padding: 0.2em 1em; white-space: pre-wrap;}
-</style>"""
 
 
 @dataclass
@@ -157,11 +146,7 @@ def student_page(
         parts.append(f'<p class="late"><b>Submitted late.</b>{taken}</p>')
     if pd.notna(row["score"]):  # graded, flagged, or failed with the earlier result kept
         parts.append(_parts_html(course, assignment, student, cells, headings))
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}: {html.escape(student)}</title>{PAGE_STYLE}{STYLE}</head>"
-        f"<body>{''.join(parts)}</body></html>\n"
-    )
+    return page(f"{title}: {student}", "".join(parts))
 
 
 def _points(value: float | None) -> str:

@@ -31,6 +31,7 @@ from medialit.grading.results import Results
 from medialit.reports.class_labels import write_class_labels
 from medialit.reports.classdata import assignment_titles, class_results, course_article, grade_table
 from medialit.reports.discernment_report import discernment_html
+from medialit.reports.page import page
 
 STATUSES = ["correct", "alternative", "wrong", "missing"]
 SHARE_WORDS = ["correct", "accepted alternative", "wrong", "unanswered"]
@@ -52,18 +53,6 @@ PAGE_HEADERS = {  # column names on the page (the CSV files keep theirs)
     "most_common_wrong": "most common wrong answer",
 }
 
-PAGE_STYLE = """<style>
-body {font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 64em; margin: 2em auto;
-      padding: 0 1em; color: #222; line-height: 1.45;}
-h2 {border-bottom: 1px solid #ddd; padding-bottom: 0.2em; margin-top: 1.8em;}
-table {border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0;}
-th, td {border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top;}
-th {background: #f4f4f4;} .note {color: #555;} img {max-width: 100%;}
-.misread {border-left: 4px solid #d9534f; background: #fdf1f0; padding: 6px 14px;}
-.misread li {margin: 0.3em 0;} .id {font-family: monospace; font-weight: bold;}
-.small-class {border-left: 4px solid #f0ad4e; background: #fdf6ec; padding: 6px 14px;}
-.counts td:first-child {text-align: right;}
-</style>"""
 
 
 def write_report(course: Course, assignment: str, out: Path | None = None, notes: list[str] | None = None) -> Path:
@@ -527,11 +516,10 @@ def _page(
     top = _section("misread", "Which sentences did the class misread?", misread_html(items)) if not items.empty else ""
     written = ", ".join(f"<code>{n}</code>" for n in CSV_FILES if not frames[n].empty)
     note = f'<p class="note">{html.escape(class_note)}</p>' if class_note else ""
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>Item analysis: {html.escape(assignment)}</title>{PAGE_STYLE}</head><body>"
+    return page(
+        f"Item analysis: {assignment}",
         f"<h1>Item analysis: {html.escape(assignment)}</h1>{summary}{extra}{top}"
         f"{''.join(_sections(frames))}"
         f'<p class="note">Data files beside this page: {written or "none"} (shares there run from 0 to 1).</p>'
-        f"{note}</body></html>\n"
+        f"{note}",
     )
