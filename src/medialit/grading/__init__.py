@@ -6,6 +6,7 @@ Owns: the plan read from the masters (``plan``), trusted scoring of saved answer
 ``merge``; run by ``medialit.grading.autograde``), the kernel sandbox (``sandbox``) and the
 worker's gradebook engines (``engines``).
 
-May import: the course, answers, article and the widgets' scoring (a widget builds the
-feedback a student sees); never the reports or the CLI.
+May import: content and tasks (the task models score a saved answer and word its
+feedback). Never the widgets or ipywidgets, the lessons, the reports or the CLI: the grader
+builds task models, never widgets.
 """

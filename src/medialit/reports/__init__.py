@@ -4,6 +4,6 @@ Owns: the class's grades as a table (``classdata``), LMS exports (``export``), p
 feedback pages (``feedback``) and their zips for the LMS (``feedback_zip``), and the class
 report (``report``).
 
-May import: content, grading and the pure scoring of teaching. Never the widgets (a report
-is built in the instructor's process from saved answers), never the CLI.
+May import: content, tasks, pure teaching, grading and grading.answers. Never the widgets
+(a report is built in the instructor's process from saved answers), the lessons or the CLI.
 """

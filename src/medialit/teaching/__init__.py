@@ -1,11 +1,16 @@
 """Teaching: what a lesson or exercise notebook imports and what it checks.
 
-Owns: the lesson and exercise front doors (``lesson``, ``exercise``), scoring a label or a
+Owns: the task models (``tasks``: each question, its key, score and feedback, with no
+widgets), the lesson and exercise front doors (``lesson``, ``exercise``), scoring a label or a
 quote against the key (``scoring``), the rewrite pre-checks (``rewrite``), article summaries
 (``analysis``), the Validate-time completeness check (``completeness``), the reading-load
 estimate (``reading_load``), the page helpers (``page``) and the kit's JupyterLab contents
 manager (``lab``).
 
-May import: content, widgets and the answers file format (``grading.answers``). Never the
-reports or the CLI.
+May import: content, tasks, widgets, grading.answers and grading (an exercise checks its own
+answers with the grader's code). Never the reports or the CLI.
+
+Its pure modules, ``scoring``, ``rewrite``, ``discernment``, ``lateral``, ``agreement``,
+``retrieval`` and ``analysis``, import only content and each other: the task models
+(``tasks``), the grader and the reports use them.
 """

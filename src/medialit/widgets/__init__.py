@@ -1,7 +1,12 @@
 """Answer widgets (ipywidgets 8, no custom JavaScript), each with a plain-Python API.
 
 Every widget: ``.value`` (read or set), ``.check()`` (returns the feedback as text),
-answers saved to an :class:`medialit.grading.answers.AnswerStore` on every change.
+answers saved to an :class:`medialit.grading.answers.AnswerStore` on every change. A widget
+is the view of a task model (:mod:`medialit.teaching.tasks`): it holds the controls and asks
+its task for the score and the feedback; ``views`` says which widget shows which task.
+
+May import: content, tasks, pure teaching and grading.answers (where answers are saved).
+Never the lessons, the rest of grading, the reports or the CLI: the widgets are the view.
 """
 
 from medialit.widgets.choices import ChoiceTable, Column, Row

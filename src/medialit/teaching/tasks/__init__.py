@@ -6,6 +6,6 @@ answer scores and what feedback it earns (``score``, ``complete``, ``feedback_ht
 grader and the reports use tasks alone. The shared HTML of the feedback is ``markup``; the
 registry of the plan's factory names is ``registry``.
 
-May import: content and the pure parts of teaching (``scoring``, ``rewrite``, ``discernment``,
-``lateral``). Never the widgets or ipywidgets, the grading, the reports or the CLI.
+May import: content and pure teaching (teaching's ``scoring``, ``rewrite``, ``discernment``,
+...). Never the widgets or ipywidgets, the lessons, grading, the reports or the CLI.
 """
