@@ -8,6 +8,7 @@ notebook changes nothing: the grader scores the saved answers in its own process
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -37,6 +38,8 @@ def demo(tmp_path_factory):
 def test_demo_report_shows_the_class_improving_and_flags_the_bias_shifters(demo):
     course, stdout = demo
     assert "Traceback" not in stdout
+    assert re.search(r"pre-test → post-test: Δd′ = \+\d\.\d\d over \d+ students; \d+ flagged", stdout)
+    assert "this checks the arithmetic, not real learning" in stdout
     page = (course / "reports" / "post-test" / "index.html").read_text(encoding="utf-8")
     assert '<section id="prepost">' in page and "<img" in page
     assert "check the arithmetic of the report, not real learning" in page

@@ -21,7 +21,7 @@ from typing import Any
 
 import nbformat
 
-from medialit.cli.demo_discernment import PREPOST, prepost_answers
+from medialit.cli.demo_discernment import PREPOST, prepost_answers, prepost_line
 from medialit.content.scheme import load_scheme
 from medialit.grading.answers import RECEIPT_MIME, answers_text, document
 
@@ -315,6 +315,8 @@ def run_demo(
         print(f"feedback: {len(pages)} pages under {course.root / 'feedback'}")
         print("grades for your LMS: " + ", ".join(str(e.path) for e in exports))
         print(f"class report: {report}")
+        if assignment == PREPOST[-1]:
+            print(prepost_line(course))
         for note in notes:  # lesson 07's class file, from the synthetic class's labels
             print(note)
     print(f"\ndemo finished in {time.perf_counter() - start:.0f} s. The course is kept in {course.root}.")
