@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -63,11 +64,22 @@ def init_worker(work: Path, verbose: bool = False) -> None:
     share_engines()
     if not verbose:  # nbgrader's own SQLAlchemy autoflush warnings: noise for a teacher
         from sqlalchemy.exc import SAWarning
+        from traitlets.log import get_logger
 
         warnings.simplefilter("ignore", SAWarning)
+        get_logger().addFilter(_expected_checksum_change)  # in a kernel (the instructor notebook) it is shown
     os.chdir(work)
     for name in ("MEDIALIT_COURSE", "MEDIALIT_ANSWERS_DIR", "PWD", "OLDPWD"):
         os.environ.pop(name, None)
+
+
+def _expected_checksum_change(record: logging.LogRecord) -> bool:
+    """False for nbgrader's warning that a hidden-test cell's checksum changed: true of every release.
+
+    The gradebook keeps the checksum of the master's cell, hidden tests included; the student's
+    copy never has them. Tampering is found by comparing with the released notebook (grading.tamper).
+    """
+    return not (record.levelno == logging.WARNING and "Attribute 'checksum' for cell" in record.getMessage())
 
 
 def fingerprint(folder: Path) -> str:
