@@ -15,6 +15,7 @@ from typing import Any
 from medialit.content.article import Article, load_article
 from medialit.grading.answers import AnswerStore
 from medialit.teaching.page import PAGE_EXTRAS
+from medialit.teaching.tasks.base import Task
 from medialit.teaching.tasks.markup import STYLE, badge, mark, plain
 from medialit.teaching.tasks.registry import TaskSpec
 
@@ -126,9 +127,13 @@ class Lesson:
 
     def _task(self, factory: str, *args: Any, **kwargs: Any) -> Any:
         """The widget of a task from the registry (the grader builds the same task from the plan)."""
+        return self._show(TaskSpec(factory, self.article, args, kwargs).build(self.graded))
+
+    def _show(self, task: Task) -> Any:
+        """The widget showing ``task``, its answer saved in this notebook's store."""
         from medialit.widgets.views import view
 
-        widget = view(TaskSpec(factory, self.article, args, kwargs).build(self.graded), self.store)
+        widget = view(task, self.store)
         self._widgets[widget.key] = widget
         return widget
 
@@ -197,19 +202,22 @@ class Lesson:
 
     def coverage_check(self, claims: list[str] | None = None, key: str = "coverage", **kw: Any):
         """Per claim, the article beside other reports: what do they do to it? (lateral reading)"""
-        from medialit.widgets.coverage import CoverageCheck, no_coverage_html
+        from medialit.teaching.tasks.coverage import CoverageCheckTask
+        from medialit.widgets.coverage import no_coverage_html
 
         if self.coverage() is None:
             return RichHTML(no_coverage_html(self.article))
-        return self._make(key, CoverageCheck, self.article, self.coverage(), claims, **kw)
+        return self._show(CoverageCheckTask(self.article, self.coverage(), claims, key=key, graded=self.graded, **kw))
 
     def headline_verdict(self, key: str = "verdict", **kw: Any):
         """The verdict on the headline's cause, on the article alone and with the other reports."""
-        from medialit.widgets.coverage import HeadlineVerdict, no_coverage_html
+        from medialit.teaching.tasks.coverage import HeadlineVerdictTask
+        from medialit.widgets.coverage import no_coverage_html
 
         if self.coverage() is None or self.coverage().headline is None:
             return RichHTML(no_coverage_html(self.article))
-        return self._make(key, HeadlineVerdict, self.article, self.coverage().headline, **kw)
+        headline = self.coverage().headline
+        return self._show(HeadlineVerdictTask(self.article, headline, key=key, graded=self.graded, **kw))
 
     def other_coverage(self) -> RichHTML:
         """What other reports say about the headline's cause, beside the article's words."""

@@ -1,54 +1,29 @@
 """Better coverage: the article's words beside what other reports say, and a question per claim.
 
-The view of medialit.teaching.lateral: rows, passages and links as HTML; keys and whys come from
-the article's coverage file (medialit.content.coverage).
+The views of :mod:`medialit.teaching.tasks.coverage` (rows, passages and links as HTML; keys and
+whys from the article's coverage file, :mod:`medialit.content.coverage`).
 """
 
 from __future__ import annotations
 
 import html
-from datetime import date
+from typing import Any
 
 from medialit.content.article import Article
-from medialit.content.coverage import Coverage, HeadlineCoverage, Passage, coverage_path
+from medialit.content.coverage import coverage_path
 from medialit.grading.answers import AnswerStore
-from medialit.teaching.lateral import COMPARISONS, DOES, STAGES, VERDICTS, comparison_key, verdict_key
-from medialit.widgets.base import STYLE, mark, sentence_html
-from medialit.widgets.choices import ChoiceTable, Column, Row
+from medialit.teaching.tasks.coverage import (
+    LINKS,
+    CoverageCheckTask,
+    HeadlineVerdictTask,
+    compare_html,
+    passage_html,
+    when,
+)
+from medialit.widgets.base import STYLE
+from medialit.widgets.choices import ChoiceTable
 
-LINKS = "<style>a.medialit-report {color: #1a5fa8; text-decoration: underline;}</style>"  # visibly links
-
-
-def when(iso: str) -> str:
-    """'2026-01-13' -> '13 Jan 2026'."""
-    d = date.fromisoformat(iso)
-    return f"{d.day} {d:%b %Y}"
-
-
-def passage_html(p: Passage, decisive: tuple[str, ...] = (), why_does: bool = False) -> str:
-    """One report's passage: outlet, date and link, who speaks, the quote (deciding words marked)."""
-    r = p.report
-    attrs = f'class="medialit-report" href="{html.escape(r.url)}" target="_blank" rel="noopener"'
-    link = f"<a {attrs}>{html.escape(r.outlet)}</a>"
-    found = f" (on the site, search for: <i>{html.escape(r.search)}</i>)" if r.search else ""
-    out = f"{link}, {when(r.date)}{found} · {html.escape(p.who)}: "
-    if p.quote:
-        out += f"“{mark(p.quote, decisive)}”"
-    if p.says:
-        out += f"{' (' if p.quote else ''}{html.escape(p.says)}{')' if p.quote else ''}"
-    if why_does:
-        out += f" <i>→ {DOES[p.does]}</i>"
-    return f"<li>{out}</li>"
-
-
-def compare_html(
-    article: Article, sentences: tuple[str, ...], words: tuple[str, ...], others: tuple[Passage, ...], **kw: object
-) -> str:
-    """The article's sentences, its words marked, beside the other reports' passages."""
-    said = "".join(f"<li>{sentence_html(sid, article.sentence(sid).text, words)}</li>" for sid in sentences)
-    passages = "".join(passage_html(p, **kw) for p in others)  # type: ignore[arg-type]
-    head = f"<b>The article ({html.escape(when(article.published))}):</b><ul>{said}</ul>" if sentences else ""
-    return f"{LINKS}{head}<b>Other reports</b> (open a name to read the report):<ul>{passages}</ul>"
+__all__ = ["LINKS", "CoverageCheck", "HeadlineVerdict", "compare_html", "no_coverage_html", "passage_html", "when"]
 
 
 def no_coverage_html(article: Article) -> str:
@@ -61,85 +36,14 @@ def no_coverage_html(article: Article) -> str:
 
 
 class CoverageCheck(ChoiceTable):
-    """For each claim: what do the other reports do to it? Confirm, add, contradict, or disputed."""
+    """For each claim: what do the other reports do to it? (arguments: see :class:`CoverageCheckTask`)"""
 
-    def __init__(
-        self,
-        article: Article,
-        coverage: Coverage,
-        claims: list[str] | None = None,
-        *,
-        key: str = "coverage",
-        store: AnswerStore | None = None,
-        graded: bool = False,
-        title: str = "What do other reports say?",
-    ):
-        col = Column("does", [(label, value) for label, value in COMPARISONS], "The other reports:")
-        rows = []
-        for claim in [coverage.claim(c) for c in claims] if claims else coverage.claims:
-            gold, also, accept = comparison_key(claim)
-            prompt = compare_html(article, claim.sentences, claim.words, claim.others)
-            marked = compare_html(article, claim.sentences, claim.words, claim.others, decisive=claim.decisive)
-            rows.append(
-                Row(
-                    claim.id,
-                    prompt,
-                    {"does": gold},
-                    also={"does": also},
-                    accept={"does": accept},
-                    explanation="" if graded else html.escape(claim.why),
-                    marked=marked,
-                )
-            )
-        super().__init__(
-            rows,
-            [col],
-            key=key,
-            store=store,
-            graded=graded,
-            title=title,
-            noun="claim",
-            instructions="For each claim, read what the article says, then what other reports of the same "
-            "story say. What do the other reports do to the article's words?",
-        )
+    def __init__(self, *args: Any, store: AnswerStore | None = None, **kwargs: Any):
+        self._view(CoverageCheckTask(*args, **kwargs), store)
 
 
 class HeadlineVerdict(ChoiceTable):
-    """The verdict on the headline's cause: on the article alone, then with the other reports."""
+    """The verdict on the headline's cause, on the article alone and with the other reports."""
 
-    def __init__(
-        self,
-        article: Article,
-        headline: HeadlineCoverage,
-        *,
-        key: str = "verdict",
-        store: AnswerStore | None = None,
-        graded: bool = False,
-        title: str = "Your verdict on the headline's cause",
-    ):
-        col = Column("verdict", [(label, value) for label, value in VERDICTS], "Verdict:")
-        gold = verdict_key(headline)
-        whys = {"before": headline.before.why, "after": headline.after.why}
-        rows = [
-            Row(
-                stage,
-                f"<b>{html.escape(STAGES[stage])}</b>",
-                {"verdict": gold[stage]},
-                explanation="" if graded else html.escape(whys[stage]),
-            )
-            for stage in ("before", "after")
-        ]
-        cause = html.escape(article.headline_claim.get("span", "")) if article.headline_claim else ""
-        super().__init__(
-            rows,
-            [col],
-            key=key,
-            store=store,
-            graded=graded,
-            title=title,
-            noun="verdict",
-            instructions=f"The headline gives a cause: “<b>{cause}</b>”.<br>"
-            + compare_html(article, headline.sentences, headline.words, headline.others)
-            + "Give your verdict on the cause twice: first on the article alone, as in lesson 05, "
-            "then with what the other reports say.",
-        )
+    def __init__(self, *args: Any, store: AnswerStore | None = None, **kwargs: Any):
+        self._view(HeadlineVerdictTask(*args, **kwargs), store)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from medialit.grading.answers import AnswerStore
 from medialit.teaching.tasks.base import Task
 from medialit.teaching.tasks.choices import ChoiceTableTask
+from medialit.teaching.tasks.coverage import CoverageCheckTask, HeadlineVerdictTask
 from medialit.teaching.tasks.discernment import DiscernmentTestTask
 from medialit.teaching.tasks.highlight import PhraseHighlighterTask
 from medialit.teaching.tasks.labels import (
@@ -20,6 +21,7 @@ from medialit.teaching.tasks.text import NoteBoxTask, RewriteBoxTask
 from medialit.teaching.tasks.verification import VerificationLogTask
 from medialit.widgets.base import AnswerWidget
 from medialit.widgets.choices import ChoiceTable
+from medialit.widgets.coverage import CoverageCheck, HeadlineVerdict
 from medialit.widgets.discernment import DiscernmentTest
 from medialit.widgets.highlighter import PhraseHighlighter
 from medialit.widgets.labeler import ClaimChecker, HeadlineSupport, SentenceLabeler, SourceMapper, VoiceChooser
@@ -43,6 +45,8 @@ VIEWS: dict[type[Task], type[AnswerWidget]] = {
     NoteBoxTask: NoteBox,
     VerificationLogTask: VerificationLog,
     DiscernmentTestTask: DiscernmentTest,
+    CoverageCheckTask: CoverageCheck,
+    HeadlineVerdictTask: HeadlineVerdict,
 }
 
 
