@@ -26,6 +26,7 @@ from medialit.teaching.retrieval import (
     retrieval_path,
     warm_up,
 )
+from medialit.widgets.base import plain
 from medialit.widgets.warm_up import WarmUp
 
 PATH = retrieval_path(SEED_ID, SEEDS)
@@ -314,7 +315,10 @@ def test_the_warm_up_scores_saves_and_explains(tmp_path: Path):
     assert "Score: 1 / 3" in text and "1 correct, 1 not quite, 1 not answered" in text
     assert "Why: " + " ".join(wrong.why.split()) in " ".join(text.split())
     assert wrong.quoted[0] in text
-    assert "From lesson 03" in text and "From an invented practice story" in text
+    header = widget.headers[wrong.id].value  # the question stands above its sentence, counted as text to read
+    assert f"From lesson {wrong.idea_lesson[:2]}" in header and wrong.text in header
+    assert "From an invented practice story" in header and wrong.sentence.text not in header
+    assert wrong.sentence.text in plain(widget.prompts[wrong.id].value)
     saved = AnswerStore("04-framing", tmp_path).get("warm-up")
     assert saved[right.id] == right.gold and saved[blank.id] is None
     again = Lesson("04-framing", folder=tmp_path).warm_up()
