@@ -112,7 +112,31 @@ def read_roster(path: str | Path, notes: list[str] | None = None) -> list[Studen
     """
     path = Path(path)
     notes = notes if notes is not None else []
-    text = _read_text(path)
+    sep, rows = _rows(path, _read_text(path), notes)
+    header_line, raw_header = rows[0]
+    where = _columns(path, header_line, raw_header, notes)
+    problems: list[str] = []
+    students: list[Student] = []
+    seen: dict[str, int] = {}
+    seen_lms: dict[str, int] = {}
+    for line, row in rows[1:]:
+        values, problem = _values(path, line, row, raw_header, where, sep, notes)
+        if not problem:
+            problem = _identity_problem(path, line, values, seen, seen_lms)
+        if problem:
+            problems.append(problem)
+            continue
+        seen[values["student_id"]] = line
+        if values.get("lms_id"):
+            seen_lms[values["lms_id"]] = line
+        students.append(Student(**values))
+    if problems:
+        raise RosterError("\n".join(problems))
+    return students
+
+
+def _rows(path: Path, text: str, notes: list[str]) -> tuple[str, list[tuple[int, list[str]]]]:
+    """The separator, and the non-blank rows with their line numbers (the header first)."""
     first = next((line for line in text.splitlines() if line.strip()), "")
     if not first:
         raise RosterError(f"{path}: the file is empty; it needs a header line such as {','.join(COLUMNS)}")
@@ -136,7 +160,11 @@ def read_roster(path: str | Path, notes: list[str] | None = None) -> list[Studen
     rows = [(line, row) for line, row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise RosterError(f"{path}: the file has no values; it needs a header line such as {','.join(COLUMNS)}")
-    header_line, raw_header = rows[0]
+    return sep, rows
+
+
+def _columns(path: Path, header_line: int, raw_header: list[str], notes: list[str]) -> dict[str, int]:
+    """Where each of the kit's columns is in the header (the student id column is required)."""
     header = [_norm(h) for h in raw_header]
     where: dict[str, int] = {}
     for col, names in ALIASES.items():
@@ -155,58 +183,55 @@ def read_roster(path: str | Path, notes: list[str] | None = None) -> list[Studen
             f"{path}:{header_line}: ignored column(s) {', '.join(repr(c) for c in ignored)} "
             f"(the kit reads {', '.join(COLUMNS)})"
         )
+    return where
+
+
+def _values(
+    path: Path, line: int, row: list[str], raw_header: list[str], where: dict[str, int], sep: str, notes: list[str]
+) -> tuple[dict[str, str], str]:
+    """One row's values by column, or the problem that makes the row unreadable."""
     width = len(raw_header)
-    problems: list[str] = []
-    students: list[Student] = []
-    seen: dict[str, int] = {}
-    seen_lms: dict[str, int] = {}
-    for line, row in rows[1:]:
-        if len(row) > width and any(cell.strip() for cell in row[width:]):
-            shown = " | ".join(repr(cell) for cell in row)
-            problems.append(
-                f"{path}:{line}: {len(row)} values for {width} columns, so the columns are shifted: {shown}. "
-                f"A {SEPARATORS[sep][:-1]} inside a value (such as a name 'Haddad, Jr.') starts a new column: "
-                f'put that value in double quotes ("Haddad, Jr.") or remove the {SEPARATORS[sep][:-1]}'
-            )
-            continue
-        values = {col: (row[i].strip() if i < len(row) else "") for col, i in where.items()}
-        shape = _shape_problems(values)
-        if shape:
-            problems.append(
-                f"{path}:{line}: {'; '.join(shape)}: the columns seem shifted (a value missing or extra on this "
-                f"line); give every column its value in order ({', '.join(h.strip() for h in raw_header)}), "
-                "leaving a cell empty when there is none"
-            )
-            continue
-        if values.get("email") and "@" not in values["email"]:
-            notes.append(f"{path}:{line}: the email {values['email']!r} has no '@'; kept as it is")
-        sid = values["student_id"]
-        if not sid:
-            problems.append(f"{path}:{line}: the student id is empty; give every student an id")
-            continue
-        if not SAFE_ID.match(sid):
-            problems.append(
-                f"{path}:{line}: student id {sid!r} has spaces or odd characters; "
-                "use letters, digits, '.', '_' or '-' (it becomes a folder name)"
-            )
-            continue
-        if sid in seen:
-            problems.append(f"{path}:{line}: student id {sid!r} is also on line {seen[sid]}; ids must be unique")
-            continue
-        lms = values.get("lms_id", "")
-        if lms and lms in seen_lms:
-            problems.append(
-                f"{path}:{line}: LMS id {lms!r} is also on line {seen_lms[lms]}; each student has their own LMS id "
-                "(downloads are matched by it): correct one of them or leave it empty"
-            )
-            continue
-        seen[sid] = line
-        if lms:
-            seen_lms[lms] = line
-        students.append(Student(**values))
-    if problems:
-        raise RosterError("\n".join(problems))
-    return students
+    if len(row) > width and any(cell.strip() for cell in row[width:]):
+        shown = " | ".join(repr(cell) for cell in row)
+        return {}, (
+            f"{path}:{line}: {len(row)} values for {width} columns, so the columns are shifted: {shown}. "
+            f"A {SEPARATORS[sep][:-1]} inside a value (such as a name 'Haddad, Jr.') starts a new column: "
+            f'put that value in double quotes ("Haddad, Jr.") or remove the {SEPARATORS[sep][:-1]}'
+        )
+    values = {col: (row[i].strip() if i < len(row) else "") for col, i in where.items()}
+    shape = _shape_problems(values)
+    if shape:
+        return {}, (
+            f"{path}:{line}: {'; '.join(shape)}: the columns seem shifted (a value missing or extra on this "
+            f"line); give every column its value in order ({', '.join(h.strip() for h in raw_header)}), "
+            "leaving a cell empty when there is none"
+        )
+    if values.get("email") and "@" not in values["email"]:
+        notes.append(f"{path}:{line}: the email {values['email']!r} has no '@'; kept as it is")
+    return values, ""
+
+
+def _identity_problem(
+    path: Path, line: int, values: dict[str, str], seen: dict[str, int], seen_lms: dict[str, int]
+) -> str:
+    """What is wrong with a row's student id or LMS id ('' when nothing)."""
+    sid = values["student_id"]
+    if not sid:
+        return f"{path}:{line}: the student id is empty; give every student an id"
+    if not SAFE_ID.match(sid):
+        return (
+            f"{path}:{line}: student id {sid!r} has spaces or odd characters; "
+            "use letters, digits, '.', '_' or '-' (it becomes a folder name)"
+        )
+    if sid in seen:
+        return f"{path}:{line}: student id {sid!r} is also on line {seen[sid]}; ids must be unique"
+    lms = values.get("lms_id", "")
+    if lms and lms in seen_lms:
+        return (
+            f"{path}:{line}: LMS id {lms!r} is also on line {seen_lms[lms]}; each student has their own LMS id "
+            "(downloads are matched by it): correct one of them or leave it empty"
+        )
+    return ""
 
 
 def write_roster(path: Path, students: list[Student]) -> None:
