@@ -61,6 +61,8 @@ def _schema() -> dict[str, Any]:
     spans = {"type": "array", "items": span}
     label = {"enum": scheme.ids("labels")}
     why = {"type": "string", "minLength": 20}
+    # A draft's notes (medialit new-article): field -> the words that triggered the suggestion.
+    draft = {"type": "object", "additionalProperties": {"type": "string"}}
 
     def choices(group: str) -> dict[str, Any]:
         return {"type": "array", "items": {"enum": scheme.ids(group)}, "uniqueItems": True}
@@ -145,6 +147,7 @@ def _schema() -> dict[str, Any]:
                 "additionalProperties": False,
                 "properties": {task: why for task in TASKS},
             },
+            "draft": draft,
         },
     }
     return {
@@ -165,6 +168,7 @@ def _schema() -> dict[str, Any]:
                     "published": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
                     "invented": {"type": "boolean"},
                     "provenance": span,
+                    "draft": draft,
                     "headline_claim": {
                         "type": "object",
                         "required": ["span", "kind", "support", "note"],
@@ -530,6 +534,29 @@ def validate_data(data: Any, text: str, shown: str, folder: Path) -> list[Proble
         _check_text(data, folder, add)
         _check_support(sentences, add)
     return sorted(problems, key=lambda p: p.line or 0)
+
+
+def draft_marks(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The suggestions no one has reviewed yet: place ('article' or a sentence id) -> fields still marked draft."""
+    marks: dict[str, list[str]] = {}
+    if (data.get("article") or {}).get("draft"):
+        marks["article"] = list(data["article"]["draft"])
+    for s in data.get("sentences") or []:
+        if isinstance(s, dict) and s.get("draft"):
+            marks[str(s.get("id"))] = list(s["draft"])
+    return marks
+
+
+def describe_drafts(marks: dict[str, list[str]], shown: str) -> str:
+    """One paragraph a teacher can act on: what is still a draft and how to finish it."""
+    count = sum(len(v) for v in marks.values())
+    places = "; ".join(f"{where}: {', '.join(fields)}" for where, fields in list(marks.items())[:6])
+    more = f"; and {len(marks) - 6} more" if len(marks) > 6 else ""
+    return (
+        f"{shown}: still a draft: {count} suggestion{'s' if count != 1 else ''} not reviewed ({places}{more}). "
+        "Review them in notebooks/instructor-review-article.ipynb (accepting or changing a field clears its "
+        "draft note); lessons and exercises are not generated from a draft"
+    )
 
 
 def read_annotation(path: str | Path) -> dict[str, Any]:

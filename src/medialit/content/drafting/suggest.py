@@ -1,0 +1,368 @@
+"""Suggest one sentence's annotation fields from the lexicons, with the words that triggered each.
+
+Rules, in the order a reader asks the scheme's questions:
+
+- cue: a reporting phrase or verb of the lexicon (PARC-style attribution cues);
+- source: the words that name who speaks (before the cue, up to a comma; or after "according to");
+  anonymous if its head is a stand-in noun or a vague determiner ("officials", "some parents"),
+  named if it holds a proper name or a document or body with "the" ("the library's budget report");
+- loaded: evaluative words and causal connectives, in the source's voice when the sentence has one;
+- hedges: hedge cues; vague quantities only before a number ("about $14,000");
+- claims: numbers and dates, with the words after them.
+
+The label is never guessed on its own: it is the scheme's decision order applied to these fields.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from medialit.content.drafting.lexicon import lexicons
+from medialit.content.scheme import load_scheme
+from medialit.content.spans import occurs
+
+NUMBER_WORDS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "hundred",
+    "thousand",
+    "million",
+    "billion",
+    "dozen",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "millions",
+    "half",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+]
+NUMBER = re.compile(
+    r"(?:[$€£]\s?)?\b\d[\d,]*(?:\.\d+)?\b(?:\s?%| percent| per cent)?|\b(?:" + "|".join(NUMBER_WORDS) + r")\b",
+    re.I,
+)
+DATE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")(?: \d{1,2})?(?:,? \d{4})?\b|\b(?:19|20)\d\d\b")
+QUANTITY_HEDGES = {
+    "about",
+    "around",
+    "approximately",
+    "nearly",
+    "almost",
+    "roughly",
+    "some",
+    "more than",
+    "fewer than",
+    "up to",
+    "as many as",
+    "as few as",
+    "close to",
+}  # hedges only before a number
+PRESSURE = re.compile(r"\b[Uu]nder(?: [\w-]+){0,2} [Pp]ressure\b")
+BACKGROUND = re.compile(
+    r"\b(since|has been|have been|had been|ago|last year|previously|was founded|in (?:19|20)\d\d)\b"
+)
+CLAUSE_END = re.compile(r"[,;:]")
+
+
+@dataclass
+class Suggestion:
+    """The suggested fields of one sentence and, per field, why (the ``draft`` note)."""
+
+    sentence: dict[str, Any]
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def _find(text: str, phrase: str, start: int = 0) -> re.Match[str] | None:
+    """A whole-word, case-insensitive match of ``phrase`` in ``text``."""
+    return re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", re.I).search(text, start)
+
+
+def _all(text: str, phrases: tuple[str, ...] | frozenset[str]) -> list[re.Match[str]]:
+    """Every non-overlapping match of the phrases, longer phrases first, in text order."""
+    taken: list[re.Match[str]] = []
+    for phrase in sorted(phrases, key=lambda p: -len(p)):
+        pos = 0
+        while (m := _find(text, phrase, pos)) is not None:
+            if not any(m.start() < t.end() and t.start() < m.end() for t in taken):
+                taken.append(m)
+            pos = m.end()
+    return sorted(taken, key=lambda m: m.start())
+
+
+def _clean(span: str) -> str:
+    span = span.strip().strip(",;:.").strip()
+    span = re.sub(r"^(and|but|yet|so|while|as|however|meanwhile)\s+", "", span, flags=re.I)
+    return span.strip()
+
+
+def _cue_and_source(text: str) -> tuple[re.Match[str] | None, str]:
+    lex = lexicons()
+    for m in _all(text, lex.cue_phrases) + _all(text, lex.cue_verbs):
+        if m.group(0).lower() == "according to":
+            after = CLAUSE_END.split(text[m.end() :], maxsplit=1)[0]
+            source = _clean(after)
+        else:
+            before = text[: m.start()]
+            chunk = _clean(CLAUSE_END.split(before)[-1])
+            if not chunk and CLAUSE_END.search(before):  # "X, a ... group, says": the words before the first comma
+                chunk = _clean(CLAUSE_END.split(before)[0])
+            if not chunk:  # "..., said Mayor Ruiz."
+                chunk = _clean(CLAUSE_END.split(text[m.end() :], maxsplit=1)[0])
+            source = chunk
+        words = source.split()
+        if source and len(words) <= 10 and source.lower() not in {"it", "this", "that", "there"}:
+            return m, source
+    return None, ""
+
+
+def _is_proper(word: str, first: bool) -> bool:
+    bare = word.strip("'’\".,")
+    if not bare[:1].isupper():
+        return False
+    if not first:
+        return True
+    lex = lexicons()
+    return bare.lower() not in lex.vague_determiners | lex.vague_nouns | {"the", "his", "her", "their", "its"}
+
+
+def source_kind(span: str, at_start: bool) -> tuple[str, str]:
+    """``named`` or ``anonymous`` for a source span, and the words that decided it."""
+    lex = lexicons()
+    head = re.split(r"\b(?:in|at|of|from|for|with|close to|familiar with)\b", span)[0].split()
+    words = span.split()
+    if head and head[0].lower() in lex.vague_determiners:
+        return "anonymous", f"{head[0]!r} does not say who"
+    nouns = [w for w in head if w.lower().strip("'’") in lex.vague_nouns or w.lower().rstrip("s") in lex.vague_nouns]
+    # a capital at the start of the sentence is no name when a stand-in noun follows ("Consumer groups")
+    proper = [
+        w for i, w in enumerate(head) if _is_proper(w, i == 0 and at_start) and not (i == 0 and at_start and nouns)
+    ]
+    if nouns and not proper:
+        return "anonymous", f"{nouns[0]!r} stands in for someone the reader cannot look up"
+    if proper:
+        return "named", f"{proper[0]!r} is a name the reader can look up"
+    if words[0].lower() in {"the", "his", "her", "their", "its"} or "'s" in span or "’s" in span:
+        named = [w for w in words if w.lower().strip(".,") in lex.named_nouns]
+        if named:
+            return "named", f"{' '.join(words[:2])!r} ... {named[-1]!r}: a body or document the reader can find"
+    return "anonymous", f"no name in {span!r}"
+
+
+def _quantity(text: str, m: re.Match[str]) -> bool:
+    return bool(re.match(r"\s*(?:[$€£]\s?)?(?:\d|(?:" + "|".join(NUMBER_WORDS) + r")\b)", text[m.end() :], re.I))
+
+
+def _hedges(text: str, source_span: str) -> list[str]:
+    lex = lexicons()
+    src = _find(text, source_span) if source_span else None
+    out = []
+    for m in _all(text, lex.hedge_phrases) + _all(text, lex.hedge_words):
+        word = m.group(0)
+        if src and src.start() <= m.start() < src.end():
+            continue
+        if word.lower() in QUANTITY_HEDGES and not _quantity(text, m):
+            continue
+        if word not in out:
+            out.append(word)
+    return out
+
+
+def _loaded(text: str) -> list[str]:
+    lex = lexicons()
+    found = [m.group(0) for m in PRESSURE.finditer(text)]
+    for m in _all(text, lex.causal):
+        rest = CLAUSE_END.split(text[m.end() :], maxsplit=1)[0].split()[:3]
+        found.append(" ".join([m.group(0), *rest]).rstrip(".,;"))
+    found += [m.group(0) for m in _all(text, lex.evaluative)]
+    out: list[str] = []
+    for span in found:
+        if not any(span in o or o in span for o in out):
+            out.append(span)
+    return out
+
+
+def _claims(text: str) -> list[tuple[str, str]]:
+    """(span, type) for each number or date: the number with a hedge before it and up to three words after."""
+    out: list[tuple[str, str]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in (("date", DATE), ("number", NUMBER)):
+        for m in pattern.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            start, end = m.start(), m.end()
+            if kind == "number":
+                before = re.search(
+                    r"(?:at least|more than|about|around|nearly|almost|some|up to|roughly) $", text[:start], re.I
+                )
+                start = before.start() if before else start
+                rest = re.match(r"(?:[ -][\w’'-]+){0,3}", text[end:])
+                tail = rest.group(0) if rest else ""
+                tail = CLAUSE_END.split(tail)[0]
+                end += len(tail.rstrip("."))
+            span = text[start:end].strip(" .,;")
+            if not span or len(span) < 2 and not span.isdigit():
+                continue
+            if not occurs(text, span):
+                continue
+            taken.append((start, end))
+            out.append((span, kind))
+    return out
+
+
+def _first_words(text: str) -> str:
+    chunk = CLAUSE_END.split(text, maxsplit=1)[0].split()[:8]
+    return " ".join(chunk).rstrip(".,;:!?")
+
+
+def suggest(sid: str, text: str, *, paragraph: int) -> Suggestion:
+    """The draft annotation of one sentence."""
+    scheme = load_scheme()
+    lex = lexicons()
+    notes: dict[str, str] = {}
+    is_headline = sid == "h1"
+    cue_m, source_span = (None, "") if is_headline else _cue_and_source(text)
+    if cue_m and source_span:
+        kind, why_kind = source_kind(source_span, at_start=text.startswith(source_span))
+        source = {"kind": kind, "span": source_span}
+        cue = [cue_m.group(0)]
+        notes["cue"] = f"{cue[0]!r} is a reporting word ({lex.provenance['cue']})"
+        notes["source"] = f"{source_span!r} stands next to the reporting word; {kind}: {why_kind}"
+    else:
+        source, cue = {"kind": "none"}, []
+        notes["cue"] = "no reporting word of the lexicon found"
+        notes["source"] = "no reporting word, so no source"
+    voice = "source" if cue else "writer"
+    loaded = [{"span": s, "voice": voice} for s in _loaded(text)]
+    notes["loaded"] = (
+        f"{', '.join(repr(x['span']) for x in loaded)}: evaluative or causal words ({lex.provenance['loaded']}); "
+        f"voice {voice!r} because {'the sentence reports a source' if cue else 'nobody is reported'}"
+        if loaded
+        else "no evaluative or causal word of the lexicon found"
+    )
+    hedges = _hedges(text, source_span)
+    notes["hedges"] = (
+        f"{', '.join(map(repr, hedges))}: hedge cues ({lex.provenance['hedges']})" if hedges else "no hedge cue found"
+    )
+    label, reason = scheme.decided_label(source, cue, loaded, hedges)
+    claims = [] if is_headline else [_claim(span, kind, source) for span, kind in _claims(text)]
+    notes["claims"] = (
+        f"{', '.join(repr(c['span']) for c in claims)}: numbers and dates; "
+        "who vouches, status and support follow the source"
+        if claims
+        else "no number or date found"
+    )
+    part = _part(sid, paragraph, label, text)
+    notes["part"] = {
+        "headline": "the first line is the headline",
+        "lede": "the first paragraph is the lede",
+        "analysis": f"a {label} sentence reads as the writer's own analysis",
+        "background": f"{BACKGROUND.search(text).group(0)!r} points to the past" if BACKGROUND.search(text) else "",
+        "attribution": "a detail of the report",
+    }[part]
+    decisive = _decisive(text, label, source_span, cue, loaded, hedges, claims)
+    notes["label"] = f"the decision order on the suggested fields: {reason}; decisive words {decisive[0]!r}"
+    sentence: dict[str, Any] = {
+        "id": sid,
+        "part": part,
+        "text": text,
+        "label": label,
+        "also": [],
+        "source": source,
+        "cue": cue,
+        "loaded": loaded,
+        "hedges": hedges,
+        "claims": claims,
+        "decisive": decisive,
+        "rationale": f"DRAFT, for the teacher to rewrite: suggested {label} because {reason}.",
+    }
+    notes["rationale"] = "written by the drafter; rewrite it in words a student reads as feedback"
+    return Suggestion(sentence, notes)
+
+
+def _claim(span: str, kind: str, source: dict[str, str]) -> dict[str, Any]:
+    who = source.get("span", "the writer")
+    named = source["kind"] in ("named", "second-hand")
+    return {
+        "span": span,
+        "type": kind,
+        "vouched_by": who,
+        "source_kind": source["kind"],
+        "status": "attributed" if source["kind"] != "none" else "asserted",
+        "support": "strong" if named else "weak",
+        "rests_on": [who],
+        "why": f"DRAFT: {who} {'is named and vouches for it' if named else 'vouches for it; nobody you can look up'}.",
+        "verify": f"DRAFT: say where a reader could check {span!r}.",
+    }
+
+
+def _part(sid: str, paragraph: int, label: str, text: str) -> str:
+    if sid == "h1":
+        return "headline"
+    if paragraph == 1:
+        return "lede"
+    if label in ("framing", "speculation"):
+        return "analysis"
+    if label == "unsourced" and BACKGROUND.search(text):
+        return "background"
+    return "attribution"
+
+
+def _decisive(
+    text: str,
+    label: str,
+    source: str,
+    cue: list[str],
+    loaded: list[dict[str, str]],
+    hedges: list[str],
+    claims: list[dict[str, Any]],
+) -> list[str]:
+    if label in ("named", "vague"):
+        a, b = _find(text, source), _find(text, cue[0])
+        if a and b and 0 <= b.start() - a.end() <= 2:
+            return [text[a.start() : b.end()]]
+        if a and b and 0 <= a.start() - b.end() <= 2:
+            return [text[b.start() : a.end()]]
+        return [cue[0]]
+    if label == "framing":
+        return [next(x["span"] for x in loaded if x["voice"] == "writer")]
+    if label == "speculation":
+        spec = load_scheme().speculation_cues
+        return [next(h for h in hedges if set(h.lower().split()) & spec)]
+    if claims:
+        return [claims[0]["span"]]
+    return [_first_words(text) or text]
