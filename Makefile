@@ -3,6 +3,8 @@
 #   make test   set up .venv and run the whole test suite (ruff + pytest)
 # And for teachers:
 #   make instructor   JupyterLab with nbgrader's instructor tools (formgrader, Create Assignment)
+# And for students who never see code:
+#   make app    the lessons as a web app (Voila): an index page, each lesson without code
 
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && { echo $$p; break; }; done)
@@ -14,7 +16,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 KIT_CONFIG := $(CURDIR)/jupyter-config/kit$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH),)
 STUDENT_CONFIG := $(CURDIR)/jupyter-config/student:$(KIT_CONFIG)
 
-.PHONY: lab instructor test lint setup demo clean
+.PHONY: lab instructor app test lint setup demo clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "medialit needs Python 3.11 or newer; install it and run make again." >&2; exit 1; }
@@ -36,6 +38,9 @@ lab: $(VENV)/.lab-installed
 
 instructor: $(VENV)/.lab-installed
 	JUPYTER_CONFIG_PATH="$(KIT_CONFIG)" $(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/instructor-workflow.ipynb
+
+app: $(VENV)/.lab-installed
+	$(BIN)/medialit app notebooks
 
 demo: $(VENV)/.lab-installed
 	$(BIN)/medialit demo

@@ -21,7 +21,7 @@ import pytest
 import medialit
 
 SRC = Path(medialit.__file__).parent
-LAYERS = ("content", "teaching", "widgets", "grading", "reports", "cli")
+LAYERS = ("content", "teaching", "widgets", "grading", "reports", "app", "cli")
 PURE = ("scoring", "rewrite", "discernment", "lateral", "agreement", "retrieval", "analysis")  # teaching's pure modules
 
 # package (its __init__ docstring) -> the groups it may import, besides its own
@@ -32,7 +32,8 @@ ALLOWED = {
     "widgets": {"content", "tasks", "pure teaching", "grading.answers"},
     "grading": {"content", "tasks"},
     "reports": {"content", "tasks", "pure teaching", "grading", "grading.answers"},
-    "cli": {"content", "tasks", "pure teaching", "teaching", "widgets", "grading", "grading.answers", "reports"},
+    "app": {"content", "grading.answers"},
+    "cli": {"content", "tasks", "pure teaching", "teaching", "widgets", "grading", "grading.answers", "reports", "app"},
 }
 OWN = {  # the groups a package is made of
     "content": {"content"},
@@ -41,6 +42,7 @@ OWN = {  # the groups a package is made of
     "widgets": {"widgets"},
     "grading": {"grading", "grading.answers"},
     "reports": {"reports"},
+    "app": {"app"},
     "cli": {"cli"},
 }
 PURE_ALLOWED = {"content", "pure teaching"}  # teaching's pure modules: the tasks, the grader and the reports use them

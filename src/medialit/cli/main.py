@@ -220,9 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.set_defaults(func=cmd_reading_load)
 
+    from medialit.cli.app import add_app_command
     from medialit.cli.course import add_course_commands
 
     add_course_commands(sub)
+    add_app_command(sub)
     return parser
 
 

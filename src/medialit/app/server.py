@@ -1,0 +1,99 @@
+"""The app's server: Voila serving the lessons folder, with the lesson index as its front page.
+
+Everything else is Voila's own: each page view starts a kernel in the lessons folder and runs the
+lesson's cells there, exactly as JupyterLab would, with the code hidden (``strip_sources``).
+The prelaunch hook (``Prelaunch``) serves lessons only, swaps Lab-only text for its app version
+and, with ``per_student_dir``, points the kernel's answers at the student's own folder.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.utils import url_path_join
+from tornado import web
+from traitlets import Unicode
+from voila.app import Voila
+
+from medialit.app.index import index_page
+from medialit.app.lessons import LESSON_GLOB, lesson_entries
+from medialit.app.notebook import for_app
+from medialit.app.students import cookie_secret, student_folder
+
+SERVED = (LESSON_GLOB, "discernment-check.ipynb")  # the lessons and the self-study discernment check
+
+
+def is_served(name: str) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in SERVED)
+
+
+class Prelaunch:
+    """Voila's prelaunch hook: which notebooks the app serves, and how they read in it."""
+
+    def __init__(self, per_student_dir: str = ""):
+        self.per_student_dir = per_student_dir
+
+    def __call__(self, req: Any, notebook: Any, cwd: str) -> Any:
+        name = os.path.basename(unquote(req.request.path))
+        if not is_served(name):
+            raise web.HTTPError(404, f"{name} is not one of the lessons")
+        folder = None
+        if self.per_student_dir:
+            user = req.current_user
+            if user is None or not getattr(user, "username", ""):
+                raise web.HTTPError(403, "log in first")
+            folder = str(student_folder(self.per_student_dir, user.username))
+        return for_app(notebook, folder)
+
+
+class IndexHandler(JupyterHandler):
+    """The front page: every lesson, its time and its objectives."""
+
+    def initialize(self, root: str, where: str) -> None:
+        self.root = root
+        self.where = where
+
+    @web.authenticated
+    def get(self, path: str = "") -> None:
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(index_page(lesson_entries(self.root), self.base_url, self.where))
+
+
+def where_saved(per_student_dir: str) -> str:
+    if per_student_dir:
+        return "Your answers are saved as you go, in a folder of your own on this server."
+    return "Your answers are saved as you go, in the same files JupyterLab uses, and come back when you return."
+
+
+class MedialitVoila(Voila):
+    """Voila with the lesson index at / (and at voila/tree) and the kit's prelaunch hook."""
+
+    name = "medialit-app"
+    per_student_dir = Unicode("", config=True, help="Keep each student's answers in a folder of their own here.")
+
+    def initialize(self, argv: Any = None) -> None:
+        super().initialize(argv)
+        self.voila_configuration.show_tracebacks = False
+        if self.per_student_dir:
+            self.per_student_dir = str(Path(self.per_student_dir).resolve())
+            root = Path(self.root_dir).resolve()
+            if Path(self.per_student_dir).is_relative_to(root):
+                raise ValueError(
+                    f"The students' answers folder {self.per_student_dir} is inside the lessons folder {root}: "
+                    "choose a folder outside it (the app must not serve one student's answers to another)."
+                )
+            self.cookie_secret = cookie_secret(self.per_student_dir)
+        self.voila_configuration.prelaunch_hook = Prelaunch(self.per_student_dir)
+
+    def init_handlers(self) -> list:
+        index = (IndexHandler, {"root": self.root_dir, "where": where_saved(self.per_student_dir)})
+        own = [
+            (self.server_url, *index),
+            (url_path_join(self.server_url, r"/voila/tree(.*)"), *index),
+        ]
+        return own + super().init_handlers()

@@ -1,0 +1,57 @@
+"""``medialit app``: the lessons as a web app (Voila), with no code on the page."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def voila_argv(args: argparse.Namespace) -> list[str]:
+    """The Voila command line of ``medialit app`` (see medialit.app.server)."""
+    argv = [
+        str(Path(args.folder).resolve()),
+        f"--port={args.port}",
+        f"--Voila.ip={args.ip}",
+        "--Voila.port_retries=0" if args.exact_port else "--Voila.port_retries=50",
+        "--VoilaConfiguration.show_tracebacks=False",
+    ]
+    if args.no_browser:
+        argv.append("--no-browser")
+    if args.per_student:
+        argv.append(f"--MedialitVoila.per_student_dir={Path(args.per_student).resolve()}")
+    if args.token is not None:
+        argv.append(f"--token={args.token}")
+    return argv
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    folder = Path(args.folder)
+    if not any(folder.glob("[0-9][0-9]-*.ipynb")):
+        raise FileNotFoundError(
+            f"{folder} holds no lessons (00-start-here.ipynb ...): run `medialit app` in the medialit folder, "
+            "or give the lessons' folder, e.g. `medialit app notebooks` (`medialit lessons DIR` copies them)"
+        )
+    from medialit.app.server import MedialitVoila
+
+    MedialitVoila.launch_instance(argv=voila_argv(args))
+    return 0
+
+
+def add_app_command(sub: argparse._SubParsersAction) -> None:
+    app = sub.add_parser(
+        "app",
+        help="serve the lessons as a web app (Voila): an index page, each lesson without code; answers as in Lab",
+    )
+    app.add_argument("folder", nargs="?", default="notebooks", help="the lessons' folder (default: notebooks)")
+    app.add_argument("--port", type=int, default=8866, help="the port (default 8866, or the next free one)")
+    app.add_argument("--exact-port", action="store_true", help="fail if the port is taken instead of trying others")
+    app.add_argument("--ip", default="127.0.0.1", help="the address to listen on (default: this computer only)")
+    app.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    app.add_argument(
+        "--per-student",
+        metavar="DIR",
+        help="several students on this server: keep each browser login's answers in a folder of its own "
+        "under DIR (outside the lessons' folder); without it answers are saved beside the lessons, as in Lab",
+    )
+    app.add_argument("--token", default=None, help="require this login token (default: none on this computer)")
+    app.set_defaults(func=cmd_app)
