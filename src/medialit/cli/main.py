@@ -63,6 +63,7 @@ def cmd_check_annotations(args: argparse.Namespace) -> int:
             f"{path}: OK: {len(article.sentences)} sentences (headline included), "
             f"{n_claims} claims, {n_loaded} loaded phrases"
         )
+        failed += _check_drafts(path)
         if path not in named:  # found in a folder: its lesson-07 hard cases are checked too
             failed += _check_hard_cases(article)
             failed += _check_warm_ups(article)
@@ -72,6 +73,18 @@ def cmd_check_annotations(args: argparse.Namespace) -> int:
             print(line, file=sys.stdout if ok else sys.stderr)
         failed += not ok
     return 1 if failed else 0
+
+
+def _check_drafts(path: Path) -> int:
+    """Report the suggestions of a draft no one has reviewed yet (return 1 if any)."""
+    import yaml  # reads JSON too
+
+    from medialit.content.annotation import describe_drafts, draft_marks
+
+    marks = draft_marks(yaml.safe_load(path.read_text(encoding="utf-8")))
+    if marks:
+        print(describe_drafts(marks, str(path)), file=sys.stderr)
+    return 1 if marks else 0
 
 
 def _check_hard_cases(article: Article) -> int:
@@ -221,10 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
     load.set_defaults(func=cmd_reading_load)
 
     from medialit.cli.app import add_app_command
+    from medialit.cli.authoring import add_authoring_commands
     from medialit.cli.course import add_course_commands
 
     add_course_commands(sub)
     add_app_command(sub)
+    add_authoring_commands(sub)
     return parser
 
 

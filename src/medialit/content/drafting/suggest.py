@@ -97,6 +97,7 @@ BACKGROUND = re.compile(
     r"\b(since|has been|have been|had been|ago|last year|previously|was founded|in (?:19|20)\d\d)\b"
 )
 CLAUSE_END = re.compile(r"[,;:]")
+TAIL_STOP = {"for", "a", "an", "the", "to", "of", "in", "on", "at", "and", "by", "from", "with", "that"}
 
 
 @dataclass
@@ -233,6 +234,8 @@ def _claims(text: str) -> list[tuple[str, str]]:
                 rest = re.match(r"(?:[ -][\w’'-]+){0,3}", text[end:])
                 tail = rest.group(0) if rest else ""
                 tail = CLAUSE_END.split(tail)[0]
+                while tail and tail.split()[-1].lower() in TAIL_STOP:  # "19 days for a" -> "19 days"
+                    tail = tail[: tail.rstrip().rfind(" ")] if " " in tail.strip() else ""
                 end += len(tail.rstrip("."))
             span = text[start:end].strip(" .,;")
             if not span or len(span) < 2 and not span.isdigit():
