@@ -1,4 +1,4 @@
-"""The lessons' titles, times and objectives, read from their notebooks (nothing is written twice)."""
+"""The lessons' titles, times and objectives, read from their notebooks (as the app shows them)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from medialit.app.notebook import app_text
 
 LESSON_GLOB = "[0-9][0-9]-*.ipynb"
 _TIME = re.compile(r"^\*(About [^*]+)\*\s*$", re.M)
@@ -28,7 +30,8 @@ def _first_markdown(path: Path) -> str:
     for cell in cells:
         if cell.get("cell_type") == "markdown":
             source = cell.get("source", "")
-            return "".join(source) if isinstance(source, list) else source
+            app = app_text(cell)  # the index is the app's: its version of the text
+            return app if app is not None else "".join(source) if isinstance(source, list) else source
     return ""
 
 

@@ -1,0 +1,111 @@
+"""The app (medialit app, Voila): the index is read from the lessons, Lab-only text has an app version,
+the hook serves lessons only and points each student's answers at a folder of their own."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+from conftest import ROOT
+from tornado import web
+
+from medialit.app.index import index_page
+from medialit.app.lessons import lesson_entries
+from medialit.app.notebook import APP_KEY, app_text, for_app
+from medialit.app.server import Prelaunch
+from medialit.app.students import cookie_secret, folder_name, student_folder
+from medialit.cli.app import voila_argv
+from medialit.cli.main import build_parser
+from medialit.grading.answers import FOLDER_ENV
+
+NOTEBOOKS = ROOT / "notebooks"
+LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+# What only makes sense where there are cells to run, a kernel menu and a toolbar.
+LAB_ONLY = re.compile(r"Run All|Run →|Shift \+ Enter|run (the|this|each|every) cells?|Restart Kernel|Kernel →", re.I)
+
+
+def request(path: str, username: str | None = "student-a") -> SimpleNamespace:
+    user = SimpleNamespace(username=username) if username is not None else None
+    return SimpleNamespace(request=SimpleNamespace(path=path), current_user=user)
+
+
+def test_the_index_lists_every_lesson_with_its_time_and_objectives():
+    entries = lesson_entries(NOTEBOOKS)
+    assert [e.file[:2] for e in entries] == [f"{n:02d}" for n in range(8)]
+    for entry in entries:
+        assert entry.title.startswith(entry.file[:2] + " · ")
+        assert re.match(r"About \d+ minutes", entry.time), entry
+        assert len(entry.objectives) >= 3, entry
+    page = index_page(entries, "/base/")
+    assert page.count('href="/base/voila/render/') == 8
+    assert "About 35 minutes" in page and "<strong>sourcing profile</strong>" in page
+    assert "**" not in page
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_no_lab_instruction_reaches_the_app(path):
+    """Every markdown cell that tells the student to run cells or use Lab's menus has an app version."""
+    nb = for_app(nbformat.read(path, as_version=4))
+    lab_only = [c.source[:120] for c in nb.cells if c.cell_type == "markdown" and LAB_ONLY.search(c.source)]
+    assert not lab_only, f"{path.name}: give these cells an app version (metadata.medialit.{APP_KEY}): {lab_only}"
+
+
+def test_app_versions_swap_or_drop_markdown_and_never_touch_code():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("Run → Run All Cells", metadata={"medialit": {APP_KEY: "Answer below."}}),
+        nbformat.v4.new_markdown_cell("Lab only", metadata={"medialit": {APP_KEY: ""}}),
+        nbformat.v4.new_code_cell("lesson.labeler()", metadata={"medialit": {APP_KEY: "x = 1"}}),
+    ]
+    assert app_text(nb.cells[0]) == "Answer below."
+    out = for_app(nb)
+    assert [c.source for c in out.cells] == ["Answer below.", "lesson.labeler()"]
+
+
+def test_the_hook_serves_lessons_only_and_keeps_lab_files_for_one_student(tmp_path):
+    hook = Prelaunch()
+    nb = hook(request("/voila/render/01-anatomy.ipynb"), nbformat.read(LESSONS[1], as_version=4), str(NOTEBOOKS))
+    assert FOLDER_ENV not in "".join(c.source for c in nb.cells)  # answers beside the notebook, as in Lab
+    for name in ("instructor-workflow.ipynb", "..%2Fexercises%2Fps1-sources%2Fps1-sources.ipynb"):
+        with pytest.raises(web.HTTPError) as refused:
+            hook(request(f"/voila/render/{name}"), nbformat.v4.new_notebook(), str(NOTEBOOKS))
+        assert refused.value.status_code == 404
+
+
+def test_per_student_each_login_gets_its_own_answers_folder(tmp_path):
+    hook = Prelaunch(str(tmp_path))
+    folders = set()
+    for user in ("student-a", "student-b"):
+        nb = hook(request("/voila/render/01-anatomy.ipynb", user), nbformat.read(LESSONS[1], as_version=4), "")
+        first = nb.cells[0]
+        assert first.cell_type == "code" and FOLDER_ENV in first.source
+        namespace: dict = {}
+        environ: dict = {}
+        exec(first.source.replace("_os.environ", "environ"), {"environ": environ}, namespace)  # noqa: S102
+        folders.add(environ[FOLDER_ENV])
+    assert folders == {str(tmp_path / "student-a"), str(tmp_path / "student-b")}
+    with pytest.raises(web.HTTPError):
+        hook(request("/voila/render/01-anatomy.ipynb", None), nbformat.v4.new_notebook(), "")
+
+
+def test_folder_names_cannot_leave_the_students_folder(tmp_path):
+    for name in ("../x", "a/b", "", ".", "..", "ö"):
+        folder = student_folder(tmp_path, name)
+        assert folder.parent == tmp_path and folder.name not in ("", ".", "..")
+    assert folder_name("3f2a9c") == "3f2a9c" and folder_name("a b") != folder_name("a_b")
+
+
+def test_the_cookie_secret_is_made_once_and_private(tmp_path):
+    first = cookie_secret(tmp_path / "s")
+    assert cookie_secret(tmp_path / "s") == first and len(first) == 32
+    assert (tmp_path / "s" / ".cookie_secret").stat().st_mode & 0o077 == 0
+
+
+def test_the_command_line(tmp_path):
+    args = build_parser().parse_args(["app", "notebooks", "--per-student", str(tmp_path), "--no-browser"])
+    argv = voila_argv(args)
+    assert argv[0] == str(NOTEBOOKS.resolve()) or argv[0].endswith("notebooks")
+    assert f"--MedialitVoila.per_student_dir={tmp_path.resolve()}" in argv and "--no-browser" in argv
+    assert "--Voila.ip=127.0.0.1" in argv
