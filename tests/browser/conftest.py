@@ -10,12 +10,15 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import expect
 
 from .jlab import CHROMIUM, CHROMIUM_ARGS, ROOT, STUDENT, UI_MS, LabServer
+
+if TYPE_CHECKING:
+    from .voila import AppServer
 
 expect.set_options(timeout=UI_MS)  # Playwright's default of 5 s is short for a busy 2-CPU machine
 
@@ -101,3 +104,22 @@ def notebook_copy(lab: LabServer) -> Iterator[Callable[[str], str]]:
     yield copy
     for rel in made:
         lab.delete_sessions(under=rel)
+
+
+@pytest.fixture(scope="session")
+def app(chromium: Path, kit_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """`medialit app --per-student DIR` on the kit copy's lessons (one server for every app test)."""
+    from .voila import AppServer
+
+    home = tmp_path_factory.mktemp("app-home")
+    server = AppServer(
+        kit_copy / "notebooks",
+        home,
+        per_student=home / "students",
+        extra_env={"MEDIALIT_SEEDS": str(kit_copy / "seeds")},
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

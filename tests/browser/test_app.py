@@ -1,0 +1,135 @@
+"""The lessons as an app (`medialit app`, Voila) in a real browser: the index, lesson 01 without code,
+labels and feedback, the answers restored on reload, and two students who never see each other's answers."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from medialit.widgets.choices import BLANK
+
+from .jlab import UI_MS, Shots, row, selected_label
+from .test_lesson import CHOICES, FIRST_HALF, TITLE, check_feedback, label_name
+from .voila import AppServer, open_lesson, wait_rendered
+
+pytestmark = pytest.mark.browser
+
+LESSON = "01-anatomy.ipynb"
+OTHER_CHOICES = {"p4s1": "framing", "p3s1": "named"}  # the second student's, all different from CHOICES
+
+
+def labeller(page: Page, containing: str = FIRST_HALF) -> Locator:
+    title = page.locator("h4", has_text=re.compile(f"^{re.escape(TITLE)}$"))
+    return page.locator(".jp-OutputArea-output .widget-vbox").filter(has=title).filter(has_text=containing).first
+
+
+def answers_files(app: AppServer) -> dict[str, dict]:
+    """Each student's saved lesson-01 answers, by folder."""
+    assert app.per_student is not None
+    out = {}
+    for path in sorted(app.per_student.glob(f"*/{Path(LESSON).stem}.answers.json")):
+        out[path.parent.name] = json.loads(path.read_text(encoding="utf-8"))["answers"]
+    return out
+
+
+def wait_for(condition, what: str, page: Page, timeout_ms: int = 15_000) -> None:
+    for _ in range(timeout_ms // 100):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def choose(page: Page, choices: dict[str, str]) -> None:
+    box = labeller(page)
+    for sid, label in choices.items():
+        row(box, sid).locator("select").select_option(label=label_name(label))
+
+
+def test_index_lists_the_lessons(page: Page, app: AppServer) -> None:
+    """The front page lists lessons 00-07 with their time and objectives; a lesson opens from it, code hidden."""
+    shot = Shots(page, "app-index")
+    page.goto(app.url + "/")
+    links = page.get_by_role("list", name="Lessons").get_by_role("link")
+    expect(links).to_have_count(8)
+    expect(links.first).to_have_text(re.compile(r"^00 · Start here"))
+    expect(page.locator(".time").nth(1)).to_have_text("About 35 minutes")
+    expect(page.locator("ul.objectives").first.locator("li").first).to_have_text("find your way around a lesson page;")
+    shot("index")
+    page.get_by_role("link", name=re.compile(r"^01 · Anatomy")).click()
+    wait_rendered(page)
+    expect(page).to_have_url(re.compile(r"/voila/render/01-anatomy\.ipynb$"))
+    expect(page.locator(".cm-editor, .jp-InputArea-editor")).to_have_count(0)  # no code on the page
+    expect(page.get_by_text("from medialit")).to_have_count(0)
+    expect(page.get_by_text("Run All Cells")).to_have_count(0)
+
+
+def test_lesson01_in_the_app(browser: Browser, app: AppServer) -> None:
+    """Label three sentences and Check; reload: restored from the answers file; a second student starts blank."""
+    first = browser.new_context(viewport={"width": 1400, "height": 1000})
+    second = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = first.new_page()
+        shot = Shots(page, "app-lesson01")
+        open_lesson(page, app, LESSON)
+        box = labeller(page)
+        box.scroll_into_view_if_needed()
+        choose(page, {sid: label for sid, (label, _) in CHOICES.items()})
+        expected = {sid: label for sid, (label, _) in CHOICES.items()}
+        wait_for(
+            lambda: any(
+                all(a.get("labels", {}).get(s) == v for s, v in expected.items()) for a in answers_files(app).values()
+            ),
+            "the first student's labels in an answers file",
+            page,
+        )
+        box.get_by_role("button", name="Check", exact=True).click()
+        for sid, (label, outcome) in CHOICES.items():
+            check_feedback(box, sid, label, outcome)
+        row(box, "p3s1").scroll_into_view_if_needed()
+        shot("feedback")
+        viewport = page.viewport_size
+        page.set_viewport_size({"width": 1200, "height": 1000})
+        page.get_by_role("heading", name=re.compile(r"^01 · Anatomy")).scroll_into_view_if_needed()
+        shot("lesson-top")  # copied by hand to docs/images/app-lesson-01.png for the README
+        if viewport:
+            page.set_viewport_size(viewport)
+        (mine,) = answers_files(app)  # one student so far: one folder
+
+        other = second.new_page()
+        open_lesson(other, app, LESSON)
+        other_box = labeller(other)
+        for sid in CHOICES:
+            assert selected_label(row(other_box, sid).locator("select")) == BLANK, "another student's answer leaked"
+        choose(other, OTHER_CHOICES)
+        wait_for(lambda: len(answers_files(app)) == 2, "a second student's answers file", other)
+        (theirs,) = set(answers_files(app)) - {mine}
+        wait_for(
+            lambda: all(answers_files(app)[theirs].get("labels", {}).get(s) == v for s, v in OTHER_CHOICES.items()),
+            "the second student's labels",
+            other,
+        )
+        assert all(answers_files(app)[mine]["labels"][s] == v for s, v in expected.items())  # untouched
+
+        page.reload()
+        wait_rendered(page)
+        box = labeller(page)
+        expect(page.get_by_text("Welcome back")).to_be_attached(timeout=UI_MS)
+        for sid, label in expected.items():
+            select = row(box, sid).locator("select")
+            expect(select).to_have_value(label_name(label), timeout=UI_MS)
+        expect(box.locator(".medialit-fb")).to_have_count(0)  # a new page: no feedback until Check
+        box.scroll_into_view_if_needed()
+        shot("restored-after-reload")
+        other.reload()
+        wait_rendered(other)
+        for sid, label in OTHER_CHOICES.items():
+            expect(row(labeller(other), sid).locator("select")).to_have_value(label_name(label), timeout=UI_MS)
+        assert selected_label(row(labeller(other), "p4s2").locator("select")) == BLANK
+    finally:
+        first.close()
+        second.close()
