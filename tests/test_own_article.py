@@ -1,0 +1,135 @@
+"""Issue 14: any article, end to end. The invented third article goes through the whole chain.
+
+new-article drafts it; a scripted review (standing in for the teacher) completes it; check-annotations
+passes; make-exercise writes a master that autogrades to full marks, a blank student version that
+gets 0 and a release with no key in it; make-lesson writes a lesson that runs headless.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import nbformat
+import pytest
+import yaml
+from conftest import ROOT
+
+from medialit.cli.demo import answers_file, gold_answers
+from medialit.cli.main import main
+from medialit.grading.course import Course
+from medialit.teaching.generate import GenerateError, make_lesson, reviewed_article
+from medialit.teaching.review import Review
+
+STEM = "invented-ashford-clinic-wait-times"
+NAME = "ps-ashford"
+
+
+def teacher_review(path) -> None:
+    """What a teacher decides in the review notebook, as calls (each clears its draft note)."""
+    r = Review(path)
+    r.accept_article(provenance="Invented for practice by the medialit authors; no real town, clinic or person.")
+    r.set("h1", "loaded", [{"span": "Flawed", "voice": "writer"}])
+    r.set("h1", "label", "framing")
+    r.set("h1", "decisive", ["Flawed"])
+    r.set("p2s1", "source", {"kind": "named", "span": "researchers at Westfield University"})
+    r.set("p2s1", "label", "named")
+    r.set("p2s2", "source", {"kind": "named", "span": "Dr. Helen Okafor"})
+    assert any("p2s2.label" in str(p) for p in r.problems()), "the review shows the label no longer fits"
+    r.set("p2s2", "label", r.decided_label("p2s2")[0])
+    for claim in r.sentence("p2s1")["claims"]:
+        claim.update(
+            vouched_by="a study by researchers at Westfield University",
+            source_kind="named",
+            status="disputed",
+            support="weak",
+            rests_on=["researchers at Westfield University"],
+            why="The clinic's director disputes the study's figure, so it is contested.",
+        )
+    r.set("p2s1", "claims", r.sentence("p2s1")["claims"])
+    for sid in r.ids:
+        r.set(
+            sid, "rationale", f"Reviewed by the teacher: {sid} is {r.sentence(sid)['label']}, see its decisive words."
+        )
+        r.accept(sid)
+    assert not r.drafts()
+    assert not r.problems(), "\n".join(map(str, r.problems()))
+    r.save()
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory):
+    kit = tmp_path_factory.mktemp("kit")
+    (kit / "seeds").mkdir()
+    shutil.copy(ROOT / "seeds" / f"{STEM}.txt", kit / "seeds")
+    shutil.copy(ROOT / "nbgrader_config.py", kit)
+    (kit / "solutions").mkdir()
+    (kit / "exercises").mkdir()
+    annotation = kit / "seeds" / f"{STEM}.yaml"
+    assert main(["new-article", str(kit / "seeds" / f"{STEM}.txt"), "--invented"]) == 0
+    assert main(["check-annotations", str(annotation)]) == 1, "a draft is reported"
+    with pytest.raises(GenerateError, match="still a draft"):
+        reviewed_article(annotation)
+    teacher_review(annotation)
+    return kit, annotation
+
+
+def test_the_draft_marks_every_suggestion_with_its_trigger(tmp_path):
+    shutil.copy(ROOT / "seeds" / f"{STEM}.txt", tmp_path)
+    assert main(["new-article", str(tmp_path / f"{STEM}.txt")]) == 0
+    data = yaml.safe_load((tmp_path / f"{STEM}.yaml").read_text(encoding="utf-8"))
+    for s in data["sentences"]:
+        assert {"label", "source", "cue", "loaded", "hedges", "claims"} <= set(s["draft"]), s["id"]
+    p2s3 = next(s for s in data["sentences"] if s["id"] == "p2s3")
+    assert p2s3["label"] == "vague" and "'told' is a reporting word" in p2s3["draft"]["cue"]
+
+
+def test_review_completes_the_draft_and_check_annotations_passes(reviewed, capsys):
+    _, annotation = reviewed
+    assert main(["check-annotations", str(annotation)]) == 0
+    assert "still a draft" not in capsys.readouterr().err
+
+
+def test_generated_exercise_grades_master_full_and_blank_zero_without_leaks(reviewed, tmp_path):
+    kit, annotation = reviewed
+    assert main(["make-exercise", str(annotation), "--name", NAME, "--root", str(kit)]) == 0
+    release = kit / "exercises" / NAME
+    assert sorted(p.name for p in release.iterdir()) == [f"{NAME}.ipynb"]
+    text = (release / f"{NAME}.ipynb").read_text(encoding="utf-8")
+    for banned in (
+        "BEGIN SOLUTION",
+        "HIDDEN TESTS",
+        "ex.key(",
+        ".award(",
+        "Reviewed by the teacher",
+    ):
+        assert banned not in text
+    course = Course.init(tmp_path / "course", kit=kit)
+    generated = course.generate(NAME)
+    extra = {p.name: p for p in generated.iterdir() if p.suffix != ".ipynb"}
+    master = course.root / "source" / NAME / f"{NAME}.ipynb"
+    saved = answers_file(NAME, gold_answers(course, NAME))
+    course.add_submission(NAME, "master", {f"{NAME}.ipynb": master, f"{NAME}.answers.json": saved, **extra})
+    course.add_submission(NAME, "blank", {f"{NAME}.ipynb": generated / f"{NAME}.ipynb", **extra})
+    for student in ("master", "blank"):
+        assert course.api().autograde(NAME, student, force=True, create=True)["success"], student
+    nb = nbformat.read(kit / "solutions" / NAME / f"{NAME}.ipynb", as_version=4)
+    total = sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells if c.metadata["nbgrader"].get("grade"))
+    scores = course.scores(NAME)
+    assert total == 20 and scores["master"]["score"] == pytest.approx(total)
+    assert scores["blank"]["score"] == 0
+    assert json.loads(saved)["answers"]
+
+
+def test_generated_lesson_runs_headless(reviewed, tmp_path):
+    from nbclient import NotebookClient
+
+    _, annotation = reviewed
+    lesson = make_lesson(annotation, tmp_path)
+    nb = nbformat.read(lesson, as_version=4)
+    assert nb.cells[0].source.startswith("# Read it like a fact-checker: Ashford's Flawed Clinic")
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors
+    shown = " ".join(json.dumps(c.outputs) for c in nb.cells if c.cell_type == "code")
+    assert "Waiting times could fall" in shown
