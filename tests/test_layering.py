@@ -22,7 +22,8 @@ import medialit
 
 SRC = Path(medialit.__file__).parent
 LAYERS = ("content", "teaching", "widgets", "grading", "reports", "app", "cli")
-PURE = ("scoring", "rewrite", "discernment", "lateral", "agreement", "retrieval", "analysis")  # teaching's pure modules
+# teaching's pure modules
+PURE = ("scoring", "rewrite", "discernment", "lateral", "agreement", "retrieval", "analysis", "review")
 
 # package (its __init__ docstring) -> the groups it may import, besides its own
 ALLOWED = {

@@ -133,3 +133,24 @@ def test_generated_lesson_runs_headless(reviewed, tmp_path):
     assert not errors, errors
     shown = " ".join(json.dumps(c.outputs) for c in nb.cells if c.cell_type == "code")
     assert "Waiting times could fall" in shown
+
+
+def test_review_widget_changes_a_label_and_saves(tmp_path):
+    from medialit.widgets.review import ReviewWidget
+
+    shutil.copy(ROOT / "seeds" / f"{STEM}.txt", tmp_path)
+    assert main(["new-article", str(tmp_path / f"{STEM}.txt")]) == 0
+    path = tmp_path / f"{STEM}.yaml"
+    widget = ReviewWidget(path)
+    widget.sid.value = "h1"
+    widget.loaded.value = "Flawed | writer"
+    widget.label.value = "framing"
+    widget.decisive.value = "Flawed"
+    widget.accept()
+    assert "h1" not in widget.review.drafts() and "No problems" in widget.problems.value
+    widget.save()
+    h1 = yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"][0]
+    assert h1["label"] == "framing" and "draft" not in h1
+    widget.label.value = "speculation"  # a label the fields do not give: the problem shows at once
+    widget.accept()
+    assert "does not follow the scheme" in widget.problems.value
