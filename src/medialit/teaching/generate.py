@@ -107,8 +107,7 @@ def exercise_notebook(name: str, article: Article) -> nbformat.NotebookNode:
         ),
         _cell(
             "code",
-            f'from medialit.teaching.exercise import Exercise\n\nex = Exercise("{name}", '
-            f'article="{article.id}")\nex',
+            f'from medialit.teaching.exercise import Exercise\n\nex = Exercise("{name}", article="{article.id}")\nex',
             "setup",
         ),
         _cell("code", "ex.show_article(ids=True)", "article"),
