@@ -39,7 +39,7 @@ class ReviewWidget(w.VBox):
         self.save_button = w.Button(description="Save the YAML", button_style="primary")
         self.problems = w.HTML()
         self.status = w.HTML()
-        self.open_button.on_click(lambda _: self.open())
+        self.open_button.on_click(lambda _: self.load())
         self.sid.observe(lambda _: self.show(), names="value")
         self.accept_button.on_click(lambda _: self.accept())
         self.save_button.on_click(lambda _: self.save())
@@ -58,9 +58,9 @@ class ReviewWidget(w.VBox):
             ]
         )
         if path:
-            self.open()
+            self.load()
 
-    def open(self) -> None:
+    def load(self) -> None:
         """Load the annotation named in the path box."""
         try:
             self.review = Review(self.path.value.strip())
