@@ -48,6 +48,9 @@ def teacher_review(path) -> None:
         )
     r.set("p2s1", "claims", r.sentence("p2s1")["claims"])
     for sid in r.ids:
+        for claim in r.sentence(sid)["claims"]:
+            claim["why"] = claim["why"].replace("DRAFT: ", "Checked by the teacher: ")
+            claim["verify"] = "Ask the clinic and the university for the figures behind it."
         r.set(
             sid, "rationale", f"Reviewed by the teacher: {sid} is {r.sentence(sid)['label']}, see its decisive words."
         )
@@ -146,6 +149,9 @@ def test_review_widget_changes_a_label_and_saves(tmp_path):
     widget.loaded.value = "Flawed | writer"
     widget.label.value = "framing"
     widget.decisive.value = "Flawed"
+    widget.accept()
+    assert widget.review.drafts()["h1"] == ["rationale"], "the drafter's DRAFT rationale is for the teacher to write"
+    widget.rationale.value = "Nobody is quoted: the headline writer judges the shake-up 'Flawed'."
     widget.accept()
     assert "h1" not in widget.review.drafts() and "No problems" in widget.problems.value
     widget.save()

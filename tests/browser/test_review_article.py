@@ -42,8 +42,11 @@ def test_review_changes_a_label_and_saves_the_yaml(
     out.locator(".widget-dropdown", has_text="Label").locator("select").select_option("framing")
     out.locator(".widget-text", has_text="Decisive").locator("input").fill("Flawed")
     out.get_by_role("button", name="Accept this sentence").click()
-    expect(out.get_by_text("h1 accepted.")).to_be_visible(timeout=UI_MS)
-    expect(out.get_by_text("Reviewed.")).to_be_visible()
+    expect(out.get_by_text("Still to write: rationale")).to_be_visible(timeout=UI_MS)  # the DRAFT text stays a draft
+    rationale = "Nobody is quoted: the headline writer calls the shake-up Flawed, a judgement, so it is framing."
+    out.locator(".widget-textarea", has_text="Rationale").locator("textarea").fill(rationale)
+    out.get_by_role("button", name="Accept this sentence").click()
+    expect(out.get_by_text("Reviewed.")).to_be_visible(timeout=UI_MS)
     shot("accepted", out.first)
     out.get_by_role("button", name="Save the YAML").click()
     expect(out.get_by_text("Saved")).to_be_visible(timeout=UI_MS)
@@ -54,7 +57,7 @@ def test_review_changes_a_label_and_saves_the_yaml(
         if h1["label"] == "framing":
             break
         time.sleep(0.2)
-    assert h1["label"] == "framing" and "draft" not in h1
+    assert h1["label"] == "framing" and "draft" not in h1 and h1["rationale"] == rationale
     assert h1["loaded"] == [{"span": "Flawed", "voice": "writer"}] and h1["decisive"] == ["Flawed"]
     p1s1 = yaml.safe_load(draft.read_text(encoding="utf-8"))["sentences"][1]
     assert "draft" in p1s1, "only the sentence the teacher accepted loses its draft notes"

@@ -15,6 +15,7 @@ import yaml
 from medialit.content.annotation import Problem, draft_marks, validate_data
 from medialit.content.scheme import load_scheme
 
+PLACEHOLDER = "DRAFT"  # the drafter's stand-in text: a field that still holds it cannot be accepted
 FIELDS = ("part", "label", "source", "cue", "loaded", "hedges", "claims", "decisive", "rationale")
 HEADER = "# Annotation reviewed with notebooks/instructor-review-article.ipynb. Format: docs/annotation-format.md.\n"
 
@@ -39,22 +40,42 @@ class Review:
         return dict(self.sentence(sid).get("draft") or {})
 
     def set(self, sid: str, field: str, value: Any) -> None:
-        """The teacher gives ``field`` a value: it replaces the suggestion and clears its draft note."""
+        """The teacher gives ``field`` a value: it replaces the suggestion and clears its draft note
+        (unless the value still holds the drafter's stand-in text)."""
         if field not in FIELDS and field not in ("also", "why"):
             raise ValueError(f"unknown field {field!r}; expected one of {', '.join(FIELDS)}")
-        self.sentence(sid)[field] = value
-        self._clear(self.sentence(sid), [field])
-
-    def accept(self, sid: str, fields: list[str] | None = None) -> None:
-        """The teacher accepts the suggestions of ``fields`` (all of the sentence's when None) as they are."""
         s = self.sentence(sid)
-        self._clear(s, list(s.get("draft") or {}) if fields is None else fields)
+        s[field] = value
+        if not self._placeholder(s, field):
+            self._clear(s, [field])
+
+    def accept(self, sid: str, fields: list[str] | None = None) -> list[str]:
+        """The teacher accepts the suggestions of ``fields`` (all of the sentence's when None) as they are.
+
+        A field that still holds the drafter's stand-in text (the rationale, a claim's why or verify)
+        keeps its draft note: those are for the teacher to write. Returns the fields kept.
+        """
+        s = self.sentence(sid)
+        wanted = list(s.get("draft") or {}) if fields is None else fields
+        kept = [f for f in wanted if self._placeholder(s, f)]
+        self._clear(s, [f for f in wanted if f not in kept])
+        return kept
+
+    @staticmethod
+    def _placeholder(s: dict[str, Any], field: str) -> bool:
+        if field == "rationale":
+            return str(s.get("rationale", "")).startswith(PLACEHOLDER)
+        if field == "claims":
+            return any(
+                str(c.get(k, "")).startswith(PLACEHOLDER) for c in s.get("claims", []) for k in ("why", "verify")
+            )
+        return False
 
     def accept_article(self, **values: Any) -> None:
         """The teacher confirms the article's details (provenance, published, invented, ...)."""
         meta = self.data["article"]
         meta.update(values)
-        self._clear(meta, list(meta.get("draft") or {}))
+        self._clear(meta, [f for f in meta.get("draft") or {} if not str(meta.get(f, "")).startswith(PLACEHOLDER)])
 
     @staticmethod
     def _clear(item: dict[str, Any], fields: list[str]) -> None:

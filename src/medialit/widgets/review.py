@@ -43,6 +43,10 @@ class ReviewWidget(w.VBox):
         self.sid.observe(lambda _: self.show(), names="value")
         self.accept_button.on_click(lambda _: self.accept())
         self.save_button.on_click(lambda _: self.save())
+        for box in (self.label, self.part, self.kind, self.span, self.cue, self.loaded, self.hedges, self.decisive):
+            box.style.description_width = "8em"
+            box.layout.width = "60%"
+        self.rationale.style.description_width = "8em"
         fields = [self.label, self.part, self.kind, self.span, self.cue, self.loaded, self.hedges, self.decisive]
         super().__init__(
             [
@@ -116,9 +120,14 @@ class ReviewWidget(w.VBox):
         }
         for field, value in values.items():
             self.review.set(sid, field, value)
-        self.review.accept(sid)
+        kept = self.review.accept(sid)
         self.show()
-        self.status.value = f"<p>{sid} accepted. {self._left()}</p>"
+        todo = (
+            f" Still to write: {', '.join(kept)} (replace the DRAFT text; claims are edited in the YAML file)."
+            if kept
+            else ""
+        )
+        self.status.value = f"<p>{sid} accepted.{html.escape(todo)} {self._left()}</p>"
 
     def _left(self) -> str:
         marks = self.review.drafts() if self.review else {}
