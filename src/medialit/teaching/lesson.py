@@ -180,7 +180,7 @@ class Lesson:
         A warm-up file with mistakes shows what to fix instead of the questions; the lesson goes on.
         """
         from medialit.teaching.retrieval import RetrievalError, warm_up
-        from medialit.widgets.warm_up import WarmUp
+        from medialit.teaching.tasks.warm_up import WarmUpTask
 
         try:
             questions = warm_up(self.name, self.article.id, self.article.path.parent)
@@ -190,7 +190,7 @@ class Lesson:
                 f'{STYLE}<div class="medialit-warning">{badge("warning")} The warm-up could not be shown: '
                 f"skip it and go on with the lesson. For your teacher: {fix}</div>"
             )
-        return self._make(key, WarmUp, questions, **kw)
+        return self._show(WarmUpTask(questions, key=key, graded=self.graded, **kw))
 
     def coverage(self) -> Any:
         """What other reports say about the article (its NAME.coverage.yaml in seeds/), or None."""

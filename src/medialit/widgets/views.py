@@ -19,6 +19,7 @@ from medialit.teaching.tasks.parts import PartSorterTask
 from medialit.teaching.tasks.reliability import ReliabilityJudgeTask
 from medialit.teaching.tasks.text import NoteBoxTask, RewriteBoxTask
 from medialit.teaching.tasks.verification import VerificationLogTask
+from medialit.teaching.tasks.warm_up import WarmUpTask
 from medialit.widgets.base import AnswerWidget
 from medialit.widgets.choices import ChoiceTable
 from medialit.widgets.coverage import CoverageCheck, HeadlineVerdict
@@ -30,6 +31,7 @@ from medialit.widgets.parts import PartSorter
 from medialit.widgets.reliability import ReliabilityJudge
 from medialit.widgets.rewrite_box import RewriteBox
 from medialit.widgets.verification import VerificationLog
+from medialit.widgets.warm_up import WarmUp
 
 VIEWS: dict[type[Task], type[AnswerWidget]] = {
     ChoiceTableTask: ChoiceTable,
@@ -47,6 +49,7 @@ VIEWS: dict[type[Task], type[AnswerWidget]] = {
     DiscernmentTestTask: DiscernmentTest,
     CoverageCheckTask: CoverageCheck,
     HeadlineVerdictTask: HeadlineVerdict,
+    WarmUpTask: WarmUp,
 }
 
 
