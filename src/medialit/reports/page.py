@@ -26,5 +26,5 @@ def page(title: str, body: str) -> str:
     """A self-contained HTML page: the page style, then the feedback's own (marks, highlights, folds)."""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title>{PAGE_STYLE}{STYLE}</head><body>{body}</body></html>\n"
+        f"<title>{html.escape(title)}</title>{PAGE_STYLE}{STYLE}</head><body><main>{body}</main></body></html>\n"
     )

@@ -15,6 +15,8 @@ unless the script runs.
 
 from __future__ import annotations
 
+from medialit.teaching.tasks.access import ACCESS_EXTRAS
+
 RAN_ALL_CLASS = "medialit-ran-all"
 
 TABLE_STYLE = """<style>
@@ -56,4 +58,4 @@ BACK_TO_TOP = """<script>
 })(document.currentScript && document.currentScript.previousElementSibling);
 </script>"""
 
-PAGE_EXTRAS = TABLE_STYLE + RAN_ALL_NOTE + BACK_TO_TOP
+PAGE_EXTRAS = TABLE_STYLE + RAN_ALL_NOTE + BACK_TO_TOP + ACCESS_EXTRAS  # access: teaching/tasks/access.py

@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as w
 
 from medialit.grading.answers import AnswerStore
+from medialit.teaching.tasks.access import LIVE_CLASS
 from medialit.teaching.tasks.base import Task, TextTask
 from medialit.teaching.tasks.markup import (  # noqa: F401  (the widgets' names for them)
     HALF_POINTS,
@@ -60,6 +61,7 @@ class AnswerWidget:
         self.store = store
         self.notes: list[str] = []  # problems met while restoring saved answers
         self.feedback = w.HTML(layout=w.Layout(width="100%"))
+        self.feedback.add_class(LIVE_CLASS)  # read out when Check writes it (teaching/tasks/access.py)
         self.check_button = w.Button(
             description="Check completeness" if self.graded else "Check",
             button_style="primary",
@@ -81,7 +83,7 @@ class AnswerWidget:
     def title(self) -> str:
         return self.task.title
 
-    # a view implements these three: its controls, and reading and showing an answer in them
+    # a view implements _view (above) and these: its controls, reading the answer in them, showing one
     def _controls(self) -> list[w.Widget]:
         raise NotImplementedError
 
@@ -93,7 +95,7 @@ class AnswerWidget:
         raise NotImplementedError
 
     def _apply(self, value: Any) -> None:
-        """Check ``value`` with the task (dropped parts go to ``notes``), then show it."""
+        """Check ``value`` with the task (dropped parts go to ``notes``), then show it (or override this)."""
         self._show(self.task.normalise(value, self.notes), value)
 
     # the task answers these about the answer in the controls

@@ -7,12 +7,14 @@ judgement are all choice tables built from the annotation
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import ipywidgets as w
 
 from medialit.grading.answers import AnswerStore
 from medialit.teaching.scoring import ChoiceResult
+from medialit.teaching.tasks.access import SR_ONLY
 from medialit.teaching.tasks.choices import ChoiceTableTask, Column, Row
 from medialit.widgets.base import STYLE, AnswerWidget, plain
 
@@ -57,7 +59,8 @@ class ChoiceTable(AnswerWidget):
                 dd = w.Dropdown(
                     options=[(BLANK, UNSET), *self.options_for(row, col)],
                     value=UNSET,
-                    description=col.heading,
+                    description=self._name(row, col),
+                    description_allow_html=True,
                     layout=w.Layout(width="auto", min_width="16em"),
                     style={"description_width": "initial"},
                 )
@@ -67,6 +70,11 @@ class ChoiceTable(AnswerWidget):
             self.row_feedback[row.key] = w.HTML()
             self.prompts[row.key] = w.HTML(row.prompt, layout=w.Layout(width="100%"))
         self._restore()
+
+    def _name(self, row: Row, col: Column) -> str:
+        """The drop-down's label: the column's heading, and for screen readers which row it answers."""
+        hidden = f"{'' if col.heading else 'Your choice'} for {self.noun} {row.key}"
+        return f'{html.escape(col.heading)}<span class="{SR_ONLY}">{html.escape(hidden)}</span>'
 
     @property
     def rows(self) -> list[Row]:

@@ -13,6 +13,7 @@ import ipywidgets as w
 from medialit.content.article import Sentence
 from medialit.grading.answers import AnswerStore
 from medialit.teaching.scoring import SpanReport, token_indices, tokens
+from medialit.teaching.tasks.access import WORD_CLASS
 from medialit.teaching.tasks.highlight import FIELDS, WORDING, PhraseHighlighterTask, Wording, words_summary
 from medialit.widgets.base import AnswerWidget
 
@@ -105,6 +106,7 @@ class PhraseHighlighter(AnswerWidget):
                     layout=w.Layout(width="auto", margin="1px", padding="0 4px", height="28px"),
                     tooltip="click to mark or unmark this word",
                 )
+                b.add_class(WORD_CLASS)  # aria-pressed, and marked in more than colour (teaching/tasks/access.py)
                 b.observe(self._toggled, names="value")
                 row.append(b)
                 shown.append(b)
