@@ -23,15 +23,26 @@ from medialit.teaching.review import Review
 
 STEM = "invented-ashford-clinic-wait-times"
 NAME = "ps-ashford"
+MODEL = "Patients now wait longer for appointments than before the clinic introduced its new booking system."
 
 
 def teacher_review(path) -> None:
     """What a teacher decides in the review notebook, as calls (each clears its draft note)."""
     r = Review(path)
-    r.accept_article(provenance="Invented for practice by the medialit authors; no real town, clinic or person.")
+    r.accept_article(
+        provenance="Invented for practice by the medialit authors; no real town, clinic or person.",
+        headline_claim={
+            "span": "Leaves Patients Waiting Longer",
+            "kind": "causal",
+            "support": ["p2s1"],
+            "note": "Only the Westfield study (p2s1) links the shake-up to longer waits, and the director disputes it.",
+        },
+    )
     r.set("h1", "loaded", [{"span": "Flawed", "voice": "writer"}])
     r.set("h1", "label", "framing")
     r.set("h1", "decisive", ["Flawed"])
+    r.set("p3s2", "loaded", [{"span": "a costly mistake", "voice": "writer"}])
+    r.set("p3s2", "decisive", ["a costly mistake"])
     r.set("p2s1", "source", {"kind": "named", "span": "researchers at Westfield University"})
     r.set("p2s1", "label", "named")
     r.set("p2s2", "source", {"kind": "named", "span": "Dr. Helen Okafor"})
@@ -93,9 +104,12 @@ def test_review_completes_the_draft_and_check_annotations_passes(reviewed, capsy
     assert "still a draft" not in capsys.readouterr().err
 
 
-def test_generated_exercise_grades_master_full_and_blank_zero_without_leaks(reviewed, tmp_path):
+def test_generated_exercise_grades_master_full_and_blank_zero_without_leaks(reviewed, tmp_path, capsys):
     kit, annotation = reviewed
-    assert main(["make-exercise", str(annotation), "--name", NAME, "--root", str(kit)]) == 0
+    unfair = "The booking system is a costly mistake."
+    assert main(["make-exercise", str(annotation), "--name", NAME, "--root", str(kit), "--rewrite-model", unfair]) == 1
+    assert "fails the checks students get" in capsys.readouterr().err
+    assert main(["make-exercise", str(annotation), "--name", NAME, "--root", str(kit), "--rewrite-model", MODEL]) == 0
     release = kit / "exercises" / NAME
     assert sorted(p.name for p in release.iterdir()) == [f"{NAME}.ipynb"]
     text = (release / f"{NAME}.ipynb").read_text(encoding="utf-8")
@@ -119,7 +133,15 @@ def test_generated_exercise_grades_master_full_and_blank_zero_without_leaks(revi
     nb = nbformat.read(kit / "solutions" / NAME / f"{NAME}.ipynb", as_version=4)
     total = sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells if c.metadata["nbgrader"].get("grade"))
     scores = course.scores(NAME)
-    assert total == 20 and scores["master"]["score"] == pytest.approx(total)
+    parts = [c.source for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## Part")]
+    assert [p.split(" — ")[1].split(" (")[0] for p in parts] == [
+        "Label every sentence",
+        "Who says so?",
+        "Mark the loaded language",
+        "Rewrite it neutrally",
+        "Does the body support the headline?",
+    ]
+    assert total == 24 and scores["master"]["score"] == pytest.approx(total)
     assert scores["blank"]["score"] == 0
     assert json.loads(saved)["answers"]
 
@@ -136,6 +158,12 @@ def test_generated_lesson_runs_headless(reviewed, tmp_path):
     assert not errors, errors
     shown = " ".join(json.dumps(c.outputs) for c in nb.cells if c.cell_type == "code")
     assert "Waiting times could fall" in shown
+    headings = [c.source.split("\n")[0] for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
+    assert headings[-3:] == [
+        "## 6. Does the body support the headline?",
+        "## 7. Rewrite it neutrally",
+        "## 8. What would you check?",
+    ]
 
 
 def test_review_widget_changes_a_label_and_saves(tmp_path):

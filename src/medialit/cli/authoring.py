@@ -47,11 +47,16 @@ def cmd_make_exercise(args: argparse.Namespace) -> int:
     path = find_article(args.article)
     try:
         name = args.name or f"ps-{reviewed_article(path).id}"[:60]
-        master = make_exercise(path, name, _solutions(args.root))
+        master = make_exercise(path, name, _solutions(args.root), args.rewrite_model or "")
     except GenerateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"wrote the master {master}")
+    if not args.rewrite_model:
+        print(
+            "note: no rewrite part; give your own neutral version of the sentence with --rewrite-model "
+            "'...' to add one (a model answer is never made up)"
+        )
     try:
         for folder in build(args.root, None, [name]):
             print(f"generated {folder}")
@@ -86,6 +91,12 @@ def add_authoring_commands(sub: argparse._SubParsersAction) -> None:
     ex = sub.add_parser("make-exercise", help="write a graded exercise (master and student version) for an article")
     ex.add_argument("article", metavar="ARTICLE", help="an article id in seeds/ or the path of its annotation file")
     ex.add_argument("--name", default=None, help="the assignment's name (default: ps-ARTICLE)")
+    ex.add_argument(
+        "--rewrite-model",
+        default=None,
+        metavar="TEXT",
+        help="your neutral rewrite of the first sentence with the writer's loaded words (adds a hand-graded part)",
+    )
     ex.add_argument("--root", default=".", help="the folder holding solutions/ and exercises/ (default: here)")
     ex.set_defaults(func=cmd_make_exercise)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,56 @@ def _graded_part(letter: str, key: str, make: str, fill: str, title: str, prose:
     ]
 
 
-def exercise_notebook(name: str, article: Article) -> nbformat.NotebookNode:
+def rewrite_target(article: Article) -> str:
+    """The sentence to rewrite neutrally: the first body sentence with the writer's loaded words, else the headline."""
+    framed = [s.id for s in article.sentences if any(x["voice"] == "writer" for x in s.loaded)]
+    body = [sid for sid in framed if sid != "h1"]
+    return (body or framed or [""])[0]
+
+
+def check_model_rewrite(article: Article, model: str) -> str:
+    """The sentence a model rewrite is for; GenerateError when the model fails the students' own pre-checks."""
+    from medialit.teaching.rewrite import rewrite_checks
+
+    sid = rewrite_target(article)
+    if not sid:
+        raise GenerateError("no sentence has loaded words in the writer's voice, so there is nothing to rewrite")
+    failed = [c for c in rewrite_checks(article.sentence(sid), model) if not c.passed]
+    if failed:
+        problems = "; ".join(f"{c.name}: {c.detail}" for c in failed)
+        raise GenerateError(
+            f"the model rewrite of {sid} ({article.sentence(sid).text!r}) fails the checks students get: {problems}"
+        )
+    return sid
+
+
+def _rewrite_part(letter: str, sid: str, model: str) -> list[Any]:
+    return [
+        _cell(
+            "markdown",
+            f"## Part {letter} — Rewrite it neutrally (graded by your teacher)\n\nRewrite sentence {sid} so that "
+            "it reports the same facts without the writer's loaded words. Check runs the automatic pre-checks.",
+            f"part-{letter.lower()}",
+        ),
+        _cell(
+            "code",
+            f'rewrite = ex.rewrite("{sid}", key="rewrite")\n### BEGIN SOLUTION\nrewrite.value = {model!r}\n'
+            "### END SOLUTION\nrewrite",
+            "rewrite-answer",
+            solution=True,
+        ),
+        _cell(
+            "code",
+            "# Completeness check (no points): it shows what is still missing.\n"
+            f'ex.check_complete("rewrite", part="Part {letter}")',
+            "rewrite-complete",
+            grade=True,
+        ),
+        _cell("code", 'ex.show_answer("rewrite")', "rewrite-show"),
+    ]
+
+
+def exercise_notebook(name: str, article: Article, rewrite_model: str = "") -> nbformat.NotebookNode:
     """The master of an exercise on ``article`` (a seed article, by id)."""
     parts = _parts(article)
     cells = [
@@ -121,7 +171,7 @@ def exercise_notebook(name: str, article: Article) -> nbformat.NotebookNode:
         "Label every sentence",
         "Use the five labels. Look for a reporting word first.",
     )
-    letters = iter("BCD")
+    letters = iter("BCDE")
     if parts["sources"]:
         cells += _graded_part(
             next(letters),
@@ -141,6 +191,8 @@ def exercise_notebook(name: str, article: Article) -> nbformat.NotebookNode:
             "Mark the loaded language",
             "Click every word of each loaded or evaluative phrase, whether the writer's or a source's.",
         )
+    if rewrite_model:
+        cells += _rewrite_part(next(letters), check_model_rewrite(article, rewrite_model), rewrite_model)
     if article.headline_claim:
         cells += _graded_part(
             next(letters),
@@ -172,8 +224,11 @@ def exercise_notebook(name: str, article: Article) -> nbformat.NotebookNode:
     return nb
 
 
-def make_exercise(annotation: str | Path, name: str, solutions: str | Path) -> Path:
+def make_exercise(annotation: str | Path, name: str, solutions: str | Path, rewrite_model: str = "") -> Path:
     """Write the master into ``solutions/NAME/``; return its path.
+
+    ``rewrite_model``: the teacher's neutral version of :func:`rewrite_target`; with it the exercise
+    has a hand-graded rewrite part (a model is never made up: it must pass the students' pre-checks).
 
     Like ps1-ps4 on the seed article, the exercise names the article by its id: the annotation
     must be in the seeds folder beside ``solutions/`` (a course copies it), and the release
@@ -190,7 +245,7 @@ def make_exercise(annotation: str | Path, name: str, solutions: str | Path) -> P
     folder = Path(solutions) / name
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / f"{name}.ipynb"
-    nbformat.write(exercise_notebook(name, article), master)
+    nbformat.write(exercise_notebook(name, article, rewrite_model), master)
     return master
 
 
@@ -270,6 +325,16 @@ def lesson_notebook(article: Article, article_ref: str) -> nbformat.NotebookNode
             _md("## 6. Does the body support the headline?", "headline-intro"),
             _code("lesson.headline_support()", "headline"),
         ]
+    target = rewrite_target(article)
+    if target:
+        cells += [
+            _md(
+                f"## Rewrite it neutrally\n\nSentence {target} uses the writer's own loaded words. Rewrite it so "
+                "that it reports the same facts plainly; Check runs the automatic pre-checks.",
+                "rewrite-intro",
+            ),
+            _code(f'lesson.rewrite("{target}")', "rewrite"),
+        ]
     cells += [
         _md(
             "## 7. What would you check?\n\nPlan two searches that would confirm or overturn the story's "
@@ -278,6 +343,9 @@ def lesson_notebook(article: Article, article_ref: str) -> nbformat.NotebookNode
         ),
         _code("lesson.verification_log(2)", "verify"),
     ]
+    sections = [c for c in cells if c.cell_type == "markdown" and c.source.startswith("## ")]
+    for n, cell in enumerate(sections, start=1):  # sections are numbered as this article has them
+        cell.source = re.sub(r"^## (\d+\. )?", f"## {n}. ", cell.source)
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
