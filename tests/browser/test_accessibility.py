@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from .axe_audit import audit
 from .jlab import UI_MS, LabServer, Shots, open_and_run, row
 from .test_app import choose, labeller
-from .test_lesson import CHOICES, FIRST_HALF, TITLE
+from .test_lesson import CHOICES, FIRST_HALF, TITLE, label_name
 from .voila import AppServer, open_lesson
 
 pytestmark = pytest.mark.browser
@@ -59,11 +59,11 @@ def test_lab_lesson01(page: Page, lab: LabServer, notebook_copy: Callable[[str],
     nb = open_and_run(page, lab, notebook_copy("notebooks/01-anatomy.ipynb"), Shots(page, "a11y-lab-lesson01"))
     box = nb.widget(TITLE, FIRST_HALF)
     for sid, label in LABELS.items():
-        row(box, sid).locator("select").select_option(
-            value=None, index=1 + ["named", "vague", "unsourced", "framing", "speculation"].index(label)
-        )
+        row(box, sid).locator("select").select_option(label=label_name(label))
     box.get_by_role("button", name="Check", exact=True).click()
     expect(box.locator(".medialit-fb").first).to_be_visible(timeout=UI_MS)
+    expect(box.locator(".medialit-live")).to_have_attribute("aria-live", "polite")  # the Ready box's script ran
+    expect(row(box, "p4s1").locator("select")).to_have_accessible_name("Your choice for sentence p4s1")
     no_blocking(audit(page, "lab-lesson-01"))
 
 
