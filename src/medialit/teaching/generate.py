@@ -19,6 +19,7 @@ import yaml
 
 from medialit.content.annotation import describe_drafts, draft_marks
 from medialit.content.article import Article, from_file
+from medialit.grading.nbgrader_env import hide_code, tidy_notebook
 
 POINTS = {"labels": 10, "sources": 6, "loaded": 4, "headline": 4}
 
@@ -245,7 +246,9 @@ def make_exercise(annotation: str | Path, name: str, solutions: str | Path, rewr
     folder = Path(solutions) / name
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / f"{name}.ipynb"
-    nbformat.write(exercise_notebook(name, article, rewrite_model), master)
+    nb = exercise_notebook(name, article, rewrite_model)
+    hide_code(nb)  # as `medialit build` leaves a master
+    nbformat.write(nb, master)
     return master
 
 
@@ -362,5 +365,7 @@ def make_lesson(annotation: str | Path, out: str | Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     ref = os.path.relpath(path, folder.resolve())
     target = folder / f"fact-checker-{article.id}.ipynb"
-    nbformat.write(lesson_notebook(article, ref), target)
+    nb = lesson_notebook(article, ref)
+    tidy_notebook(nb, hide=True)  # as `medialit build` leaves a lesson: the student sees no code
+    nbformat.write(nb, target)
     return target
