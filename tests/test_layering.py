@@ -154,3 +154,13 @@ def test_every_plan_factory_is_a_task_with_a_view_and_a_lesson_method():
         for obj in vars(importlib.import_module(info.name)).values():
             if isinstance(obj, type) and obj.__module__ == info.name and obj.__name__.endswith("Task"):
                 assert obj.__name__ in bases or any(c in VIEWS for c in obj.__mro__), f"no widget shows {obj.__name__}"
+
+
+def test_every_answer_widget_is_the_view_of_a_task():
+    """No widget scores or words feedback itself: each shows a task (its ``_view``), which the grader can build."""
+    from medialit.widgets.base import AnswerWidget, TextAnswer
+
+    for info in pkgutil.walk_packages([str(SRC / "widgets")], "medialit.widgets."):
+        for obj in vars(importlib.import_module(info.name)).values():
+            if isinstance(obj, type) and issubclass(obj, AnswerWidget) and obj not in (AnswerWidget, TextAnswer):
+                assert obj._view is not AnswerWidget._view, f"{obj.__name__} shows no task"

@@ -36,13 +36,10 @@ class AnswerWidget:
     a subclass builds its controls, reads and shows an answer (``get_value``, ``_show``), and
     leaves the key, the scoring and the feedback to the task. ``graded=True`` (in nbgrader
     exercises) makes Check report only whether the answer is complete, never whether it is correct.
-
-    ``AnswerWidget(key, store, graded, title)`` makes a widget with no task of its own: its
-    subclass then overrides the scoring and feedback methods itself (and the grader cannot score it).
     """
 
-    def __init__(self, key: str, store: AnswerStore | None = None, graded: bool = False, title: str = ""):
-        self._attach(Task(key, graded=graded, title=title), store)
+    def __init__(self, task: Task, store: AnswerStore | None = None):
+        self._view(task, store)
 
     @classmethod
     def of(cls, task: Task, store: AnswerStore | None = None) -> AnswerWidget:
