@@ -6,6 +6,11 @@ answer scores and what feedback it earns (``score``, ``complete``, ``feedback_ht
 grader and the reports use tasks alone. The shared HTML of the feedback is ``markup``; the
 registry of the plan's factory names is ``registry``.
 
+A new question is a task here (a subclass of ``base.Task``, or a ``choices.ChoiceTableTask``
+whose rows it builds) and its view in ``medialit.widgets`` (listed in ``widgets.views.VIEWS``);
+a graded one also gets a registry entry, a Lesson method of the same name and a place in
+``grading.plan.FACTORIES`` (tests/test_layering.py checks the four agree).
+
 May import: content and pure teaching (teaching's ``scoring``, ``rewrite``, ``discernment``,
 ...). Never the widgets or ipywidgets, the lessons, grading, the reports or the CLI.
 """
