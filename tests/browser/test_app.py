@@ -73,6 +73,7 @@ def test_lesson01_in_the_app(browser: Browser, app: AppServer) -> None:
     first = browser.new_context(viewport={"width": 1400, "height": 1000})
     second = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
+        earlier = set(answers_files(app))  # other tests' students on the shared server
         page = first.new_page()
         shot = Shots(page, "app-lesson01")
         open_lesson(page, app, LESSON)
@@ -81,8 +82,14 @@ def test_lesson01_in_the_app(browser: Browser, app: AppServer) -> None:
         choose(page, {sid: label for sid, (label, _) in CHOICES.items()})
         expected = {sid: label for sid, (label, _) in CHOICES.items()}
         wait_for(
-            lambda: any(
-                all(a.get("labels", {}).get(s) == v for s, v in expected.items()) for a in answers_files(app).values()
+            lambda: (
+                set(answers_files(app)) - earlier
+                and all(
+                    a.get("labels", {}).get(s) == v
+                    for folder, a in answers_files(app).items()
+                    if folder not in earlier
+                    for s, v in expected.items()
+                )
             ),
             "the first student's labels in an answers file",
             page,
@@ -98,7 +105,7 @@ def test_lesson01_in_the_app(browser: Browser, app: AppServer) -> None:
         shot("lesson-top")  # copied by hand to docs/images/app-lesson-01.png for the README
         if viewport:
             page.set_viewport_size(viewport)
-        (mine,) = answers_files(app)  # one student so far: one folder
+        (mine,) = set(answers_files(app)) - earlier  # the first student: one new folder
 
         other = second.new_page()
         open_lesson(other, app, LESSON)
@@ -106,8 +113,8 @@ def test_lesson01_in_the_app(browser: Browser, app: AppServer) -> None:
         for sid in CHOICES:
             assert selected_label(row(other_box, sid).locator("select")) == BLANK, "another student's answer leaked"
         choose(other, OTHER_CHOICES)
-        wait_for(lambda: len(answers_files(app)) == 2, "a second student's answers file", other)
-        (theirs,) = set(answers_files(app)) - {mine}
+        wait_for(lambda: len(set(answers_files(app)) - earlier) == 2, "a second student's answers file", other)
+        (theirs,) = set(answers_files(app)) - earlier - {mine}
         wait_for(
             lambda: all(answers_files(app)[theirs].get("labels", {}).get(s) == v for s, v in OTHER_CHOICES.items()),
             "the second student's labels",
