@@ -1,0 +1,66 @@
+"""Drafting (issue 14 §1-2): a draft of every text validates, says why, and the benchmark prints its figures."""
+
+from __future__ import annotations
+
+import runpy
+import shutil
+
+import pytest
+import yaml
+from conftest import ROOT
+
+from medialit.cli.main import main
+from medialit.content.annotation import draft_marks, validate_data
+from medialit.content.drafting import draft_annotation
+from medialit.content.drafting.lexicon import lexicons
+
+TEXTS = [
+    ROOT / "seeds/venezuela-prisoner-releases-2026-01-14.txt",
+    ROOT / "seeds/practice-millbrook-library-sundays.txt",
+    ROOT / "seeds/practice-harbor-town-parking-fees.txt",
+    ROOT / "seeds/invented-ashford-clinic-wait-times.txt",
+    ROOT / "solutions/ps5-transfer/water-prices.txt",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=lambda p: p.stem)
+def test_a_draft_validates_and_every_sentence_says_why(text, tmp_path):
+    copy = tmp_path / text.name
+    shutil.copy(text, copy)
+    data = draft_annotation(copy)
+    assert validate_data(data, "", copy.name, tmp_path) == []
+    marks = draft_marks(data)
+    assert set(marks) == {"article", *(s["id"] for s in data["sentences"])}
+    for s in data["sentences"]:
+        assert all(s["draft"][f] for f in ("label", "source", "cue", "loaded", "hedges", "claims", "part"))
+
+
+def test_every_lexicon_states_its_provenance():
+    provenance = lexicons().provenance
+    assert set(provenance) == {"cue", "source", "hedges", "loaded"}
+    assert "PARC" in provenance["cue"] and "CoNLL-2010" in provenance["hedges"] and "SemEval" in provenance["loaded"]
+
+
+def test_a_text_without_the_layout_is_refused_with_what_to_do(tmp_path, capsys):
+    bad = tmp_path / "one-line.txt"
+    bad.write_text("Just a headline and nothing else.\n", encoding="utf-8")
+    assert main(["new-article", str(bad)]) == 1
+    assert "expected the headline on the first line" in capsys.readouterr().err
+    assert not (tmp_path / "one-line.yaml").exists()
+
+
+def test_the_benchmark_prints_kappa_per_text_and_the_held_out_text_apart(capsys):
+    runpy.run_path(str(ROOT / "benchmarks/draft_quality.py"), run_name="not-main")["main"]()
+    out = capsys.readouterr().out
+    for name in ("venezuela", "millbrook", "water-prices", "ALL DEVELOPMENT TEXTS", "harbor-town"):
+        assert f"{name}" in out
+    assert out.index("held out while the rules were written") < out.index("harbor-town")
+    kappas = {line.split(":")[0]: float(line.rsplit("kappa ", 1)[1]) for line in out.splitlines() if "kappa" in line}
+    assert kappas["ALL DEVELOPMENT TEXTS"] >= 0.5 and kappas["harbor-town (practice, held out)"] >= 0.5, kappas
+
+
+def test_draft_of_the_gold_keeps_the_text(tmp_path):
+    gold = yaml.safe_load((ROOT / "seeds/venezuela-prisoner-releases-2026-01-14.yaml").read_text(encoding="utf-8"))
+    shutil.copy(ROOT / "seeds/venezuela-prisoner-releases-2026-01-14.txt", tmp_path)
+    draft = draft_annotation(tmp_path / "venezuela-prisoner-releases-2026-01-14.txt")
+    assert [s["id"] for s in draft["sentences"]] == [s["id"] for s in gold["sentences"]], "pysbd splits as the gold"
