@@ -4,7 +4,8 @@ ipywidgets sets no ARIA state, so the Ready box of every lesson and exercise car
 
 - a style: a marked word button (``medialit-word``) is dark text on orange, **bold and
   underlined**, so colour is never the only sign that it is marked; a visible focus ring; and
-  ``medialit-sr-only`` text (read by screen readers, not shown), which names each drop-down;
+  ``medialit-sr-only`` text (read by screen readers, not shown), which names each drop-down (a
+  label holding only such text is taken out of the layout, which would otherwise shift the list);
 - a script that keeps ``aria-pressed`` on every word button equal to its marked state, and makes
   every feedback area (``medialit-live``) a polite live region, so what Check writes is read out.
 
@@ -21,6 +22,8 @@ SR_ONLY = "medialit-sr-only"
 ACCESS_STYLE = f"""<style>
 .{SR_ONLY} {{position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0;}}
+.widget-label:has(> .{SR_ONLY}:first-child) {{position: absolute !important; width: 1px; height: 1px;
+  margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;}}
 .jupyter-widgets.{WORD_CLASS}.mod-active {{background: #f5a623; color: #1f1f1f; font-weight: bold;
   text-decoration: underline; text-decoration-thickness: 2px;}}
 .jupyter-widgets.{WORD_CLASS}:focus-visible {{outline: 3px solid #0b57a4; outline-offset: 1px;}}
