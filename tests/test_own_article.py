@@ -8,6 +8,7 @@ gets 0 and a release with no key in it; make-lesson writes a lesson that runs he
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import nbformat
@@ -153,6 +154,8 @@ def test_generated_lesson_runs_headless(reviewed, tmp_path):
     lesson = make_lesson(annotation, tmp_path)
     nb = nbformat.read(lesson, as_version=4)
     assert nb.cells[0].source.startswith("# Read it like a fact-checker: Ashford's Flawed Clinic")
+    assert re.search(r"\*About \d+ minutes\.\*", nb.cells[0].source) and "About 40 minutes" not in nb.cells[0].source
+    assert not list(tmp_path.glob("*.answers.json")), "estimating the time leaves no answers behind"
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, errors

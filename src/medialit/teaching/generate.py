@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from medialit.content.annotation import describe_drafts, draft_marks
 from medialit.content.article import Article, from_file
 from medialit.grading.nbgrader_env import hide_code, tidy_notebook
 
+PLANNED_MINUTES = 40  # replaced by the reading-load estimate once the lesson is written
 POINTS = {"labels": 10, "sources": 6, "loaded": 4, "headline": 4}
 
 
@@ -270,7 +272,7 @@ def lesson_notebook(article: Article, article_ref: str) -> nbformat.NotebookNode
     name = f"fact-checker-{article.id}"[:60]
     cells = [
         _md(
-            f"# Read it like a fact-checker: {article.title}\n\n*About 40 minutes.*\n\n"
+            f"# Read it like a fact-checker: {article.title}\n\n*About {PLANNED_MINUTES} minutes.*\n\n"
             "Six moves a fact-checker makes with any news story, each with the same widgets and feedback as "
             "lessons 01–06: the parts of the story, the five labels, who says so, how solid the numbers are, "
             "whose words the loaded ones are, and what you would check next.",
@@ -368,4 +370,18 @@ def make_lesson(annotation: str | Path, out: str | Path) -> Path:
     nb = lesson_notebook(article, ref)
     tidy_notebook(nb, hide=True)  # as `medialit build` leaves a lesson: the student sees no code
     nbformat.write(nb, target)
+    minutes = estimated_minutes(target)
+    nb.cells[0].source = nb.cells[0].source.replace(
+        f"*About {PLANNED_MINUTES} minutes.*", f"*About {minutes} minutes.*"
+    )
+    nbformat.write(nb, target)
     return target
+
+
+def estimated_minutes(lesson: Path) -> int:
+    """The lesson's reading and answering time, as `medialit reading-load` estimates the kit's lessons."""
+    from medialit.teaching.reading_load import measure
+
+    lesson = lesson.resolve()
+    with contextlib.chdir(lesson.parent):  # the lesson names its article relative to its folder
+        return measure(lesson).minutes
