@@ -188,6 +188,22 @@ def test_review_widget_changes_a_label_and_saves(tmp_path):
     widget.save()
     h1 = yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"][0]
     assert h1["label"] == "framing" and "draft" not in h1
+    widget.sid.value = "p2s1"  # the study's number: the teacher marks it disputed, and drops the other claims
+    rows = widget.claims.rows
+    assert [r.span.value for r in rows] == ["about five days"]
+    rows[0].status.value = "disputed"
+    rows[0].why.value = "The clinic's director disputes the study's figure."
+    rows[0].verify.value = "Read the Westfield study and the clinic's own waiting-time figures."
+    widget.claims.add_button.click()
+    assert len(widget.claims.rows) == 2
+    widget.claims.rows[1].keep.value = False
+    widget.rationale.value = "A reporting word, 'found', and who found it: researchers at a named university."
+    widget.accept()
+    widget.save()
+    p2s1 = next(s for s in yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"] if s["id"] == "p2s1")
+    assert [(c["span"], c["status"], c["support"]) for c in p2s1["claims"]] == [("about five days", "disputed", "weak")]
+    assert "draft" not in p2s1
+    widget.sid.value = "h1"
     widget.label.value = "speculation"  # a label the fields do not give: the problem shows at once
     widget.accept()
     assert "does not follow the scheme" in widget.problems.value

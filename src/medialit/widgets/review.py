@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from medialit.content.scheme import load_scheme
 from medialit.teaching.review import Review
+from medialit.widgets.review_claims import ClaimsEditor
 
 
 def _lines(text: str) -> list[str]:
@@ -34,6 +35,8 @@ class ReviewWidget(w.VBox):
         self.loaded = w.Textarea(description="Loaded", placeholder="one per line: words | writer (or source)")
         self.hedges = w.Text(description="Hedges", placeholder="separate with ;")
         self.decisive = w.Text(description="Decisive", placeholder="separate with ;")
+        self.also = w.Text(description="Also accept", placeholder="other labels a reader could defend; separate with ;")
+        self.claims = ClaimsEditor()
         self.rationale = w.Textarea(description="Rationale", layout=w.Layout(width="80%", height="5em"))
         self.accept_button = w.Button(description="Accept this sentence", button_style="success")
         self.save_button = w.Button(description="Save the YAML", button_style="primary")
@@ -43,11 +46,31 @@ class ReviewWidget(w.VBox):
         self.sid.observe(lambda _: self.show(), names="value")
         self.accept_button.on_click(lambda _: self.accept())
         self.save_button.on_click(lambda _: self.save())
-        for box in (self.label, self.part, self.kind, self.span, self.cue, self.loaded, self.hedges, self.decisive):
+        for box in (
+            self.label,
+            self.also,
+            self.part,
+            self.kind,
+            self.span,
+            self.cue,
+            self.loaded,
+            self.hedges,
+            self.decisive,
+        ):
             box.style.description_width = "8em"
             box.layout.width = "60%"
         self.rationale.style.description_width = "8em"
-        fields = [self.label, self.part, self.kind, self.span, self.cue, self.loaded, self.hedges, self.decisive]
+        fields = [
+            self.label,
+            self.also,
+            self.part,
+            self.kind,
+            self.span,
+            self.cue,
+            self.loaded,
+            self.hedges,
+            self.decisive,
+        ]
         super().__init__(
             [
                 w.HBox([self.path, self.open_button]),
@@ -56,6 +79,8 @@ class ReviewWidget(w.VBox):
                 self.notes,
                 *fields,
                 self.rationale,
+                w.HTML("<b>Claims</b> (numbers, dates, events a reader could check):"),
+                self.claims,
                 w.HBox([self.accept_button, self.save_button]),
                 self.status,
                 self.problems,
@@ -91,6 +116,8 @@ class ReviewWidget(w.VBox):
         self.loaded.value = "\n".join(f"{x['span']} | {x['voice']}" for x in s["loaded"])
         self.hedges.value = "; ".join(s["hedges"])
         self.decisive.value = "; ".join(s["decisive"])
+        self.also.value = "; ".join(s["also"])
+        self.claims.show(s["claims"])
         self.rationale.value = " ".join(s["rationale"].split())
         self.refresh()
 
@@ -117,13 +144,15 @@ class ReviewWidget(w.VBox):
             "hedges": _lines(self.hedges.value),
             "decisive": _lines(self.decisive.value),
             "rationale": self.rationale.value.strip(),
+            "also": _lines(self.also.value),
+            "claims": self.claims.claims(),
         }
         for field, value in values.items():
             self.review.set(sid, field, value)
         kept = self.review.accept(sid)
         self.show()
         todo = (
-            f" Still to write: {', '.join(kept)} (replace the DRAFT text; claims are edited in the YAML file)."
+            f" Still to write: {', '.join(kept)} (replace the DRAFT text; a claim's why and verify are in its row)."
             if kept
             else ""
         )
