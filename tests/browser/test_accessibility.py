@@ -50,6 +50,17 @@ def demo_course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield folder / "course"
 
 
+CLIPPED = """() => Array.from(document.querySelectorAll('.widget-dropdown select')).filter(s => {
+  const box = s.getBoundingClientRect(), outer = s.parentElement.getBoundingClientRect();
+  return box.height > 0 && (box.bottom > outer.bottom + 0.5 || box.top < outer.top - 0.5);
+}).map(s => s.labels[0] ? s.labels[0].textContent : s.id)"""
+
+
+def no_clipped_lists(page: Page) -> None:
+    """Every drop-down is whole inside its box (a label the layout cannot place shifts it and cuts it off)."""
+    assert page.evaluate(CLIPPED) == []
+
+
 def no_blocking(result) -> None:
     problems = result.blocking()
     assert not problems, f"{result.name}: the kit's markup has serious or critical violations:\n" + "\n".join(problems)
@@ -64,11 +75,13 @@ def test_lab_lesson01(page: Page, lab: LabServer, notebook_copy: Callable[[str],
     expect(box.locator(".medialit-fb").first).to_be_visible(timeout=UI_MS)
     expect(box.locator(".medialit-live")).to_have_attribute("aria-live", "polite")  # the Ready box's script ran
     expect(row(box, "p4s1").locator("select")).to_have_accessible_name("Your choice for sentence p4s1")
+    no_clipped_lists(page)
     no_blocking(audit(page, "lab-lesson-01"))
 
 
 def test_lab_ps1(page: Page, lab: LabServer, notebook_copy: Callable[[str], str]) -> None:
     open_and_run(page, lab, notebook_copy("exercises/ps1-sources/ps1-sources.ipynb"), Shots(page, "a11y-lab-ps1"))
+    no_clipped_lists(page)
     no_blocking(audit(page, "lab-ps1"))
 
 
@@ -79,6 +92,7 @@ def test_app_index_and_lesson01(page: Page, app: AppServer) -> None:
     choose(page, LABELS)
     labeller(page).get_by_role("button", name="Check", exact=True).click()
     expect(labeller(page).locator(".medialit-fb").first).to_be_visible(timeout=UI_MS)
+    no_clipped_lists(page)
     no_blocking(audit(page, "app-lesson-01"))
 
 
