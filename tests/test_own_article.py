@@ -203,6 +203,17 @@ def test_review_widget_changes_a_label_and_saves(tmp_path):
     p2s1 = next(s for s in yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"] if s["id"] == "p2s1")
     assert [(c["span"], c["status"], c["support"]) for c in p2s1["claims"]] == [("about five days", "disputed", "weak")]
     assert "draft" not in p2s1
+    widget.confirm_article()  # the provenance is still the drafter's DRAFT text: it stays a draft
+    assert widget.review.drafts()["article"] == ["provenance"] and "Still to write: provenance" in widget.status.value
+    widget.article.provenance.value = "Invented for practice by the medialit authors."
+    widget.article.claim_span.value = "Leaves Patients Waiting Longer"
+    widget.article.claim_support.value = "p2s1"
+    widget.article.claim_note.value = "Only the study links the shake-up to the longer waits."
+    widget.confirm_article()
+    assert "article" not in widget.review.drafts() and "No problems" in widget.problems.value
+    widget.save()
+    meta = yaml.safe_load(path.read_text(encoding="utf-8"))["article"]
+    assert meta["headline_claim"]["support"] == ["p2s1"] and "draft" not in meta
     widget.sid.value = "h1"
     widget.label.value = "speculation"  # a label the fields do not give: the problem shows at once
     widget.accept()

@@ -9,6 +9,7 @@ import ipywidgets as w
 
 from medialit.content.scheme import load_scheme
 from medialit.teaching.review import Review
+from medialit.widgets.review_article import ArticleEditor
 from medialit.widgets.review_claims import ClaimsEditor
 
 
@@ -37,9 +38,13 @@ class ReviewWidget(w.VBox):
         self.decisive = w.Text(description="Decisive", placeholder="separate with ;")
         self.also = w.Text(description="Also accept", placeholder="other labels a reader could defend; separate with ;")
         self.claims = ClaimsEditor()
+        self.article = ArticleEditor()
+        self.article.confirm.on_click(lambda _: self.confirm_article())
         self.rationale = w.Textarea(description="Rationale", layout=w.Layout(width="80%", height="5em"))
-        self.accept_button = w.Button(description="Accept this sentence", button_style="success")
-        self.save_button = w.Button(description="Save the YAML", button_style="primary")
+        self.accept_button = w.Button(
+            description="Accept this sentence", button_style="success", layout=w.Layout(width="auto")
+        )
+        self.save_button = w.Button(description="Save the YAML", button_style="primary", layout=w.Layout(width="auto"))
         self.problems = w.HTML()
         self.status = w.HTML()
         self.open_button.on_click(lambda _: self.load())
@@ -74,6 +79,8 @@ class ReviewWidget(w.VBox):
         super().__init__(
             [
                 w.HBox([self.path, self.open_button]),
+                w.HTML("<b>The article</b> (where it comes from, and the claim its headline makes):"),
+                self.article,
                 self.sid,
                 self.text,
                 self.notes,
@@ -96,6 +103,7 @@ class ReviewWidget(w.VBox):
         except (OSError, ValueError) as exc:
             self.status.value = f"<b>Cannot open it:</b> {html.escape(str(exc))}. Check the path of the .yaml file."
             return
+        self.article.show(self.review.data["article"])
         self.sid.options = self.review.ids
         self.sid.value = self.review.ids[0]
         self.show()
@@ -157,6 +165,20 @@ class ReviewWidget(w.VBox):
             else ""
         )
         self.status.value = f"<p>{sid} accepted.{html.escape(todo)} {self._left()}</p>"
+
+    def confirm_article(self) -> None:
+        """The teacher's decision on the article's details: they replace the draft's, and its notes go."""
+        if not self.review:
+            return
+        meta = self.review.data["article"]
+        values = self.article.values()
+        if "headline_claim" not in values:
+            meta.pop("headline_claim", None)
+        self.review.accept_article(**values)
+        left = self.review.data["article"].get("draft")
+        todo = f" Still to write: {', '.join(left)} (replace the DRAFT text)." if left else ""
+        self.status.value = f"<p>The article's details are confirmed.{html.escape(todo)} {self._left()}</p>"
+        self.refresh()
 
     def _left(self) -> str:
         marks = self.review.drafts() if self.review else {}
