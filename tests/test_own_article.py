@@ -131,6 +131,16 @@ def test_generated_exercise_grades_master_full_and_blank_zero_without_leaks(revi
     course.add_submission(NAME, "blank", {f"{NAME}.ipynb": generated / f"{NAME}.ipynb", **extra})
     for student in ("master", "blank"):
         assert course.api().autograde(NAME, student, force=True, create=True)["success"], student
+    # Partial credit, scored by the hidden tests: one label wrong of 8, half of one source row wrong of 6
+    gold = json.loads((course.root / "autograded" / "master" / NAME / f"{NAME}.answers.json").read_text())
+    spoiled = json.loads(json.dumps(gold))
+    spoiled["answers"]["labels"]["p1s1"] = "framing"
+    spoiled["answers"]["sources"]["p2s3"]["kind"] = "named"
+    release_nb = generated / f"{NAME}.ipynb"
+    course.add_submission(
+        NAME, "partial", {f"{NAME}.ipynb": release_nb, f"{NAME}.answers.json": json.dumps(spoiled), **extra}
+    )
+    assert course.api().autograde(NAME, "partial", force=True, create=True)["success"]
     nb = nbformat.read(kit / "solutions" / NAME / f"{NAME}.ipynb", as_version=4)
     total = sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells if c.metadata["nbgrader"].get("grade"))
     scores = course.scores(NAME)
@@ -144,6 +154,7 @@ def test_generated_exercise_grades_master_full_and_blank_zero_without_leaks(revi
     ]
     assert total == 24 and scores["master"]["score"] == pytest.approx(total)
     assert scores["blank"]["score"] == 0
+    assert scores["partial"]["score"] == pytest.approx(round(10 * 7 / 8, 2) + round(6 * 5.5 / 6, 2) + 4 + 4)
     assert json.loads(saved)["answers"]
 
 
