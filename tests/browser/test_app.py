@@ -98,11 +98,11 @@ def test_lesson01_in_the_app(browser: Browser, app: AppServer) -> None:
         for sid, (label, outcome) in CHOICES.items():
             check_feedback(box, sid, label, outcome)
         row(box, "p3s1").scroll_into_view_if_needed()
-        shot("feedback")
+        shot("feedback")  # copied by hand to docs/images/app-lesson-01.png for the README
         viewport = page.viewport_size
         page.set_viewport_size({"width": 1200, "height": 1000})
         page.get_by_role("heading", name=re.compile(r"^01 · Anatomy")).scroll_into_view_if_needed()
-        shot("lesson-top")  # copied by hand to docs/images/app-lesson-01.png for the README
+        shot("lesson-top")
         if viewport:
             page.set_viewport_size(viewport)
         (mine,) = set(answers_files(app)) - earlier  # the first student: one new folder
