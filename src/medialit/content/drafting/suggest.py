@@ -97,6 +97,7 @@ BACKGROUND = re.compile(
     r"\b(since|has been|have been|had been|ago|last year|previously|was founded|in (?:19|20)\d\d)\b"
 )
 CLAUSE_END = re.compile(r"[,;:]")
+FUTURE = re.compile(r"\b(?:will|won't|is expected to|are expected to|plans? to|is set to|are set to|is due to)\b", re.I)
 TAIL_STOP = {"for", "a", "an", "the", "to", "of", "in", "on", "at", "and", "by", "from", "with", "that"}
 
 
@@ -281,6 +282,7 @@ def suggest(sid: str, text: str, *, paragraph: int) -> Suggestion:
     notes["hedges"] = (
         f"{', '.join(map(repr, hedges))}: hedge cues ({lex.provenance['hedges']})" if hedges else "no hedge cue found"
     )
+    notes["speculation"] = _speculation(text, hedges)
     label, reason = scheme.decided_label(source, cue, loaded, hedges)
     claims = [] if is_headline else [_claim(span, kind, source) for span, kind in _claims(text)]
     notes["claims"] = (
@@ -315,6 +317,20 @@ def suggest(sid: str, text: str, *, paragraph: int) -> Suggestion:
     }
     notes["rationale"] = "written by the drafter; rewrite it in words a student reads as feedback"
     return Suggestion(sentence, notes)
+
+
+def _speculation(text: str, hedges: list[str]) -> str:
+    """Why the sentence is or is not a guess: modal hedges (the scheme's cues) and future markers."""
+    modal = [h for h in hedges if set(h.lower().split()) & load_scheme().speculation_cues]
+    future = [m.group(0) for m in FUTURE.finditer(text)]
+    if modal:
+        return f"{', '.join(map(repr, modal))}: a modal hedge, a guess about what may happen or be true"
+    if future:
+        return (
+            f"{', '.join(map(repr, future))}: the future, but stated as certain (a plan or schedule), not a guess; "
+            "check whether anyone is credited with it"
+        )
+    return "no modal hedge and no future marker"
 
 
 def _claim(span: str, kind: str, source: dict[str, str]) -> dict[str, Any]:
