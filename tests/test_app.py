@@ -4,6 +4,8 @@ the hook serves lessons only and points each student's answers at a folder of th
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import nbformat
@@ -109,3 +111,15 @@ def test_the_command_line(tmp_path):
     assert argv[0] == str(NOTEBOOKS.resolve()) or argv[0].endswith("notebooks")
     assert f"--MedialitVoila.per_student_dir={tmp_path.resolve()}" in argv and "--no-browser" in argv
     assert "--Voila.ip=127.0.0.1" in argv
+
+
+def test_per_student_answers_inside_the_lessons_folder_are_refused():
+    """The app serves the lessons' folder: students' answers kept inside it could be read by any student."""
+    run = subprocess.run(
+        [sys.executable, "-m", "medialit", "app", str(NOTEBOOKS), "--per-student", str(NOTEBOOKS / "answers")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1 and "inside the lessons folder" in run.stderr, run.stderr[-2000:]
+    assert not (NOTEBOOKS / "answers").exists()
