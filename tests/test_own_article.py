@@ -111,6 +111,8 @@ def test_generated_exercise_grades_master_full_and_blank_zero_without_leaks(revi
     assert main(["make-exercise", str(annotation), "--name", NAME, "--root", str(kit), "--rewrite-model", unfair]) == 1
     assert "fails the checks students get" in capsys.readouterr().err
     assert main(["make-exercise", str(annotation), "--name", NAME, "--root", str(kit), "--rewrite-model", MODEL]) == 0
+    assert main(["make-exercise", str(annotation), "--name", NAME, "--root", str(kit)]) == 1
+    assert "already exists" in capsys.readouterr().err, "a master is never replaced without --force"
     release = kit / "exercises" / NAME
     assert sorted(p.name for p in release.iterdir()) == [f"{NAME}.ipynb"]
     text = (release / f"{NAME}.ipynb").read_text(encoding="utf-8")

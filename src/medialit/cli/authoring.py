@@ -42,20 +42,29 @@ def cmd_make_exercise(args: argparse.Namespace) -> int:
     """Write the master into solutions/NAME/ and the student version into exercises/ (nbgrader)."""
     from medialit.content.article import find_article
     from medialit.grading.nbgrader_env import BuildError, build
-    from medialit.teaching.generate import GenerateError, make_exercise, reviewed_article
+    from medialit.teaching.generate import GenerateError, make_exercise, reviewed_article, rewrite_target
 
     path = find_article(args.article)
     try:
         name = args.name or f"ps-{reviewed_article(path).id}"[:60]
+        existing = _solutions(args.root) / name / f"{name}.ipynb"
+        if existing.exists() and not args.force:
+            print(
+                f"error: {existing} already exists; choose another --name, or add --force to replace it",
+                file=sys.stderr,
+            )
+            return 1
         master = make_exercise(path, name, _solutions(args.root), args.rewrite_model or "")
     except GenerateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"wrote the master {master}")
-    if not args.rewrite_model:
+    target = rewrite_target(reviewed_article(path))
+    if not args.rewrite_model and target:
+        sentence = reviewed_article(path).sentence(target).text
         print(
-            "note: no rewrite part; give your own neutral version of the sentence with --rewrite-model "
-            "'...' to add one (a model answer is never made up)"
+            f"note: no rewrite part. To add one, write your own neutral version of {target} ({sentence!r}) "
+            'and run this again with --rewrite-model "..." (a model answer is never made up)'
         )
     try:
         for folder in build(args.root, None, [name]):
@@ -97,6 +106,7 @@ def add_authoring_commands(sub: argparse._SubParsersAction) -> None:
         metavar="TEXT",
         help="your neutral rewrite of the first sentence with the writer's loaded words (adds a hand-graded part)",
     )
+    ex.add_argument("--force", action="store_true", help="replace a master of the same name")
     ex.add_argument("--root", default=".", help="the folder holding solutions/ and exercises/ (default: here)")
     ex.set_defaults(func=cmd_make_exercise)
 
