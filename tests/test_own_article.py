@@ -110,6 +110,7 @@ def test_generated_exercise_grades_master_full_and_blank_zero_without_leaks(revi
     unfair = "The booking system is a costly mistake."
     assert main(["make-exercise", str(annotation), "--name", NAME, "--root", str(kit), "--rewrite-model", unfair]) == 1
     assert "fails the checks students get" in capsys.readouterr().err
+    assert not (kit / "solutions" / NAME).exists()
     assert main(["make-exercise", str(annotation), "--name", NAME, "--root", str(kit), "--rewrite-model", MODEL]) == 0
     assert main(["make-exercise", str(annotation), "--name", NAME, "--root", str(kit)]) == 1
     assert "already exists" in capsys.readouterr().err, "a master is never replaced without --force"

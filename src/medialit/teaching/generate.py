@@ -245,11 +245,11 @@ def make_exercise(annotation: str | Path, name: str, solutions: str | Path, rewr
             f"{path} is not in {seeds}: put {article.id}.txt and {path.name} there first, so that the lessons, "
             "the exercise and a course all find the article"
         )
+    nb = exercise_notebook(name, article, rewrite_model)  # first: a refused model leaves no folder behind
+    hide_code(nb)  # as `medialit build` leaves a master
     folder = Path(solutions) / name
     folder.mkdir(parents=True, exist_ok=True)
     master = folder / f"{name}.ipynb"
-    nb = exercise_notebook(name, article, rewrite_model)
-    hide_code(nb)  # as `medialit build` leaves a master
     nbformat.write(nb, master)
     return master
 
