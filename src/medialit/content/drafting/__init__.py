@@ -5,6 +5,12 @@ kit's ids) and suggests each sentence's fields from lexicons (``medialit/data/le
 suggestion carries a ``draft`` note naming the words that triggered it; only a human clears it
 (:mod:`medialit.teaching.review`). The draft validates, so the review notebook can load it.
 
+Why these tools: sentences are split by pysbd (rule-based, no model, on PyPI), which splits the
+kit's texts as the gold annotations do. spaCy would need a model, and the package index serves
+only third-party re-uploads of its English models, not Explosion's own: the rest is lexicons
+(auditable, each with its provenance) and the scheme's own decision order. Nothing is fetched at
+run time.
+
 May import: content only (like the rest of medialit.content).
 """
 
