@@ -32,7 +32,9 @@ def test_a_draft_validates_and_every_sentence_says_why(text, tmp_path):
     marks = draft_marks(data)
     assert set(marks) == {"article", *(s["id"] for s in data["sentences"])}
     for s in data["sentences"]:
-        assert all(s["draft"][f] for f in ("label", "source", "cue", "loaded", "hedges", "speculation", "claims", "part"))
+        assert all(
+            s["draft"][f] for f in ("label", "source", "cue", "loaded", "hedges", "speculation", "claims", "part")
+        )
 
 
 def test_every_lexicon_states_its_provenance():
