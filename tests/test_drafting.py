@@ -66,3 +66,11 @@ def test_draft_of_the_gold_keeps_the_text(tmp_path):
     shutil.copy(ROOT / "seeds/venezuela-prisoner-releases-2026-01-14.txt", tmp_path)
     draft = draft_annotation(tmp_path / "venezuela-prisoner-releases-2026-01-14.txt")
     assert [s["id"] for s in draft["sentences"]] == [s["id"] for s in gold["sentences"]], "pysbd splits as the gold"
+
+
+def test_a_header_that_says_invented_marks_the_draft_invented(tmp_path):
+    shutil.copy(ROOT / "seeds/invented-ashford-clinic-wait-times.txt", tmp_path)
+    shutil.copy(ROOT / "seeds/venezuela-prisoner-releases-2026-01-14.txt", tmp_path)
+    assert draft_annotation(tmp_path / "invented-ashford-clinic-wait-times.txt")["article"]["invented"] is True
+    real = draft_annotation(tmp_path / "venezuela-prisoner-releases-2026-01-14.txt")["article"]
+    assert real["invented"] is False and real["published"] == "2026-01-14" and real["byline"] == "Aksah Italo"

@@ -40,7 +40,7 @@ def draft_annotation(text_path: str | Path, *, invented: bool = False) -> dict[s
     if split.byline:
         meta["byline"] = split.byline
     meta["published"] = published or date.today().isoformat()
-    meta["invented"] = invented
+    meta["invented"] = invented or any("invented" in line.lower() for line in split.header)
     meta["provenance"] = "DRAFT: say where the text came from (outlet, date, link) and that it is quoted verbatim."
     meta["draft"] = {"provenance": "written by the drafter; say where the text came from"}
     if not published:
