@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -488,18 +489,30 @@ def _schema_errors(data: Any) -> list[Any]:
     return sorted(Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(map(str, e.path)))
 
 
-def validate_data(data: Any, text: str, shown: str, folder: Path) -> list[Problem]:
-    """All problems of one parsed annotation document."""
+def problem_recorder(
+    data: Any, text: str, shown: str, where: Callable[[tuple[Any, ...], Any], str], schema_errors: list[Any]
+) -> tuple[list[Problem], Callable[[tuple[Any, ...], str], None]]:
+    """The problems of a data file, and ``add(path, message)``, which records one with its line.
+
+    Used by every data file the kit checks this way (annotations, coverage). The schema's own
+    errors are recorded first; ``where`` names a place in the document.
+    """
     problems: list[Problem] = []
     lines = _line_map(text) if text else {}
 
     def add(path: tuple[Any, ...], message: str) -> None:
         line = next((lines[path[:k]] for k in range(len(path), -1, -1) if path[:k] in lines), None)
-        problems.append(Problem(shown, _where(path, data), message, line))
+        problems.append(Problem(shown, where(path, data), message, line))
 
-    errors = _schema_errors(data)
-    for err in errors:
+    for err in schema_errors:
         add(tuple(err.path), _schema_message(err))
+    return problems, add
+
+
+def validate_data(data: Any, text: str, shown: str, folder: Path) -> list[Problem]:
+    """All problems of one parsed annotation document."""
+    errors = _schema_errors(data)
+    problems, add = problem_recorder(data, text, shown, _where, errors)
     if not isinstance(data, dict) or not isinstance(data.get("sentences"), list):
         return problems
     bad = {e.path[1] for e in errors if len(e.path) >= 2 and e.path[0] == "sentences"}

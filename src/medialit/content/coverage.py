@@ -24,9 +24,8 @@ from medialit.content.annotation import (
     AnnotationError,
     Problem,
     _display,
-    _line_map,
     _parse,
-    _schema_message,
+    problem_recorder,
 )
 from medialit.content.spans import occurs
 
@@ -283,16 +282,8 @@ def _check_words(where: tuple[Any, ...], block: dict[str, Any], article: Any, ad
 
 def validate_data(data: Any, text: str, shown: str, folder: Path) -> list[Problem]:
     """All problems of one parsed coverage document."""
-    problems: list[Problem] = []
-    lines = _line_map(text) if text else {}
-
-    def add(path: tuple[Any, ...], message: str) -> None:
-        line = next((lines[path[:k]] for k in range(len(path), -1, -1) if path[:k] in lines), None)
-        problems.append(Problem(shown, _where(path, data), message, line))
-
     errors = _schema_errors(data)
-    for err in errors:
-        add(tuple(err.path), _schema_message(err))
+    problems, add = problem_recorder(data, text, shown, _where, errors)
     if errors:
         return sorted(problems, key=lambda p: p.line or 0)
     from medialit.content.article import find_article, from_file
