@@ -157,3 +157,18 @@ def test_app_word_buttons_by_keyboard_and_feedback_announced(page: Page, app: Ap
     assert page.evaluate("window.__mouseDowns") == 0, "the mouse was used"
     shot("feedback", box)
     no_blocking(audit(page, "app-lesson-00-marked"))
+
+
+def test_lab_word_buttons_by_keyboard(page: Page, lab: LabServer, notebook_copy: Callable[[str], str]) -> None:
+    """In JupyterLab too: after Run All, Tab to a word button, Space marks it (aria-pressed), Enter unmarks it."""
+    open_and_run(page, lab, notebook_copy("notebooks/00-start-here.ipynb"), Shots(page, "a11y-lab-keyboard"))
+    word = page.locator(".jp-OutputArea-output .medialit-word").filter(has_text=re.compile(r"^Foro$")).first
+    expect(word).to_have_attribute("aria-pressed", "false", timeout=UI_MS)
+    page.evaluate(MOUSE_GUARD)
+    page.keyboard.press("Escape")  # close whatever the Run menu left open
+    focus_by_tab(page, word, limit=400)
+    page.keyboard.press("Space")
+    expect(word).to_have_attribute("aria-pressed", "true", timeout=UI_MS)
+    page.keyboard.press("Enter")
+    expect(word).to_have_attribute("aria-pressed", "false", timeout=UI_MS)
+    assert page.evaluate("window.__mouseDowns") == 0, "the mouse was used"
