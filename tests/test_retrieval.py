@@ -75,9 +75,12 @@ def test_each_lesson_from_02_opens_with_three_questions_on_earlier_ideas(retriev
     if path.stem in CELL_PENDING:
         return
     nb = nbformat.read(path, as_version=4)
-    assert "Lesson(" in nb.cells[1].source, "the setup cell comes first"
-    assert nb.cells[2].cell_type == "markdown" and "Roediger and Karpicke, 2006" in " ".join(nb.cells[2].source.split())
-    assert nb.cells[3].source == "lesson.warm_up()", "the warm-up comes right after the setup cell"
+    setup = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    assert "Lesson(" in nb.cells[setup].source, "the setup cell is the first code cell"
+    assert all(c.cell_type == "markdown" for c in nb.cells[:setup]), "only the lesson's introduction comes before it"
+    intro = nb.cells[setup + 1]
+    assert intro.cell_type == "markdown" and "Roediger and Karpicke, 2006" in " ".join(intro.source.split())
+    assert nb.cells[setup + 2].source == "lesson.warm_up()", "the warm-up comes right after the setup cell"
 
 
 def test_the_ideas_are_spread_over_the_earlier_lessons(retrieval):
