@@ -164,9 +164,11 @@ class DiscernmentTestTask(Task):
         if result is None:
             return '<div class="medialit-warning">Choose your form first.</div>'
         words = "".join(f"<li>{html.escape(line)}</li>" for line in plain_words(result.detection))
+        share = result.points / result.max_points if result.max_points else 0.0
         return (
-            f'<div class="medialit-summary"><b>Score: {result.points:g} / {result.max_points}</b> '
-            f"(form {result.form}).<ul>{words}</ul></div>"
+            f'<div class="medialit-summary"><b>Points on the texts: {result.points:g} of {result.max_points} '
+            f"({share:.0%})</b>, form {result.form}; in a graded test the part's score is the same share of "
+            f"its points.<ul>{words}</ul></div>"
         )
 
     def feedback_html(self, value: dict[str, Any]) -> str:
