@@ -35,6 +35,7 @@ from nbclient import NotebookClient
 from medialit.cli.demo import PROFILES, answers_file, class_list, gold_answers, synthesize
 from medialit.grading.autograde import autograde
 from medialit.grading.course import Course
+from medialit.grading.kernels import IpcKernelManager
 
 
 def build_course(folder: Path, assignment: str, students: int) -> Course:
@@ -89,7 +90,13 @@ def time_floor(course: Course, assignment: str, students: int) -> float:
     start = time.perf_counter()
     for _ in range(students):
         nb = nbformat.from_dict(json.loads(json.dumps(master)))
-        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
+        NotebookClient(
+            nb,
+            timeout=120,
+            kernel_name="python3",
+            kernel_manager_class=IpcKernelManager,  # as the grader runs them (no TCP warning per kernel)
+            resources={"metadata": {"path": str(work)}},
+        ).execute()
     return time.perf_counter() - start
 
 
