@@ -51,20 +51,6 @@ class ReviewWidget(w.VBox):
         self.sid.observe(lambda _: self.show(), names="value")
         self.accept_button.on_click(lambda _: self.accept())
         self.save_button.on_click(lambda _: self.save())
-        for box in (
-            self.label,
-            self.also,
-            self.part,
-            self.kind,
-            self.span,
-            self.cue,
-            self.loaded,
-            self.hedges,
-            self.decisive,
-        ):
-            box.style.description_width = "8em"
-            box.layout.width = "60%"
-        self.rationale.style.description_width = "8em"
         fields = [
             self.label,
             self.also,
@@ -76,6 +62,10 @@ class ReviewWidget(w.VBox):
             self.hedges,
             self.decisive,
         ]
+        for box in fields:
+            box.style.description_width = "8em"
+            box.layout.width = "60%"
+        self.rationale.style.description_width = "8em"
         super().__init__(
             [
                 w.HBox([self.path, self.open_button]),
