@@ -20,8 +20,9 @@ import pytest
 from medialit.cli.demo import answers_file, gold_answers
 from medialit.cli.main import main
 from medialit.grading.autograde import autograde
-from medialit.grading.collect import collect_exchange, collect_lms, course_timestamp, submit_to_exchange
+from medialit.grading.collect import collect_exchange, collect_lms, submit_to_exchange
 from medialit.grading.course import Course
+from medialit.grading.layout import read_timestamp
 from medialit.grading.roster import Student, write_roster
 
 PS = "ps1-sources"
@@ -112,7 +113,7 @@ def test_collect_from_lms_zip(week):
         f"{PS}.ipynb",
         "timestamp.txt",
     ]
-    assert course_timestamp(course.submission_dir(PS, "s03")) == datetime(2026, 1, 22, 23, 59)
+    assert read_timestamp(course.submission_dir(PS, "s03")) == datetime(2026, 1, 22, 23, 59)
 
 
 def test_statuses_and_scores(week):

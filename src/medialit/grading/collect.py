@@ -56,6 +56,7 @@ from medialit.grading.layout import (
     TIME_FORMAT,
     TIMESTAMP,
     Layout,
+    parse_timestamp,
     read_timestamp,
     timestamp_text,
     write_timestamp,
@@ -598,7 +599,7 @@ def _store(
         return
     when = max(u.when for u in files.values())
     folder = course.submission_dir(assignment, student)
-    existing = course_timestamp(folder)
+    existing = read_timestamp(folder)
     if existing and existing > when:
         report.kept.append(f"{student} (collected {existing:%Y-%m-%d %H:%M}, download is older)")
         return
@@ -668,15 +669,10 @@ def _save_records(course: Course, assignment: str, report: CollectReport) -> Non
     os.replace(tmp, path)
 
 
-def course_timestamp(folder: Path) -> datetime | None:
-    """The timestamp of a collected submission (None if there is none)."""
-    return read_timestamp(folder)
-
-
 def collect_exchange(course: Course, assignment: str) -> CollectReport:
     """Collect from nbgrader's exchange (newest submission per student; timestamps kept)."""
     course.require_assignment(assignment)
-    before = {s: course_timestamp(course.submission_dir(assignment, s)) for s in course.submitted_students(assignment)}
+    before = {s: read_timestamp(course.submission_dir(assignment, s)) for s in course.submitted_students(assignment)}
     result = course.api().collect(assignment, update=True)
     if not result["success"]:
         raise CourseError(f"nbgrader could not collect {assignment}:\n{result.get('log', '')[-1500:]}")
@@ -685,18 +681,18 @@ def collect_exchange(course: Course, assignment: str) -> CollectReport:
     report = CollectReport(source="nbgrader's exchange " + str(course.exchange_root))
     for student in course.submitted_students(assignment):
         folder = course.submission_dir(assignment, student)
-        stamp = course_timestamp(folder)
+        raw = timestamp_text(folder)
+        stamp = parse_timestamp(raw)
         if student not in before or stamp != before[student]:
             files = sorted(p.name for p in folder.iterdir())
             report.collected[student] = files
-            raw = timestamp_text(folder) if stamp else ""
             report.details[student] = Collected(
                 name=names.get(student, student),
                 sources={f: f for f in files if f not in RESERVED},
                 late=None,
                 via="exchange",
                 matched_by="student_id",
-                timestamp=raw,
+                timestamp=raw if stamp else "",
             )
     if not report.collected:
         report.notes.append("no new submissions in the exchange")

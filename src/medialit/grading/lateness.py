@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from medialit.grading.assignment_settings import AssignmentSettings, settings_for
-from medialit.grading.collect import collect_record, collect_records, course_timestamp
+from medialit.grading.collect import collect_record, collect_records
 from medialit.grading.course import Course
+from medialit.grading.layout import read_timestamp
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def lateness(
         return Lateness(False if record.get("late") is False else None)
     if settings.due is None:
         return Lateness()
-    stamp = course_timestamp(course.submission_dir(assignment, student))
+    stamp = read_timestamp(course.submission_dir(assignment, student))
     if stamp is None:
         return Lateness(None, "no submission time recorded, so lateness is unknown")
     seconds = (stamp.replace(tzinfo=UTC) - settings.due).total_seconds()

@@ -129,7 +129,11 @@ def timestamp_text(folder: Path) -> str:
 
 def read_timestamp(folder: Path) -> datetime | None:
     """``folder``'s timestamp.txt as a naive datetime, parsed the way nbgrader does (None: none, or unreadable)."""
-    text = timestamp_text(folder)
+    return parse_timestamp(timestamp_text(folder))
+
+
+def parse_timestamp(text: str) -> datetime | None:
+    """What a timestamp.txt holds as a naive datetime, parsed the way nbgrader does (None: empty or unreadable)."""
     if not text:
         return None
     from nbgrader.utils import parse_utc

@@ -140,11 +140,12 @@ def _api(course: Course, assignment: str, folder: Path, mode: Mode) -> tuple[Any
             keys = [str(p) for p in course.source_dir(assignment).glob("*.key.*")]
             manager = config.SandboxedKernelManager
             manager.readonly_paths = [*manager.readonly_paths, *keys]
+    scratch = Layout(folder)
     api = course.api(
         config,
         db_url=f"sqlite:///{folder / 'gradebook.db'}",
-        submitted_directory=str(Layout(folder).submitted_root),
-        autograded_directory=str(Layout(folder).autograded_root),
+        submitted_directory=str(scratch.submitted_root),
+        autograded_directory=str(scratch.autograded_root),
     )
     return api, error_file
 
