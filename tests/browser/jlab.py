@@ -110,6 +110,24 @@ def isolated_env(home: Path) -> dict[str, str]:
     return env
 
 
+
+def end_server(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate a server started with ``start_new_session``; kill its process group if it lingers."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the server's own process group
+        proc.wait(timeout=10)
+
+
+def log_tail(path: Path, chars: int = 4000) -> str:
+    """The end of a server's log ('(no log)' when there is none)."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[-chars:]
+    except OSError:
+        return "(no log)"
+
 class LabServer:
     """A JupyterLab server on 127.0.0.1 with a random token, serving ``root``.
 
@@ -197,18 +215,10 @@ class LabServer:
             return
         with contextlib.suppress(OSError):
             self.delete_sessions()
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)  # the server's own process group (start_new_session)
-            self.proc.wait(timeout=10)
+        end_server(self.proc)
 
     def log_tail(self, chars: int = 4000) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
-        except OSError:
-            return "(no log)"
+        return log_tail(self.log_path, chars)
 
     # ---------------------------------------------------------------- REST
 

@@ -8,8 +8,6 @@ page is left (and ``stop`` shuts every one down).
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,7 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .jlab import KERNEL_READY_MS, free_port, isolated_env
+from .jlab import KERNEL_READY_MS, end_server, free_port, isolated_env, log_tail
 
 SERVER_START_TIMEOUT = 90.0
 
@@ -63,18 +61,10 @@ class AppServer:
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        end_server(self.proc)
 
     def log_tail(self, chars: int = 4000) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
-        except OSError:
-            return "(no log)"
+        return log_tail(self.log_path, chars)
 
     def lesson_url(self, name: str) -> str:
         return f"{self.url}/voila/render/{name}"
