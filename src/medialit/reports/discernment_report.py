@@ -58,10 +58,18 @@ def _detection(data: Results | None) -> tuple[str, Detection] | None:
     return None
 
 
-def prepost_table(course: Course) -> pd.DataFrame:
-    """One row per student of the roster (and any other graded student) with pre and post measures."""
+Graded = tuple[list[str], dict[str, dict[str, Results]]]  # the roster's ids; each test's results by student
+
+
+def graded_tests(course: Course) -> Graded:
+    """The roster, and every graded student's results of the pre-test and the post-test (read once)."""
     roster = roster_frame(course)["student_id"].tolist()
-    results = {a: _results(course, a, roster) for a in (PRE, POST)}
+    return roster, {a: _results(course, a, roster) for a in (PRE, POST)}
+
+
+def prepost_table(course: Course, graded: Graded | None = None) -> pd.DataFrame:
+    """One row per student of the roster (and any other graded student) with pre and post measures."""
+    roster, results = graded or graded_tests(course)
     students = [*roster, *sorted((set(results[PRE]) | set(results[POST])) - set(roster))]
     plan = counterbalance(students)
     rows = []
@@ -103,10 +111,9 @@ def _results(course: Course, assignment: str, students: list[str]) -> dict[str, 
     return found
 
 
-def changes(course: Course) -> tuple[list[Change], ClassChange | None]:
+def changes(course: Course, graded: Graded | None = None) -> tuple[list[Change], ClassChange | None]:
     """Every student's change (both tests, different forms) and the class summary (None if nobody)."""
-    roster = roster_frame(course)["student_id"].tolist()
-    results = {a: _results(course, a, roster) for a in (PRE, POST)}
+    _, results = graded or graded_tests(course)
     out = []
     for sid in set(results[PRE]) & set(results[POST]):
         pre, post = _detection(results[PRE][sid]), _detection(results[POST][sid])
@@ -174,10 +181,11 @@ def discernment_html(course: Course, assignment: str, out_dir: Path | None = Non
     """The pre/post section of the class report of ``pre-test`` or ``post-test`` ('' for other assignments)."""
     if assignment not in (PRE, POST):
         return ""
-    table = prepost_table(course)
+    graded = graded_tests(course)
+    table = prepost_table(course, graded)
     if out_dir is not None:
         table.to_csv(Path(out_dir) / CSV, index=False, encoding="utf-8")
-    _, summary = changes(course)
+    _, summary = changes(course, graded)
     body = [_synthetic_note(course), _forms_html(table, assignment)]
     if summary is None:
         body.append(
@@ -188,7 +196,7 @@ def discernment_html(course: Course, assignment: str, out_dir: Path | None = Non
         body += [_summary_html(summary), prepost_plot(table)]
     body.append(_student_table(table))
     body.append(f'<p class="note">Full table: <code>{CSV}</code>.</p>')
-    body.append(_items_html(item_table(_results(course, assignment, roster_frame(course)["student_id"].tolist()))))
+    body.append(_items_html(item_table(graded[1][assignment])))
     return (
         f'<section id="prepost"><h2>Discernment before and after (pre-test → post-test)</h2>{"".join(body)}</section>'
     )
