@@ -30,8 +30,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from medialit.grading import gradebook
 from medialit.grading.assignment_settings import AssignmentSettings, settings_for
-from medialit.grading.course import BACKUPS_DIR, Course, CourseError
+from medialit.grading.course import Course, CourseError
 from medialit.grading.layout import Layout
 from medialit.grading.merge import Books, merge
 from medialit.grading.prepare import Job, graded_notes, prepare
@@ -113,7 +114,7 @@ def autograde(
     course.require_assignment(assignment)
     settings = settings_for(course.root, assignment)  # a malformed assignments.yaml stops us before any work
     scripts_on_path()
-    if not course.released_notebook(assignment).exists() or not course.db_path.exists():
+    if not course.released_notebook(assignment).exists() or not gradebook.exists(course):
         course.generate(assignment)
     students = students or course.submitted_students(assignment)
     if not students:
@@ -127,12 +128,13 @@ def autograde(
     problems: list[str] = []
     mode = _mode(course, execute, sandbox, notices_out if notices_out is not None else [])
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(students) or 1))
-    backup = _backup(course)
+    backup = gradebook.backup(course)
     state = _course_state(course, assignment, set(students))
     work = Path(tempfile.mkdtemp(prefix=f"medialit-grading-{assignment}-"))
     if mode.execute:
         mode = Mode(True, mode.sandbox, (*mode.hidden, str(work)))
-    snapshot = (backup, file_hash(backup))  # inside the course, where graded code has no path to it
+    copy = gradebook.scratch_copy(course, backup, work / "gradebook-snapshot.db")
+    snapshot = (copy, file_hash(copy))  # what every worker's gradebook starts from; checked before each use
     statuses: dict[str, StudentStatus] = {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
     ready: list[Job] = []
@@ -352,25 +354,6 @@ def _course_state(course: Course, assignment: str, graded: set[str]) -> dict[str
     protected = {p: h for p, h in protected.items() if "__pycache__" not in p}
     scores = course.scores(assignment)
     return {"protected": protected, "others": {s: v for s, v in scores.items() if s not in graded}}
-
-
-def _backup(course: Course) -> Path:
-    """Copy the gradebook before grading (the ten newest copies are kept)."""
-    folder = course.root / BACKUPS_DIR
-    folder.mkdir(exist_ok=True)
-    target = folder / f"gradebook-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S-%f')}.db"
-    _snapshot(course.db_path, target)
-    for old in sorted(folder.glob("gradebook-*.db"))[:-10]:
-        old.unlink()
-    return target
-
-
-def _snapshot(db: Path, target: Path) -> None:
-    """A consistent copy of the gradebook (SQLite's backup API), taken before any merge."""
-    import sqlite3
-
-    with sqlite3.connect(db) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
 
 
 def _add_scores(
