@@ -78,6 +78,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_autograde(args: argparse.Namespace) -> int:
+    from medialit.cli.grading import executor_from_args
     from medialit.grading.autograde import autograde, status_table
     from medialit.grading.status import FAILED
 
@@ -95,6 +96,7 @@ def cmd_autograde(args: argparse.Namespace) -> int:
         execute=args.execute,
         sandbox=not args.no_sandbox,
         notices_out=notices,
+        executor=executor_from_args(args),
     )
     for notice in notices:
         print(f"NOTE: {notice}", file=sys.stderr)
@@ -226,6 +228,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def add_course_commands(sub: argparse._SubParsersAction) -> None:
     """Register the instructor's subcommands."""
+    from medialit.cli.grading import add_executor_options, add_grading_worker_command
+
     course_opt = argparse.ArgumentParser(add_help=False)
     course_opt.add_argument(
         "--course", metavar="DIR", help=f"the course workspace (default: ${COURSE_ENV} or the current folder)"
@@ -277,7 +281,9 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     grade.add_argument(
         "--no-sandbox", action="store_true", help="with --execute: run notebooks without the sandbox (not advised)"
     )
+    add_executor_options(grade)
     grade.set_defaults(func=cmd_autograde)
+    add_grading_worker_command(sub)
 
     feedback = sub.add_parser("feedback", parents=[course_opt], help="write per-student HTML feedback")
     feedback.add_argument("assignment", metavar="ASSIGNMENT")

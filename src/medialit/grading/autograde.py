@@ -15,6 +15,10 @@ stages (``medialit.grading.prepare``, ``.worker`` and ``.merge``; this module ru
    gradebook (manual grades are kept) and its autograded folder is swapped in. An
    earlier result is replaced only once a new one exists. Before each merge the kit's
    package, the masters, the release and the keys are checked unchanged.
+
+Where stage 2 runs is the executor's business (``medialit.grading.executors``): worker
+processes forked here (the default), or Celery workers on hosts that mount the course
+folder (``--executor celery``); stage 3 is the same for both.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import shutil
 import sys
 import tempfile
 import uuid
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +37,7 @@ from typing import Any
 from medialit.grading import gradebook
 from medialit.grading.assignment_settings import AssignmentSettings, settings_for
 from medialit.grading.course import Course, CourseError
+from medialit.grading.executors import LocalExecutor, Lost
 from medialit.grading.layout import Layout
 from medialit.grading.merge import Books, merge
 from medialit.grading.prepare import Job, graded_notes, prepare
@@ -45,9 +50,7 @@ from medialit.grading.worker import (
     file_hashes,
     grade_executed,
     grade_saved,
-    init_worker,
     result_digest,
-    worker_context,
 )
 
 TRASH = ".medialit-trash"
@@ -98,6 +101,7 @@ def autograde(
     sandbox: bool = True,
     notices_out: list[str] | None = None,
     verbose: bool = False,
+    executor: Any = None,
 ) -> dict[str, StudentStatus]:
     """Autograde submissions in parallel; return (and record) each student's status.
 
@@ -108,6 +112,8 @@ def autograde(
     (a changed kit file, a broken setup), which the CLI prints with a failing exit code;
     ``notices_out`` what the teacher should know but is not a failure (execution is not sandboxed).
     ``verbose`` lets the libraries' own warnings through (for debugging).
+    ``executor`` runs the grading: a ``LocalExecutor`` (the default: processes forked here)
+    or a ``CeleryExecutor`` (``medialit grading-worker`` processes on hosts sharing the course).
     """
     from medialit.grading.nbgrader_env import scripts_on_path
 
@@ -127,10 +133,18 @@ def autograde(
         raise CourseError(f"No submission of {assignment} for: {', '.join(unknown)}. Collect them first.")
     problems: list[str] = []
     mode = _mode(course, execute, sandbox, notices_out if notices_out is not None else [])
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(students) or 1))
+    executor = executor or LocalExecutor(verbose)
+    default_jobs = len(students) if executor.remote else os.cpu_count()  # remote: the workers' concurrency rules
+    jobs = max(1, min(jobs or default_jobs or 1, len(students) or 1))
+    work = _work_folder(course, assignment, executor.remote)
+    try:
+        if executor.remote:
+            executor.check(course.root, work)  # before anything is sent or backed up
+    except BaseException:
+        _remove_work(course, work)
+        raise
     backup = gradebook.backup(course)
     state = _course_state(course, assignment, set(students))
-    work = Path(tempfile.mkdtemp(prefix=f"medialit-grading-{assignment}-"))
     if mode.execute:
         mode = Mode(True, mode.sandbox, (*mode.hidden, str(work)))
     copy = gradebook.scratch_copy(course, backup, work / "gradebook-snapshot.db")
@@ -152,7 +166,7 @@ def autograde(
     bar = _progress(len(students), f"autograde {assignment}") if progress else None
     if bar is not None:
         bar.update(len(students) - len(ready))
-    run = _Run(course, assignment, snapshot, work, statuses, now, mode, state["protected"], problems, verbose)
+    run = _Run(course, assignment, snapshot, work, statuses, now, mode, state["protected"], problems, executor)
     try:
         suspects = run.pool(ready, jobs, bar)
         if suspects:  # failed, or another submission's code touched their folders: grade them again, alone
@@ -161,7 +175,7 @@ def autograde(
         run.books.close()
         if bar is not None:
             bar.close()
-        shutil.rmtree(work, ignore_errors=True)
+        _remove_work(course, work)
     _add_scores(course, assignment, statuses, settings)
     save_status(course.root, assignment, statuses)
     problems += _environment_problem(statuses)
@@ -169,6 +183,23 @@ def autograde(
     if warnings_out is not None:
         warnings_out.extend(dict.fromkeys(problems))
     return dict(sorted(statuses.items()))
+
+
+def _work_folder(course: Course, assignment: str, remote: bool) -> Path:
+    """This run's work folder: in /tmp here, or in the course (mode 0700) where remote workers see it too."""
+    if not remote:
+        return Path(tempfile.mkdtemp(prefix=f"medialit-grading-{assignment}-"))
+    root = course.grading_work_root
+    root.mkdir(mode=0o700, exist_ok=True)
+    root.chmod(0o700)
+    return Path(tempfile.mkdtemp(prefix=f"{assignment}-", dir=root))
+
+
+def _remove_work(course: Course, work: Path) -> None:
+    shutil.rmtree(work, ignore_errors=True)
+    if work.parent == course.grading_work_root:
+        with suppress(OSError):  # only when no other run is using it
+            work.parent.rmdir()
 
 
 def _mode(course: Course, execute: bool, sandbox: bool, notices: list[str]) -> Mode:
@@ -210,24 +241,27 @@ class _Run:
     mode: Mode
     protected: dict[str, str]
     problems: list[str]
-    verbose: bool = False
+    executor: Any
     spoiled: str = ""  # the first protected file found changed: nothing is merged after that
     books: Books = field(default_factory=Books)
+    again: dict[str, str] = field(default_factory=dict)  # why a student is graded a second time, for its status
 
     def pool(self, ready: list[Job], jobs: int, bar: Any, final: bool = False) -> list[Job]:
-        """Grade ``ready`` in ``jobs`` processes; return the jobs to grade again, alone."""
+        """Grade ``ready`` with at most ``jobs`` at a time; return the jobs to grade again, alone."""
         suspects = []
-        ctx = worker_context()
-        setup = {"initializer": init_worker, "initargs": (self.work, self.verbose)}
-        with ProcessPoolExecutor(jobs, mp_context=ctx, **setup) as pool:
+        with self.executor.pool(jobs, self.work) as pool:
             futures = {pool.submit(*self._task(j)): j for j in ready}
-            for future in as_completed(futures):
+            for future in pool.as_completed(futures):
                 job = futures[future]
                 try:
                     out = future.result()
+                except Lost as lost:  # no outcome came back (a remote worker died, ran out of time, never answered)
+                    out = Outcome(job.student, False, str(lost), reason=lost.reason, retry=lost.retry)
+                    if lost.note:
+                        self.again[job.student] = lost.note
                 except Exception as exc:  # the worker process itself died
                     out = Outcome(job.student, False, f"grading process crashed: {exc}")
-                retry = not out.success and not out.environment
+                retry = not out.success and not out.environment and out.retry
                 if not final and (retry or not _untouched(out, job, self.assignment)):
                     # a failure may be another submission's doing: every failure is graded again, alone
                     _discard(out, job, self.assignment)
@@ -255,6 +289,9 @@ class _Run:
             return
         try:
             self.statuses[student] = _finish(course, assignment, job, out, self.now, self.books)
+            status = self.statuses[student]
+            if student in self.again and status.status != FAILED:
+                status.reason = "; ".join(x for x in (status.reason, self.again[student]) if x)
         except Exception as exc:  # e.g. its gradebook copy was damaged after grading: never stop the class
             _discard(out, job, assignment)
             if not final:
@@ -318,7 +355,7 @@ def _finish(
     folder = Path(out.folder) if out.folder else None
     try:
         if not out.success:
-            reason = out.environment or failure_reason(out.log)
+            reason = out.reason or out.environment or failure_reason(out.log)
             reason = _keeps(course, assignment, job.student, reason)
             return StudentStatus(job.student, FAILED, reason, flags=flags, environment=out.environment, **common)
         new = Layout(folder).autograded_dir(assignment, job.student)

@@ -111,6 +111,11 @@ class Layout:
         """Throwaway work (the demo runs the masters here)."""
         return self.root / "scratch"
 
+    @property
+    def grading_work_root(self) -> Path:
+        """Work folders of runs graded by Celery workers: on the course's disk, which every worker host mounts."""
+        return self.root / ".medialit-grading"
+
 
 def write_timestamp(folder: Path, when: datetime | str) -> str:
     """Write ``folder``'s timestamp.txt (a datetime, or text already in nbgrader's format); return the text."""

@@ -43,6 +43,8 @@ class Outcome:
     interfered: bool = False  # the submission's staged files changed while it was graded
     digest: str = ""  # fingerprint of the result, checked again before it is merged
     environment: str = ""  # why the grader itself could not work (the same for everyone)
+    reason: str = ""  # a teacher-readable reason that needs no log (a time limit on a Celery worker)
+    retry: bool = True  # a failure is graded again, alone, once (not one that ran out of time)
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,16 @@ class Mode:
 _WORKER: dict[str, Any] = {}  # per worker process: its own folder, gradebook copy and nbgrader API (saved-answers mode)
 
 
+def forget() -> None:
+    """Drop this process's cached folder and API: the next submission starts afresh (a long-lived Celery worker)."""
+    _WORKER.clear()
+
+
 def init_worker(work: Path, verbose: bool = False) -> None:
-    """Workers run from the work folder, so nothing relative leads back into the course."""
+    """Workers run from the work folder, so nothing relative leads back into the course.
+
+    A Celery worker process (which outlives runs) starts in ``/`` and enters each run's work folder per task.
+    """
     from medialit.grading.engines import share_engines
 
     share_engines()
@@ -177,7 +187,8 @@ def grade_saved(root: str, assignment: str, job: Job, snapshot: tuple[Path, str]
     all the submissions it grades: nothing a submission holds is ever executed.
     """
     start = time.perf_counter()
-    if _WORKER.get("root") != root:
+    run = (root, assignment, tuple(map(str, snapshot)), work)  # a long-lived worker process sees many runs
+    if _WORKER.get("run") != run:
         from medialit.grading.nbgrader_env import cache_metadata_validator
 
         cache_metadata_validator()
@@ -186,7 +197,8 @@ def grade_saved(root: str, assignment: str, job: Job, snapshot: tuple[Path, str]
         folder.mkdir()
         _fresh_gradebook(snapshot, folder)
         api, error_file = _api(course, assignment, folder, Mode())
-        _WORKER.update(root=root, course=course, folder=folder, api=api, error_file=error_file)
+        _WORKER.clear()
+        _WORKER.update(run=run, course=course, folder=folder, api=api, error_file=error_file)
     folder = _WORKER["folder"]
     _stage(job, assignment, folder, job.notebook)
     success, log, environment = _run_nbgrader(_WORKER["api"], assignment, job.student, _WORKER["error_file"])
