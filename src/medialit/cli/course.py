@@ -13,10 +13,13 @@ COURSE_ENV = "MEDIALIT_COURSE"
 def _course(args: argparse.Namespace):
     from medialit.grading.course import Course
 
-    return Course(args.course or os.environ.get(COURSE_ENV) or Path.cwd())
+    course = Course(args.course or os.environ.get(COURSE_ENV) or Path.cwd())
+    course.check_gradebook()  # a PostgreSQL gradebook that does not answer: say so, before any work
+    return course
 
 
 def cmd_course_init(args: argparse.Namespace) -> int:
+    from medialit.grading import gradebook_url
     from medialit.grading.course import Course
     from medialit.grading.roster import read_roster
 
@@ -25,9 +28,14 @@ def cmd_course_init(args: argparse.Namespace) -> int:
         read_roster(args.roster, notes=notes)  # checked again by Course.init; here for its notes
         for note in notes:
             print(f"NOTE: {note}", file=sys.stderr)
-    course = Course.init(args.dir, kit=args.kit, roster=args.roster)
+    course = Course.init(
+        args.dir, kit=args.kit, roster=args.roster, course_id=args.course_id, db_url=args.db_url, exchange=args.exchange
+    )
     students = len(course.roster())
     print(f"created the course workspace {course.root}")
+    print(f"  course id: {course.course_id}")
+    print(f"  gradebook: {gradebook_url.display(course.db_url)}")
+    print(f"  exchange: {course.exchange_root}")
     print(f"  assignments: {', '.join(course.assignments())}")
     print(f"  roster: {students} student(s)" + ("" if students else " (add one later with --roster)"))
     print(f"  next: cd {course.root} && medialit release {course.assignments()[0]}")
@@ -241,6 +249,25 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     init.add_argument("dir", metavar="DIR", help="a new, empty folder")
     init.add_argument("--roster", metavar="CSV", help="students: student_id, first_name, last_name, email, lms_id")
     init.add_argument("--kit", metavar="PATH", help="the medialit folder with solutions/ (default: this checkout)")
+    init.add_argument(
+        "--course-id",
+        metavar="ID",
+        help="nbgrader's course id: letters, digits, '.', '_', '-' (default: medialit); "
+        "give each course on a shared JupyterHub its own",
+    )
+    init.add_argument(
+        "--db-url",
+        metavar="URL",
+        help="the gradebook (default: DIR/gradebook.db, SQLite); for several graders at once a PostgreSQL "
+        "database of the course's own, which must exist: "
+        "'postgresql+psycopg:///medialit_media101?host=/var/run/postgresql'",
+    )
+    init.add_argument(
+        "--exchange",
+        metavar="DIR",
+        help="a shared nbgrader exchange folder (default: DIR/exchange). An administrator creates it once, "
+        "mode 0777; the course only adds its own ID/ folder in it when it releases",
+    )
     init.set_defaults(func=cmd_course_init)
     upgrade = course_sub.add_parser(
         "upgrade", parents=[course_opt], help="bring the course's seeds and masters up to this medialit version"

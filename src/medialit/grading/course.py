@@ -5,13 +5,16 @@ Its folders are spelled once, in :mod:`medialit.grading.layout`.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from medialit.content.kit import kit_root
-from medialit.grading.layout import Layout, write_timestamp
+from medialit.grading import gradebook_url
+from medialit.grading.layout import DEFAULT_COURSE_ID, Layout, write_timestamp
 from medialit.grading.nbgrader_env import cache_alembic_head, load_config, scripts_on_path
 from medialit.grading.roster import Student, read_roster, write_roster
 
@@ -29,6 +32,11 @@ c.CourseDirectory.release_directory = "release"
 c.Exchange.root = str(here / "exchange")
 apply_common(c)
 '''
+# After apply_common: this course's own id, gradebook and exchange (none: the defaults of apply_common)
+COURSE_ID_LINE = "c.CourseDirectory.course_id = {!r}\n"
+DB_URL_LINE = "c.CourseDirectory.db_url = {!r}\n"
+EXCHANGE_LINE = "c.Exchange.root = {!r}\n"
+COURSE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 BACKUPS_DIR = ".medialit-backups"  # inside a course: gradebook snapshots and files replaced by an upgrade
@@ -43,6 +51,7 @@ class Course(Layout):
 
     def __init__(self, root: str | Path):
         super().__init__(root)
+        self._settings: dict[str, Any] | None = None
         if not (self.root / "nbgrader_config.py").is_file():
             raise CourseError(
                 f"{self.root} is not a medialit course (no nbgrader_config.py). "
@@ -52,10 +61,21 @@ class Course(Layout):
         cache_alembic_head()
 
     @classmethod
-    def init(cls, root: str | Path, kit: str | Path | None = None, roster: str | Path | None = None) -> Course:
+    def init(
+        cls,
+        root: str | Path,
+        kit: str | Path | None = None,
+        roster: str | Path | None = None,
+        course_id: str | None = None,
+        db_url: str | None = None,
+        exchange: str | Path | None = None,
+    ) -> Course:
         """Create a workspace in ``root`` (which must be new or empty) from the kit's masters.
 
-        ``roster``: a CSV of students (checked before anything is created).
+        ``roster``: a CSV of students (checked before anything is created). ``course_id``: nbgrader's
+        course id (default: medialit). ``db_url``: the gradebook (default: ``gradebook.db`` in the
+        course; ``postgresql+psycopg://…``: a database of its own, which must exist). ``exchange``: a
+        shared exchange folder, which an administrator creates (default: ``exchange/`` in the course).
         """
         root = Path(root).resolve()
         kit = Path(kit) if kit else kit_root()
@@ -64,18 +84,20 @@ class Course(Layout):
             raise CourseError(f"{root} already exists and is not empty; choose a new folder.")
         if not (kit / "solutions").is_dir():
             raise CourseError(f"{kit} has no solutions/ folder; pass the medialit folder with --kit.")
+        lines = _settings_lines(course_id, db_url, exchange)
         layout = Layout(root)
         root.mkdir(parents=True, exist_ok=True)
         shutil.copytree(kit / "solutions", layout.source_root, ignore=shutil.ignore_patterns("*.answers*.json"))
         shutil.copytree(kit / "seeds", layout.seeds)
         for folder in (layout.release_root, layout.submitted_root, layout.autograded_root, layout.feedback_root):
             folder.mkdir()
-        layout.exchange_root.mkdir()
-        layout.exchange_root.chmod(0o777)  # every student's account writes its submissions here
-        (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE, encoding="utf-8")
+        if exchange is None:
+            layout.exchange_root.mkdir()
+            layout.exchange_root.chmod(0o777)  # every student's account writes its submissions here
+        (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE + lines, encoding="utf-8")
         course = cls(root)
         write_roster(root / "roster.csv", students)
-        course.import_roster(students)
+        course.import_roster(students)  # creates the gradebook's tables
         return course
 
     def roster(self) -> list[Student]:
@@ -87,7 +109,7 @@ class Course(Layout):
         """Add or update students in the gradebook."""
         from nbgrader.api import Gradebook
 
-        with Gradebook(self.db_url, "medialit") as gb:
+        with Gradebook(self.db_url, self.course_id) as gb:
             for s in students:
                 gb.update_or_create_student(
                     s.student_id,
@@ -98,13 +120,42 @@ class Course(Layout):
                 )
 
     @property
-    def db_path(self) -> Path:
-        """The SQLite gradebook (nbgrader's default place in the course root)."""
-        return self.root / "gradebook.db"
+    def settings(self) -> dict[str, Any]:
+        """The course id, gradebook URL and exchange folder its nbgrader_config.py sets (read once)."""
+        if self._settings is None:
+            config = self.config()
+            root = self.root
+            course = config.CourseDirectory
+            self._settings = {
+                "course_id": course.get("course_id") or DEFAULT_COURSE_ID,
+                "db_url": course.get("db_url") or f"sqlite:///{root / 'gradebook.db'}",
+                "exchange": Path(config.Exchange.get("root") or root / "exchange"),
+            }
+        return self._settings
+
+    @property
+    def course_id(self) -> str:
+        return self.settings["course_id"]
+
+    @property
+    def exchange_root(self) -> Path:
+        return self.settings["exchange"]
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.db_path}"
+        """The gradebook's SQLAlchemy URL (nbgrader's ``CourseDirectory.db_url``)."""
+        return self.settings["db_url"]
+
+    @property
+    def db_path(self) -> Path | None:
+        """The SQLite gradebook's file (None when the gradebook is in PostgreSQL)."""
+        return gradebook_url.sqlite_path(self.db_url)
+
+    def check_gradebook(self) -> None:
+        """Raise a :class:`CourseError` saying what to do when the gradebook's database cannot be reached."""
+        problem = gradebook_url.reach_problem(self.db_url)
+        if problem:
+            raise CourseError(f"{problem} (the course {self.root})")
 
     # ---------------------------------------------------------------- nbgrader
 
@@ -202,3 +253,71 @@ class Course(Layout):
             }
             for s in subs
         }
+
+
+def course_id_problem(course_id: str) -> str:
+    """Why ``course_id`` cannot name a course ('' when it can)."""
+    if COURSE_ID.fullmatch(course_id):
+        return ""
+    return (
+        f"the course id {course_id!r} cannot be used: it names the course's folder in nbgrader's exchange, its row "
+        "in the gradebook and its JupyterHub groups (formgrade-ID, nbgrader-ID), so use 1 to 128 letters, digits, "
+        "'.', '_' or '-', starting with a letter or digit (e.g. media101)"
+    )
+
+
+def _settings_lines(course_id: str | None, db_url: str | None, exchange: str | Path | None) -> str:
+    """The lines of nbgrader_config.py that give a new course its own id, gradebook and exchange.
+
+    Everything is checked first, so a bad value creates nothing; a PostgreSQL database must
+    answer and must not hold another course's gradebook.
+    """
+    lines = ""
+    if course_id is not None:
+        problem = course_id_problem(course_id)
+        if problem:
+            raise CourseError(problem)
+        lines += COURSE_ID_LINE.format(course_id)
+    if db_url is not None:
+        problem = gradebook_url.url_problem(db_url) or gradebook_url.reach_problem(db_url)
+        if problem:
+            raise CourseError(problem)
+        db_url = gradebook_url.normalise(db_url)
+        others = _other_courses(db_url, course_id or DEFAULT_COURSE_ID)
+        if others:
+            raise CourseError(
+                f"the database {gradebook_url.display(db_url)} already holds the gradebook of "
+                f"{', '.join(others)}: each course needs a database of its own; {gradebook_url.HELP}"
+            )
+        lines += DB_URL_LINE.format(db_url)
+    if exchange is not None:
+        folder = Path(exchange).expanduser().resolve()
+        if not folder.is_dir():
+            raise CourseError(
+                f"the exchange folder {folder} does not exist. An administrator creates it once for every course: "
+                f"sudo mkdir -p {folder} && sudo chmod 0777 {folder} (see deploy/README.md)"
+            )
+        if folder.stat().st_mode & 0o777 != 0o777 and folder.stat().st_uid != os.geteuid():
+            raise CourseError(
+                f"the exchange folder {folder} is not writable by every account (nbgrader needs mode 0777 on it, "
+                f"and cannot set it: you do not own it). Ask an administrator: sudo chmod 0777 {folder}"
+            )
+        lines += EXCHANGE_LINE.format(str(folder))
+    return lines
+
+
+def _other_courses(db_url: str, course_id: str) -> list[str]:
+    """The courses other than ``course_id`` whose gradebook ``db_url`` already holds."""
+    if gradebook_url.sqlite_path(db_url) is not None and not gradebook_url.sqlite_path(db_url).exists():
+        return []
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(db_url)
+    try:
+        if not inspect(engine).has_table("course"):
+            return []
+        with engine.connect() as conn:
+            ids = conn.execute(text("SELECT id FROM course")).scalars().all()
+    finally:
+        engine.dispose()
+    return sorted(i for i in ids if i not in (course_id, "default_course"))

@@ -16,8 +16,12 @@ Layout of a workspace::
     reports/A/           the class report (and lesson 07's class file)
     exports/             grade tables and feedback zips for the LMS
     seeds/               the articles the exercises read
-    exchange/            nbgrader's exchange folder
-    gradebook.db         the SQLite gradebook
+    exchange/            nbgrader's exchange folder (unless the course names a shared one)
+    gradebook.db         the SQLite gradebook (unless the course names another database)
+
+A :class:`~medialit.grading.course.Course` reads its course id, gradebook URL and exchange
+folder from its ``nbgrader_config.py``; a bare Layout has the defaults of a course made
+before they could be chosen.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from pathlib import Path
 
 TIMESTAMP = "timestamp.txt"  # nbgrader's submission time, beside a submission's files
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how the kit writes it (nbgrader's own format)
-COURSE_NAME = "medialit"  # the course id in the exchange
+DEFAULT_COURSE_ID = "medialit"  # the course id of a course that names none (its folder in the exchange)
 
 
 class Layout:
@@ -54,13 +58,23 @@ class Layout:
         return self.release_dir(assignment) / f"{assignment}.ipynb"
 
     @property
+    def course_id(self) -> str:
+        """nbgrader's course id: the course's folder in the exchange and its row in the gradebook."""
+        return DEFAULT_COURSE_ID
+
+    @property
     def exchange_root(self) -> Path:
-        """nbgrader's exchange folder."""
+        """nbgrader's exchange folder (shared by every course on a JupyterHub, or the course's own)."""
         return self.root / "exchange"
+
+    @property
+    def course_exchange(self) -> Path:
+        """This course's folder in the exchange (outbound/, inbound/, feedback/)."""
+        return self.exchange_root / self.course_id
 
     def outbound_dir(self, assignment: str) -> Path:
         """The exchange's copy students fetch."""
-        return self.exchange_root / COURSE_NAME / "outbound" / assignment
+        return self.course_exchange / "outbound" / assignment
 
     @property
     def submitted_root(self) -> Path:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from medialit.grading.course import Course
+from medialit.grading.layout import DEFAULT_COURSE_ID
 
 
 def merge(
@@ -26,7 +27,7 @@ def merge(
     own = books is None
     books = books or Books()
     try:
-        wgb, mgb = books.get(worker_db), books.get(course.db_url)
+        wgb, mgb = books.get(worker_db, course.course_id), books.get(course.db_url, course.course_id)
         wsub = wgb.find_submission(assignment, student)
         with mgb.db.no_autoflush:
             msub = _submission(mgb, assignment, student, wsub.timestamp)
@@ -46,7 +47,7 @@ def merge(
         mgb.db.commit()
         wgb.db.rollback()  # end the read: the worker goes on writing this file
     except Exception:
-        books.get(course.db_url).db.rollback()
+        books.get(course.db_url, course.course_id).db.rollback()
         raise
     finally:
         if own:
@@ -91,11 +92,11 @@ class Books:
     def __init__(self) -> None:
         self.open: dict[str, Any] = {}
 
-    def get(self, url: str) -> Any:
+    def get(self, url: str, course_id: str = DEFAULT_COURSE_ID) -> Any:
         from nbgrader.api import Gradebook
 
         if url not in self.open:
-            self.open[url] = Gradebook(url, "medialit")
+            self.open[url] = Gradebook(url, course_id)
         return self.open[url]
 
     def drop(self, url: str) -> None:

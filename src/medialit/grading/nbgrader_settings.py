@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from medialit.grading.layout import DEFAULT_COURSE_ID
+
 # Never copied by nbgrader (release, submit, collect, autograde): quarantined answer
 # files and private answer keys. Saved answers (*.answers.json) must travel with the
 # student's submission, so they are not ignored; see protect_answers().
@@ -36,8 +38,12 @@ def protect_answers(c: Any) -> None:
 
 
 def apply_common(c: Any) -> None:
-    """Settings every medialit course needs; call after setting the course's folders."""
-    c.CourseDirectory.course_id = "medialit"
+    """Settings every medialit course needs; call after setting the course's folders.
+
+    A course's own id, gradebook URL and exchange folder are set after this call (see
+    ``medialit.grading.course.CONFIG_TEMPLATE``); a course that sets none keeps these defaults.
+    """
+    c.CourseDirectory.course_id = DEFAULT_COURSE_ID
     c.CourseDirectory.ignore = IGNORE
     # Students answer with widgets, so a cleared solution region needs no code.
     c.ClearSolutions.code_stub = {"python": "# Nothing to type here: answer with the widget."}
