@@ -1,0 +1,128 @@
+"""JupyterHub for medialit: real Linux accounts, one formgrader per course (nbgrader's "multiple classes" layout).
+
+Started by ``bin/medialit-admin start hub`` (as root, from the shared environment). Everything
+site-specific comes from the site file named by $MEDIALIT_SITE (see site.example.yaml):
+
+- people log in with their Linux password (PAM); each gets their own JupyterLab, run as their own
+  account from the shared environment (LocalProcessSpawner), with nbgrader's Assignments list and
+  none of its instructor tools (the kit's jupyter-config/student settings);
+- per course, the account ``grader-<course>`` runs formgrader as the Hub service ``<course>``
+  (``/services/<course>/formgrader``), in the course folder it owns;
+- group ``formgrade-<course>``: the course's instructors, the only people who may open that service;
+  group ``nbgrader-<course>``: its students (and instructors), who see the course's assignments.
+  A student holds no scope on any service, so every formgrader answers them 403.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "bin"))
+from site_file import load_site  # noqa: E402 (deploy/bin/site_file.py, beside the admin tool)
+
+c = get_config()  # noqa: F821 (provided by JupyterHub)
+site = load_site(os.environ.get("MEDIALIT_SITE") or "/etc/medialit/site.yaml")
+venv_bin = site.venv / "bin"
+state = site.state / "hub"
+
+# ---------------------------------------------------------------- the Hub, its proxy and its state
+c.JupyterHub.ip = site.hub["ip"]
+c.JupyterHub.port = site.hub["port"]
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = site.hub["hub_port"]
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{site.hub['proxy_api_port']}"
+c.ConfigurableHTTPProxy.command = ["configurable-http-proxy"]  # npm's, on PATH (/usr/bin or /usr/local/bin)
+c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
+c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+c.JupyterHub.cleanup_servers = True  # stopping the Hub stops every student's server and the formgraders
+
+# ---------------------------------------------------------------- who may log in
+c.JupyterHub.authenticator_class = "pam"  # a real deployment: OAuth or LTI (README)
+c.PAMAuthenticator.open_sessions = False
+c.Authenticator.allowed_users = set(site.people())  # graders are no people: they cannot log in
+c.Authenticator.admin_users = set(site.hub.get("admins") or [])
+
+# ---------------------------------------------------------------- each person's own JupyterLab
+config_path = os.pathsep.join(str(site.prefix / "jupyter-config" / name) for name in ("student", "kit"))
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.cmd = [str(venv_bin / "jupyterhub-singleuser")]
+c.Spawner.default_url = "/lab"
+c.Spawner.notebook_dir = "~"
+c.Spawner.environment = {
+    "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
+    "JUPYTER_CONFIG_PATH": config_path,  # no formgrader, no Create Assignment, no course list
+}
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120
+# What a student's server may ask the Hub: its owner's name and groups (nbgrader's JupyterHubAuthPlugin
+# reads them to list the student's courses), and nothing about anyone else.
+c.Spawner.server_token_scopes = [
+    "users:activity!user",
+    "access:servers!server",
+    "read:users:name!user",
+    "read:users:groups!user",
+]
+
+# ---------------------------------------------------------------- courses: groups, roles, formgraders
+groups: dict[str, dict[str, list[str]]] = {}
+roles: list[dict] = []
+services: list[dict] = []
+for course, spec in site.courses.items():
+    grader = site.grader(course)
+    instructors = list(spec.get("instructors") or [])
+    students = list(spec.get("students") or [])
+    # The grader is a Hub user too (as in nbgrader's demo), never logged in (no password): formgrader's
+    # JupyterHubAuthPlugin looks its service's account up at the Hub to find the course.
+    groups[f"formgrade-{course}"] = {"users": [*instructors, grader]}
+    groups[f"nbgrader-{course}"] = {"users": instructors + students}
+    roles.append(
+        {
+            "name": f"formgrade-{course}",
+            "description": f"open {course}'s formgrader",
+            "groups": [f"formgrade-{course}"],
+            "scopes": [f"access:services!service={course}"],
+        }
+    )
+    roles.append(
+        {
+            "name": f"nbgrader-{course}",
+            "description": f"see that the course {course} exists",
+            "groups": [f"nbgrader-{course}"],
+            "scopes": ["list:services", f"read:services!service={course}"],
+        }
+    )
+    roles.append(
+        {
+            "name": f"service-{course}",
+            "description": f"{course}'s formgrader adds and removes its students (nbgrader's JupyterHubAuthPlugin)",
+            "services": [course],
+            "scopes": ["list:users", "read:users", "list:groups", f"groups!group=nbgrader-{course}"],
+        }
+    )
+    services.append(
+        {
+            "name": course,
+            "url": f"http://127.0.0.1:{spec['service_port']}",
+            "command": [str(venv_bin / "jupyterhub-singleuser")],
+            "user": grader,
+            "cwd": str(site.course_dir(course)),  # formgrader reads the course's nbgrader_config.py here
+            "oauth_no_confirm": True,  # the Hub's own service: no "authorize access?" page for instructors
+            "environment": {
+                "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
+                "HOME": str(site.home(grader)),
+                "JUPYTERHUB_DEFAULT_URL": "/lab",
+                "JUPYTER_CONFIG_PATH": os.pathsep.join(
+                    [
+                        str(site.prefix / "jupyter-config" / "deploy" / "grader"),
+                        str(site.prefix / "jupyter-config" / "kit"),
+                    ]
+                ),
+            },
+        }
+    )
+c.JupyterHub.load_groups = groups
+c.JupyterHub.load_roles = roles
+c.JupyterHub.services = services
