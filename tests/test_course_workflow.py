@@ -134,7 +134,7 @@ def test_flagged_submissions_are_flagged_in_the_gradebook(week):
     from nbgrader.api import Gradebook
 
     course, *_ = week
-    with Gradebook(course.db_url, "medialit") as gb:
+    with Gradebook(course.db_url, course.course_id) as gb:
         flags = {s: gb.find_submission_notebook(PS, PS, s).flagged for s in ("s01", "s06")}
     assert flags == {"s01": False, "s06": True}  # formgrader shows nbgrader's own flag
 
@@ -175,12 +175,12 @@ def test_manual_grades_survive_a_regrade(week, tmp_path):
 
     course, *_ = week
     copy = Course(shutil.copytree(course.root, tmp_path / "manual"))
-    with Gradebook(copy.db_url, "medialit") as gb:
+    with Gradebook(copy.db_url, copy.course_id) as gb:
         grade = gb.find_grade("labels-score", PS, PS, "s02")
         grade.manual_score = 7.5
         gb.db.commit()
     autograde(copy, PS, students=["s02"], jobs=1, progress=False)
-    with Gradebook(copy.db_url, "medialit") as gb:
+    with Gradebook(copy.db_url, copy.course_id) as gb:
         grade = gb.find_grade("labels-score", PS, PS, "s02")
         assert grade.manual_score == 7.5 and grade.needs_manual_grade
 

@@ -270,7 +270,7 @@ def test_cli_writes_the_zip_and_says_who_is_not_in_it(week, capsys):
     )
     assert done.returncode == 0, done.stderr
     assert "Releasing feedback for student 's05'" in done.stderr
-    assert len(list((course.root / "exchange" / "medialit" / "feedback").glob("*.html"))) == 1
+    assert len(list((course.course_exchange / "feedback").glob("*.html"))) == 1
     path = course.root / "exports" / f"{PS}-feedback-moodle.zip"
     assert f"wrote {path} (3 page(s) for Moodle)" in out
     assert "  not in the zip: José Muñoz Ørsted (s01): collected from Canvas, not from a Moodle download" in out

@@ -14,6 +14,7 @@ import csv
 import json
 import multiprocessing
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -169,8 +170,26 @@ def test_backups_a_dump_for_postgres_and_a_db_for_sqlite(courses):
     saved = sorted((made["sqlite"].root / ".medialit-backups").glob("gradebook-*"))
     assert saved and all(p.suffix == ".db" for p in saved)
     assert saved[-1].read_bytes()[:16] == b"SQLite format 3\x00"
-    hint = gradebook.restore_hint(made["postgres"], dumps[-1])
-    assert "pg_restore" in hint and str(dumps[-1]) in hint
+    assert "copy it over" in gradebook.restore_hint(saved[-1])
+
+
+def test_the_restore_hint_puts_a_postgres_gradebook_back(courses):
+    from nbgrader.api import Gradebook
+
+    made, _ = courses
+    course = made["postgres"]
+    before = _cells(course)
+    dump = gradebook.backup(course)
+    with Gradebook(course.db_url, course.course_id) as gb:
+        gb.find_grade("labels-score", PS, PS, "s01").manual_score = 1.25
+        gb.db.commit()
+    assert _cells(course) != before
+    hint = gradebook.restore_hint(dump)
+    command = shlex.split(hint.split("run: ", 1)[1])
+    assert command[0] == "pg_restore" and command[-1] == str(dump)
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert _cells(course) == before
 
 
 def test_the_workers_copy_of_a_postgres_gradebook_opens_in_nbgrader_as_it_is(courses, tmp_path):

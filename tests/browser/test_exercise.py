@@ -160,6 +160,6 @@ def test_ps1_answer_validate_and_autograde(
     label_points, source_points = expected_points(article, labels, sources)
     assert status.status == "graded", status.reason
     assert status.score == pytest.approx(label_points + source_points)
-    with Gradebook(course.db_url, "medialit") as gb:
+    with Gradebook(course.db_url, course.course_id) as gb:
         assert gb.find_grade("labels-score", PS, PS, "browser-student").score == pytest.approx(label_points)
         assert gb.find_grade("sources-score", PS, PS, "browser-student").score == pytest.approx(source_points)

@@ -86,7 +86,7 @@ def grading(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Grading
     assert "labels-score: test cell was deleted" in statuses[PS1][TAMPERED].reason
 
     # formgrader shows nbgrader's own per-notebook flag: medialit.grading.autograde sets it on flagged submissions
-    with Gradebook(course.db_url, "medialit") as gb:
+    with Gradebook(course.db_url, course.course_id) as gb:
         for assignment, by_student in statuses.items():
             for student, status in by_student.items():
                 flagged = gb.find_submission_notebook(assignment, assignment, student).flagged
@@ -109,7 +109,7 @@ def instructor_lab(grading: Grading, tmp_path_factory: pytest.TempPathFactory) -
 def manual_score(grading: Grading, student: str) -> float | None:
     from nbgrader.api import Gradebook
 
-    with Gradebook(grading.course.db_url, "medialit") as gb:
+    with Gradebook(grading.course.db_url, grading.course.course_id) as gb:
         return gb.find_grade("rewrite-rubric", PS3, PS3, student).manual_score
 
 

@@ -266,7 +266,7 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
         "--exchange",
         metavar="DIR",
         help="a shared nbgrader exchange folder (default: DIR/exchange). An administrator creates it once, "
-        "mode 0777; the course only adds its own ID/ folder in it when it releases",
+        "mode 1777; the course only adds its own ID/ folder in it when it releases",
     )
     init.set_defaults(func=cmd_course_init)
     upgrade = course_sub.add_parser(

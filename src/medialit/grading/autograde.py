@@ -335,7 +335,7 @@ def _compare_state(before: dict[str, Any], after: dict[str, Any], backup: Path) 
     if changed:
         problems.append(
             f"grades of students not being graded changed ({', '.join(changed)}): "
-            f"the gradebook before this run is saved as {backup}"
+            f"the gradebook before this run is saved as {backup} ({gradebook.restore_hint(backup)})"
         )
     return problems
 

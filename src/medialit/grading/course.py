@@ -295,12 +295,12 @@ def _settings_lines(course_id: str | None, db_url: str | None, exchange: str | P
         if not folder.is_dir():
             raise CourseError(
                 f"the exchange folder {folder} does not exist. An administrator creates it once for every course: "
-                f"sudo mkdir -p {folder} && sudo chmod 0777 {folder} (see deploy/README.md)"
+                f"sudo mkdir -p {folder} && sudo chmod 1777 {folder} (see deploy/README.md)"
             )
         if folder.stat().st_mode & 0o777 != 0o777 and folder.stat().st_uid != os.geteuid():
             raise CourseError(
-                f"the exchange folder {folder} is not writable by every account (nbgrader needs mode 0777 on it, "
-                f"and cannot set it: you do not own it). Ask an administrator: sudo chmod 0777 {folder}"
+                f"the exchange folder {folder} is not writable by every account (nbgrader needs mode 1777 or 0777 "
+                f"there, and cannot set it: you do not own it). Ask an administrator: sudo chmod 1777 {folder}"
             )
         lines += EXCHANGE_LINE.format(str(folder))
     return lines

@@ -64,12 +64,16 @@ def backup(course: Course) -> Path:
     return target
 
 
-def restore_hint(course: Course, saved: Path) -> str:
-    """How to put the gradebook back as ``saved`` (a backup made by :func:`backup`)."""
-    if saved.suffix != ".dump":
+def restore_hint(saved: Path) -> str:
+    """How to put the course's gradebook back as ``saved``, a backup :func:`backup` made (in the course)."""
+    course = Course(Path(saved).parent.parent)
+    if Path(saved).suffix != ".dump":
         return f"to go back to it, copy it over {course.db_path}"
     conninfo, _ = gradebook_url.libpq(course.db_url)
-    return f"to go back to it: pg_restore --clean --if-exists --single-transaction --dbname='{conninfo}' {saved}"
+    return (
+        "to go back to it, stop formgrader and run: "
+        f"pg_restore --clean --if-exists --single-transaction --dbname='{conninfo}' {saved}"
+    )
 
 
 def scratch_copy(course: Course, saved: Path, target: Path) -> Path:

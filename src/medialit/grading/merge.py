@@ -5,6 +5,11 @@ student's new automatic scores, comments, late penalty and flag from the worker'
 gradebook copy; grades a teacher gave by hand are kept. Creating the student and the
 submission rows happens in the same transaction (nbgrader's own helpers commit after
 each step), so a failed merge leaves nothing half-written and costs one disk sync.
+
+With a PostgreSQL gradebook, graders save scores in formgrader while a merge runs. The
+merge never writes a column it did not change (SQLAlchemy's UPDATE names only the changed
+attributes), so a manual score a grader commits meanwhile is kept
+(``tests/test_gradebook_backends.py`` holds it to that).
 """
 
 from __future__ import annotations
