@@ -27,6 +27,7 @@ from medialit.cli.demo import answers_file, gold_answers
 from medialit.cli.main import main
 from medialit.grading import gradebook
 from medialit.grading.autograde import autograde
+from medialit.grading.collect import collect_exchange, submit_to_exchange
 from medialit.grading.course import Course
 from medialit.grading.roster import Student, write_roster
 
@@ -142,6 +143,46 @@ def test_the_csv_export_is_the_same(courses):
     assert rows["sqlite"] == rows["postgres"]
     assert [r["student_id"] for r in rows["postgres"]] == ["s01", "s02", "s03", "s04"]
     assert rows["postgres"][0]["score"] == "16.0"
+
+
+def _comparable(value):
+    """``value`` without what differs between two courses by nature: row ids, folders, submission times."""
+    if isinstance(value, dict):
+        return {
+            k: _comparable(v)
+            for k, v in value.items()
+            if k not in ("id", "path") and "timestamp" not in k and k[-3:] != "_id"
+        }
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    return value
+
+
+def test_formgrader_reads_the_same_from_both_back_ends(courses):
+    """What formgrader's pages ask nbgrader's API for: the same answers from SQLite and PostgreSQL."""
+    made, _ = courses
+    seen = {}
+    for name, course in made.items():
+        api = course.api()
+        seen[name] = _comparable(
+            {
+                "assignments": api.get_assignments(),
+                "notebooks": api.get_notebooks(PS),
+                "students": api.get_students(),
+                "submissions": api.get_submissions(PS),
+                "student": api.get_student_submissions("s02"),
+                "student notebooks": api.get_student_notebook_submissions("s02", PS),
+                # nbgrader asks these without ORDER BY (each database has its own order): by student here
+                "notebook submissions": sorted(
+                    ({k: v for k, v in row.items() if k != "index"} for row in api.get_notebook_submissions(PS, PS)),
+                    key=lambda row: row["student"],
+                ),
+                "submission": api.get_submission(PS, "s04"),
+            }
+        )
+    for key in seen["sqlite"]:
+        assert seen["sqlite"][key] == seen["postgres"][key], key
+    assert len(seen["postgres"]["notebook submissions"]) == 4
 
 
 def test_a_manual_grade_between_two_autogrades_is_kept(courses):
@@ -371,6 +412,13 @@ def test_a_course_in_a_shared_exchange_uses_its_own_id(pg, tmp_path):
         assert out == shared / course.course_id / "outbound" / PS and out.is_dir()
         config = course.config()
         assert config.CourseDirectory.course_id == course.course_id and config.Exchange.root == str(shared)
+    home = tmp_path / "home" / PS
+    home.mkdir(parents=True)
+    (home / f"{PS}.ipynb").write_bytes(one.released_notebook(PS).read_bytes())
+    submit_to_exchange(one, PS, "s01", home)  # nbgrader submit, to media101's inbound
+    assert [p.name.split("+")[0] for p in (shared / "media101" / "inbound").iterdir()] == ["s01"]
+    assert sorted(collect_exchange(one, PS).collected) == ["s01"]
+    assert not collect_exchange(two, PS).collected  # the other course's students are not media102's
     assert Course(one.root).db_url == one.db_url and Course(two.root).db_path == two.root / "gradebook.db"
 
 
@@ -381,3 +429,15 @@ def test_an_old_course_keeps_its_defaults(tmp_path):
     assert (course.course_id, course.db_url) == ("medialit", f"sqlite:///{course.root / 'gradebook.db'}")
     assert course.exchange_root == course.root / "exchange" and gradebook.exists(course)
     assert course.outbound_dir(PS) == course.root / "exchange" / "medialit" / "outbound" / PS
+
+
+def test_a_course_whose_postgres_does_not_answer_says_what_to_do(tmp_path, capsys):
+    course = Course.init(tmp_path / "course")
+    config = course.root / "nbgrader_config.py"
+    url = "postgresql+psycopg:///medialit_gone?host=/nonexistent/socket"
+    config.write_text(config.read_text() + f"c.CourseDirectory.db_url = {url!r}\n")
+    for argv in (["autograde", PS], ["export", PS], ["release", PS]):
+        assert main([*argv, "--course", str(course.root)]) == 1
+        err = capsys.readouterr().err
+        assert f"cannot reach the gradebook database {url}" in err and "Traceback" not in err
+        assert "Check that PostgreSQL is running" in err

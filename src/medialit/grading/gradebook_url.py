@@ -76,7 +76,9 @@ def sqlite_path(url: str) -> Path | None:
 def display(url: str) -> str:
     """``url`` with any password hidden, for messages."""
     parsed = _parse(url)
-    return parsed.render_as_string(hide_password=True) if parsed is not None else url
+    if parsed is None or not parsed.password:
+        return url  # as the teacher wrote it (SQLAlchemy would percent-encode a socket folder)
+    return parsed.render_as_string(hide_password=True)
 
 
 def reach_problem(url: str) -> str:
