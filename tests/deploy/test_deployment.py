@@ -16,7 +16,7 @@ processes run as the grader, and JupyterHub with PAM login and the course's form
 - a student cannot read another student's home, the course folder or its database; their owners can.
 
 Everything it started is stopped and the accounts it made are removed, also when it fails.
-Runs as root with CI=true or MEDIALIT_DEPLOY_TEST=1 (about 3 minutes on 2 cores); skipped otherwise.
+Runs as root with CI=true or MEDIALIT_DEPLOY_TEST=1 (about 1.5 minutes on 2 cores); skipped otherwise.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _why_not() -> str:
     if os.environ.get("CI", "").lower() != "true" and os.environ.get("MEDIALIT_DEPLOY_TEST") != "1":
         return (
             "the deployment test creates Linux accounts and starts PostgreSQL, Redis, Celery and JupyterHub "
-            "(about 3 minutes): it runs as root under CI=true or MEDIALIT_DEPLOY_TEST=1"
+            "(about 1.5 minutes): it runs as root under CI=true or MEDIALIT_DEPLOY_TEST=1"
         )
     if os.geteuid() != 0:
         return "the deployment test needs root (it creates Linux accounts and runs servers as them)"
