@@ -69,9 +69,15 @@ class Server:
         self.started = True
         return self
 
-    def url(self, database: str) -> str:
-        """The SQLAlchemy URL of ``database``, over the socket, as the trusted ``postgres`` role."""
-        return f"postgresql+psycopg://postgres@/{database}?host={self.socket}"
+    def url(self, database: str, role: str = "postgres") -> str:
+        """The SQLAlchemy URL of ``database``, over the socket, as ``role`` (trusted: no password)."""
+        return f"postgresql+psycopg://{role}@/{database}?host={self.socket}"
+
+    def create_role(self, name: str) -> None:
+        """A login role that owns nothing."""
+        done = self._as_postgres("createuser", "-h", str(self.socket), "-U", "postgres", name)
+        if done.returncode != 0:
+            raise RuntimeError(f"createuser failed: {done.stderr}")
 
     def create_db(self, prefix: str = "medialit") -> str:
         """A new empty database; return its URL."""

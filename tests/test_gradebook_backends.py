@@ -399,6 +399,19 @@ def test_course_init_refuses_a_database_holding_another_course(pg, tmp_path):
         Course.init(tmp_path / "two", course_id="media102", db_url=url)
 
 
+def test_course_init_refuses_a_role_that_cannot_create_the_tables(pg, tmp_path, capsys):
+    from sqlalchemy.engine import make_url
+
+    database = make_url(pg.create_db()).database  # owned by postgres
+    pg.create_role("stranger")
+    url = pg.url(database, role="stranger")
+    assert main(["course", "init", str(tmp_path / "course"), "--db-url", url]) == 1
+    err = capsys.readouterr().err
+    assert f"the role stranger cannot create the gradebook's tables in the database {database}" in err
+    assert f"ALTER DATABASE {database} OWNER TO stranger" in err and "Traceback" not in err
+    assert not (tmp_path / "course").exists()
+
+
 def test_a_course_in_a_shared_exchange_uses_its_own_id(pg, tmp_path):
     """Two courses release into one exchange, each under its own id; their config says so to nbgrader."""
     shared = tmp_path / "exchange"

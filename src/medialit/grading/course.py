@@ -283,12 +283,9 @@ def _settings_lines(course_id: str | None, db_url: str | None, exchange: str | P
         if problem:
             raise CourseError(problem)
         db_url = gradebook_url.normalise(db_url)
-        others = _other_courses(db_url, course_id or DEFAULT_COURSE_ID)
-        if others:
-            raise CourseError(
-                f"the database {gradebook_url.display(db_url)} already holds the gradebook of "
-                f"{', '.join(others)}: each course needs a database of its own; {gradebook_url.HELP}"
-            )
+        problem = _database_problem(db_url, course_id or DEFAULT_COURSE_ID)
+        if problem:
+            raise CourseError(problem)
         lines += DB_URL_LINE.format(db_url)
     if exchange is not None:
         folder = Path(exchange).expanduser().resolve()
@@ -306,18 +303,44 @@ def _settings_lines(course_id: str | None, db_url: str | None, exchange: str | P
     return lines
 
 
-def _other_courses(db_url: str, course_id: str) -> list[str]:
-    """The courses other than ``course_id`` whose gradebook ``db_url`` already holds."""
-    if gradebook_url.sqlite_path(db_url) is not None and not gradebook_url.sqlite_path(db_url).exists():
-        return []
+def _database_problem(db_url: str, course_id: str) -> str:
+    """Why a new course cannot keep its gradebook at ``db_url`` ('' when it can).
+
+    The database must not hold another course's gradebook, and (PostgreSQL) this account's
+    role must be able to create nbgrader's tables in it (PostgreSQL 15: it owns the database).
+    """
+    path = gradebook_url.sqlite_path(db_url)
+    if path is not None and not path.exists():
+        return ""
     from sqlalchemy import create_engine, inspect, text
 
     engine = create_engine(db_url)
     try:
-        if not inspect(engine).has_table("course"):
-            return []
         with engine.connect() as conn:
-            ids = conn.execute(text("SELECT id FROM course")).scalars().all()
+            made = inspect(conn).has_table("course")
+            ids = conn.execute(text("SELECT id FROM course")).scalars().all() if made else []
+            blocked = "" if made or path is not None else _cannot_create_tables(conn)
     finally:
         engine.dispose()
-    return sorted(i for i in ids if i not in (course_id, "default_course"))
+    others = sorted(i for i in ids if i not in (course_id, "default_course"))
+    if others:
+        return (
+            f"the database {gradebook_url.display(db_url)} already holds the gradebook of {', '.join(others)}: "
+            f"each course needs a database of its own; {gradebook_url.HELP}"
+        )
+    return blocked and f"{blocked}; {gradebook_url.HELP}"
+
+
+def _cannot_create_tables(conn: Any) -> str:
+    """Why this PostgreSQL role cannot create nbgrader's tables here ('' when it can)."""
+    from sqlalchemy import text
+
+    allowed, role, name = conn.execute(
+        text("SELECT has_schema_privilege(current_schema(), 'CREATE'), current_user, current_database()")
+    ).one()
+    if allowed:
+        return ""
+    return (
+        f"the role {role} cannot create the gradebook's tables in the database {name}. Make the role own it: "
+        f"sudo -u postgres psql -c 'ALTER DATABASE {name} OWNER TO {role}' (or createdb --owner={role} {name})"
+    )
