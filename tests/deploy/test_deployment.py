@@ -277,9 +277,28 @@ def _teardown(dep: Deployment, made_srv: bool, made_exchange: bool) -> None:
         shutil.rmtree(SRV, ignore_errors=True)
     if made_exchange:
         shutil.rmtree(EXCHANGE.parent, ignore_errors=True)
-    left = [f"{pid}: {_cmdline(pid)}" for pid in processes_of(uids | uids_of(["redis"]))]
+    ours = [str(SRV), f"--api-port {dep.ports['proxy_api']}"]  # PostgreSQL, Redis, the Hub's proxy
+    left = [f"{pid}: {_cmdline(pid)}" for pid in processes_of(uids)]
+    left += [f"{pid}: {_cmdline(pid)}" for pid in processes_naming(ours)]
     assert not left, f"processes left behind: {left}"
     assert not problems, "the teardown found problems:\n" + "\n".join(problems)
+
+
+def processes_naming(needles: list[str]) -> list[int]:
+    """The pids of running processes whose command line contains one of ``needles``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            line = _cmdline(int(entry.name))
+            if any(needle in line for needle in needles) and "\nState:\tZ" not in _status(entry):
+                found.append(int(entry.name))
+    return found
+
+
+def _status(entry: Path) -> str:
+    with contextlib.suppress(OSError):
+        return entry.joinpath("status").read_text()
+    return ""
 
 
 def _cmdline(pid: int) -> str:
@@ -300,6 +319,14 @@ def answers_for(gold: dict[str, Any], profile: str, seed: int) -> dict[str, Any]
     return synthesize(gold, profile, skill[profile], random.Random(seed))
 
 
+def disabled_extensions(lab_page: str) -> set[str]:
+    """The lab extensions a JupyterLab page turns off (its jupyter-config-data)."""
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', lab_page, re.S)
+    assert found, "no jupyter-config-data in the JupyterLab page"
+    disabled = json.loads(found.group(1)).get("disabledExtensions") or []
+    return {k for k, v in disabled.items() if v} if isinstance(disabled, dict) else set(disabled)
+
+
 def student_by_requests(dep: Deployment, name: str, answers: dict[str, Any]) -> None:
     """Log in through the form, start the server, fetch, write the answers file, submit."""
     from hub_session import HubUser
@@ -317,6 +344,11 @@ def student_by_requests(dep: Deployment, name: str, answers: dict[str, Any]) -> 
     user.write_text(f"{folder}/{PS}.answers.json", answers_file(PS, answers))
     submitted = user.assignment_action("submit", COURSE, PS)["value"]
     assert any(a["status"] == "submitted" for a in submitted), submitted
+    # their JupyterLab: nbgrader's Assignments list, none of its instructor tools
+    assert user.server("GET", "/formgrader").status_code == 404  # formgrader's server extension is off
+    disabled = disabled_extensions(user.open(f"/user/{name}/lab").text)
+    assert {f"@jupyter/nbgrader:{x}" for x in ("formgrader", "create-assignment", "course-list")} <= disabled
+    assert "@jupyter/nbgrader:assignment-list" not in disabled, disabled
     # a student holds no scope on the course's service: the Hub refuses the formgrader
     answer = user.service("GET", COURSE, "/formgrader")
     assert answer.status_code == 403, (answer.status_code, answer.url)
@@ -363,6 +395,10 @@ def student_in_browser(dep: Deployment, name: str) -> dict[str, str]:
             relpath = f"{COURSE}/{PS}/{PS}.ipynb"
             lab = HubLab(dep.hub, prefix, Path(pwd.getpwnam(name).pw_dir))
             nb = Notebook(page, lab, relpath).open()
+            menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel")
+            expect(menus.filter(has_text=re.compile(r"^Run$"))).to_have_count(1)
+            expect(menus.filter(has_text=re.compile(r"^Nbgrader$"))).to_have_count(0)  # no instructor tools
+            expect(nb.panel.locator(".jp-Toolbar .validate-button")).to_have_count(1)  # Validate stays
             nb.menu("Run", "Run All Cells")
             labeler = nb.widget("Label each sentence")
             expect(labeler).to_be_visible(timeout=120_000)
