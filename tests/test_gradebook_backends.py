@@ -454,3 +454,19 @@ def test_a_course_whose_postgres_does_not_answer_says_what_to_do(tmp_path, capsy
         err = capsys.readouterr().err
         assert f"cannot reach the gradebook database {url}" in err and "Traceback" not in err
         assert "Check that PostgreSQL is running" in err
+
+
+def test_a_gradebook_that_cannot_be_made_leaves_the_folder_as_it_was(tmp_path, monkeypatch, capsys):
+    from sqlalchemy.exc import OperationalError
+
+    def refuse(self, students):
+        raise OperationalError("CREATE TABLE course", {}, Exception("disk full"))
+
+    monkeypatch.setattr(Course, "import_roster", refuse)
+    (tmp_path / "empty").mkdir()  # an administrator made it, with its owner and mode: it stays
+    assert main(["course", "init", str(tmp_path / "empty")]) == 1
+    err = capsys.readouterr().err
+    assert "could not create the gradebook in sqlite:///" in err and "disk full" in err and "Traceback" not in err
+    assert (tmp_path / "empty").is_dir() and not any((tmp_path / "empty").iterdir())
+    assert main(["course", "init", str(tmp_path / "new")]) == 1
+    assert not (tmp_path / "new").exists()

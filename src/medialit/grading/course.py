@@ -85,13 +85,31 @@ class Course(Layout):
         if not (kit / "solutions").is_dir():
             raise CourseError(f"{kit} has no solutions/ folder; pass the medialit folder with --kit.")
         lines = _settings_lines(course_id, db_url, exchange)
-        layout = Layout(root)
+        made = not root.exists()
         root.mkdir(parents=True, exist_ok=True)
+        try:
+            return cls._fill(root, kit, lines, students, own_exchange=exchange is None)
+        except BaseException as exc:  # a half-made course is no course: leave the folder as it was
+            for path in [root] if made else list(root.iterdir()):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            if isinstance(exc, _database_errors()):
+                where = gradebook_url.display(db_url or f"sqlite:///{root / 'gradebook.db'}")
+                reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+                raise CourseError(f"could not create the gradebook in {where}: {reason}; {gradebook_url.HELP}") from exc
+            raise
+
+    @classmethod
+    def _fill(cls, root: Path, kit: Path, lines: str, students: list[Student], own_exchange: bool) -> Course:
+        """The course's folders, configuration and gradebook, in the empty folder ``root``."""
+        layout = Layout(root)
         shutil.copytree(kit / "solutions", layout.source_root, ignore=shutil.ignore_patterns("*.answers*.json"))
         shutil.copytree(kit / "seeds", layout.seeds)
         for folder in (layout.release_root, layout.submitted_root, layout.autograded_root, layout.feedback_root):
             folder.mkdir()
-        if exchange is None:
+        if own_exchange:
             layout.exchange_root.mkdir()
             layout.exchange_root.chmod(0o777)  # every student's account writes its submissions here
         (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE + lines, encoding="utf-8")
@@ -253,6 +271,12 @@ class Course(Layout):
             }
             for s in subs
         }
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return (SQLAlchemyError,)
 
 
 def course_id_problem(course_id: str) -> str:
