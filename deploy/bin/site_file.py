@@ -69,7 +69,8 @@ def _require(data: dict[str, Any], key: str, kind: type, where: str, path: Path)
         raise SiteError(f"{path}: {where} has no '{key}'; add it (see deploy/site.example.yaml).")
     value = data[key]
     if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-        raise SiteError(f"{path}: {where}.{key} must be a {kind.__name__}, not {value!r}.")
+        kinds = {int: "a whole number", str: "text", dict: "a mapping (key: value lines)"}
+        raise SiteError(f"{path}: {where}.{key} must be {kinds.get(kind, kind.__name__)}, not {value!r}.")
     return value
 
 
