@@ -470,3 +470,12 @@ def test_a_gradebook_that_cannot_be_made_leaves_the_folder_as_it_was(tmp_path, m
     assert (tmp_path / "empty").is_dir() and not any((tmp_path / "empty").iterdir())
     assert main(["course", "init", str(tmp_path / "new")]) == 1
     assert not (tmp_path / "new").exists()
+
+
+def test_a_relative_sqlite_url_is_made_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    course = Course.init(tmp_path / "course", db_url="sqlite:///grades.db")
+    assert course.db_url == f"sqlite:///{tmp_path / 'grades.db'}" and course.db_path == tmp_path / "grades.db"
+    monkeypatch.chdir(course.root)  # nbgrader and later commands read it from anywhere
+    assert Course(course.root).db_path == tmp_path / "grades.db" and gradebook.exists(course)
+    assert gradebook.backup(course).suffix == ".db"
