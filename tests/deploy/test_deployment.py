@@ -606,11 +606,18 @@ def test_a_class_through_the_hub(deployment: Deployment) -> None:
     with dep.phase("one student in Chromium: log in, fetch, Run All, answer with the widgets, submit"):
         student_in_browser(dep, BROWSER_STUDENT)
     with dep.phase("the grader: collect, autograde on Celery, export CSV"):
-        collected = dep.as_grader("medialit", "collect", PS, "exchange", check=False)
+        grader_uid = pwd.getpwnam(GRADER).pw_uid
+        pool = [p for p in processes_of({grader_uid}) if "grading-worker" in _cmdline(p)]
+        assert len(pool) == 3, [_cmdline(p) for p in pool]  # Celery's main process and its 2 grading processes
+        collected = dep.as_grader("medialit", "collect", PS, "exchange", "--course", str(COURSE_DIR), check=False)
         assert all(s in collected.stdout for s in STUDENTS), collected.stdout + collected.stderr
-        graded = dep.as_grader("medialit", "autograde", PS, "--executor", "celery", "--quiet", check=False)
+        graded = dep.as_grader(
+            "medialit", "autograde", PS, "--course", str(COURSE_DIR), "--executor", "celery", "--quiet", check=False
+        )
         assert graded.returncode == 0, graded.stdout + graded.stderr
-        exported = dep.as_grader("medialit", "export", PS, "--format", "csv").stdout
+        worker_log = (SRV / "state" / "log" / f"worker-{COURSE}.log").read_text(encoding="utf-8", errors="replace")
+        assert worker_log.count("succeeded in") >= len(STUDENTS), worker_log[-3000:]  # graded by the workers
+        exported = dep.as_grader("medialit", "export", PS, "--course", str(COURSE_DIR), "--format", "csv").stdout
         written = Path(re.search(r"^wrote (\S+\.csv)", exported, re.M).group(1))  # type: ignore[union-attr]
         assert written.parent == COURSE_DIR / "exports", exported
         remote = grades_csv(written)
