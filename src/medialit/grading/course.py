@@ -138,7 +138,7 @@ class Course(Layout):
                 )
 
     @property
-    def settings(self) -> dict[str, Any]:
+    def _course_settings(self) -> dict[str, Any]:
         """The course id, gradebook URL and exchange folder its nbgrader_config.py sets (read once)."""
         if self._settings is None:
             config = self.config()
@@ -153,16 +153,16 @@ class Course(Layout):
 
     @property
     def course_id(self) -> str:
-        return self.settings["course_id"]
+        return self._course_settings["course_id"]
 
     @property
     def exchange_root(self) -> Path:
-        return self.settings["exchange"]
+        return self._course_settings["exchange"]
 
     @property
     def db_url(self) -> str:
         """The gradebook's SQLAlchemy URL (nbgrader's ``CourseDirectory.db_url``)."""
-        return self.settings["db_url"]
+        return self._course_settings["db_url"]
 
     @property
     def db_path(self) -> Path | None:
