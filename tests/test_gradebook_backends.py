@@ -479,3 +479,15 @@ def test_a_relative_sqlite_url_is_made_absolute(tmp_path, monkeypatch):
     monkeypatch.chdir(course.root)  # nbgrader and later commands read it from anywhere
     assert Course(course.root).db_path == tmp_path / "grades.db" and gradebook.exists(course)
     assert gradebook.backup(course).suffix == ".db"
+
+
+def test_postgres_tools_get_the_password_in_their_environment_not_their_arguments():
+    from medialit.grading import gradebook_url
+
+    conninfo, env = gradebook_url.libpq("postgresql+psycopg://grader:s3cret@db.school.example:5432/medialit_media101")
+    assert "s3cret" not in conninfo and env["PGPASSWORD"] == "s3cret"
+    assert conninfo == "postgresql://grader@db.school.example:5432/medialit_media101"
+    assert "s3cret" not in gradebook_url.display("postgresql+psycopg://grader:s3cret@db/medialit_media101")
+    plain = "postgresql+psycopg:///medialit_media101?host=/var/run/postgresql"
+    assert gradebook_url.libpq(plain)[0] == "postgresql:///medialit_media101?host=/var/run/postgresql"
+    assert gradebook_url.url_problem(plain) == "" and gradebook_url.display(plain) == plain

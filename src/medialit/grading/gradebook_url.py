@@ -116,7 +116,12 @@ def libpq(url: str) -> tuple[str, dict[str, str]]:
     that carries the password (never on the command line)."""
     parsed = _parse(url)
     env = dict(os.environ)
-    if parsed.password:
-        env["PGPASSWORD"] = str(parsed.password)
-    plain = parsed.set(drivername="postgresql", password=None)
+    if not parsed.password:
+        return "postgresql" + url[len(parsed.drivername) :], env  # as the teacher wrote it
+    from sqlalchemy.engine import URL
+
+    env["PGPASSWORD"] = str(parsed.password)
+    plain = URL.create(
+        "postgresql", parsed.username, None, parsed.host, parsed.port, parsed.database, parsed.query
+    )  # no password
     return plain.render_as_string(hide_password=False), env
