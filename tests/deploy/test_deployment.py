@@ -13,7 +13,8 @@ processes run as the grader, and JupyterHub with PAM login and the course's form
 - an instructor opens the formgrader through the Hub (a student gets 403); two instructors save
   manual scores at the same time and none is lost;
 - a Celery worker process SIGKILLed mid-task ends graded again (or failed) with the reason;
-- a student cannot read another student's home, the course folder or its database; their owners can.
+- a student cannot read another student's home, the course folder, the exchange's submissions or the
+  gradebook database; their owners can.
 
 Everything it started is stopped and the accounts it made are removed, also when it fails.
 Runs as root with CI=true or MEDIALIT_DEPLOY_TEST=1 (about 1.5 minutes on 2 cores); skipped otherwise.
@@ -577,6 +578,10 @@ def check_permissions(dep: Deployment) -> None:
     assert denied.returncode != 0 and "Permission denied" in denied.stderr, denied
     assert "gradebook" not in as_account("student1", "ls", str(COURSE_DIR)).stdout
     assert PS in as_account(GRADER, "ls", str(COURSE_DIR / "submitted" / "student1")).stdout  # the grader can
+    inbound = str(EXCHANGE / COURSE / "inbound")  # everyone's submissions: students may add, not look
+    denied = as_account("student1", "ls", inbound)
+    assert denied.returncode != 0 and "Permission denied" in denied.stderr, denied
+    assert "student2+ps1-sources+" in as_account(GRADER, "ls", inbound).stdout
     socket_dir = str(SRV / "run" / "postgresql")
     query = ["psql", "-X", "-A", "-t", "-h", socket_dir, "-p", str(dep.ports["pg"]), "-d", "medialit_media101"]
     denied = as_account("student1", *query, "-c", "SELECT 1")
@@ -585,8 +590,8 @@ def check_permissions(dep: Deployment) -> None:
     assert denied.returncode != 0 and "Peer authentication failed" in denied.stderr, denied
     allowed = as_account(GRADER, *query, "-c", "SELECT count(*) FROM student")
     assert allowed.returncode == 0 and int(allowed.stdout.strip()) >= len(STUDENTS), allowed
-    print("[deployment] permissions: student1 cannot read student2's home, the course folder or its database; "
-          "their owners can", flush=True)  # fmt: skip
+    print("[deployment] permissions: student1 cannot read student2's home, the course folder, the exchange's "
+          "submissions or the gradebook database; their owners can", flush=True)  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- the test
