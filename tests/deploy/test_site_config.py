@@ -1,0 +1,82 @@
+"""deploy/: the Hub's configuration is built from the site file alone, and a wrong site file says where and how.
+
+Fast and without root (the end-to-end run is test_deployment.py).
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+from traitlets.config import Config
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+EXAMPLE = DEPLOY / "site.example.yaml"
+sys.path.insert(0, str(DEPLOY / "bin"))
+
+from site_file import SiteError, load_site  # noqa: E402
+
+
+def hub_config(site: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
+    config = Config()
+    monkeypatch.setenv("MEDIALIT_SITE", str(site))
+    runpy.run_path(str(DEPLOY / "jupyterhub_config.py"), init_globals={"get_config": lambda: config})
+    return config
+
+
+def test_the_hub_config_follows_the_site_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    c = hub_config(EXAMPLE, monkeypatch)
+    assert c.JupyterHub.authenticator_class == "pam"
+    assert c.JupyterHub.spawner_class == "localprocess"
+    assert c.Authenticator.allowed_users == {"instructor1", "instructor2", "student1", "student2", "student3"}
+    groups = c.JupyterHub.load_groups
+    assert groups["formgrade-media101"]["users"] == ["instructor1", "instructor2", "grader-media101"]
+    assert groups["nbgrader-media101"]["users"] == ["instructor1", "instructor2", "student1", "student2", "student3"]
+    roles = {r["name"]: r for r in c.JupyterHub.load_roles}
+    # only the formgrade group may open the course's formgrader; students only see that the course exists
+    assert roles["formgrade-media101"]["scopes"] == ["access:services!service=media101"]
+    assert not any(s.startswith("access:services") for s in roles["nbgrader-media101"]["scopes"])
+    (service,) = c.JupyterHub.services
+    assert service["name"] == "media101" and service["user"] == "grader-media101"
+    assert service["cwd"] == "/srv/medialit/courses/media101"
+    assert service["url"] == "http://127.0.0.1:9101"
+    assert service["command"] == ["/opt/medialit/venv/bin/jupyterhub-singleuser"]
+    # students' servers: the shared environment, the kit's student settings, a token that reads only its owner
+    assert c.Spawner.cmd == ["/opt/medialit/venv/bin/jupyterhub-singleuser"]
+    assert c.Spawner.environment["JUPYTER_CONFIG_PATH"].split(":")[0] == "/opt/medialit/jupyter-config/student"
+    assert all(scope.endswith(("!user", "!server")) for scope in c.Spawner.server_token_scopes)
+
+
+def test_the_gradebook_url_is_the_courses_own_database() -> None:
+    site = load_site(EXAMPLE)
+    assert site.db_url("media101") == (
+        "postgresql+psycopg:///medialit_media101?host=/srv/medialit/run/postgresql&port=5432"
+    )
+    assert site.grader("media101") == "grader-media101"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("service_port: 9101", "service_port: nine"), "courses.media101.service_port must be a whole number"),
+        (("students: [student1", "students: [Student 1"), "'Student 1' is not a valid Linux account name"),
+        (("instructors: [instructor1", "instructors: [grader-x"), "'grader-' names are the courses' own accounts"),
+        (("  media101:", "  Media 101:"), "course id 'Media 101' must be lower-case"),
+        (("hub:", "hubb:"), "the file has no 'hub'"),
+    ],
+)
+def test_a_wrong_site_file_says_where(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert change[0] in text
+    site = tmp_path / "site.yaml"
+    site.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(SiteError, match=rf"^{site}: .*") as caught:
+        load_site(site)
+    assert message in str(caught.value)
+
+
+def test_a_missing_site_file_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(SiteError, match="Copy deploy/site.example.yaml there"):
+        load_site(tmp_path / "nope.yaml")
