@@ -40,9 +40,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.deployment
 
@@ -355,10 +358,10 @@ def student_by_requests(dep: Deployment, name: str, answers: dict[str, Any]) -> 
     assert answer.status_code == 403, (answer.status_code, answer.url)
 
 
-def student_in_browser(dep: Deployment, name: str) -> dict[str, str]:
+def student_in_browser(dep: Deployment, name: str, browser: Browser) -> dict[str, str]:
     """Chromium: the Hub's login page, JupyterLab, the exercise's widgets; fetch and submit from the same session."""
-    from browser.jlab import CHROMIUM, CHROMIUM_ARGS, UI_MS, Notebook, row, wait_saved
-    from playwright.sync_api import expect, sync_playwright
+    from browser.jlab import UI_MS, Notebook, row, wait_saved
+    from playwright.sync_api import expect
 
     from medialit.content.article import load_article
     from medialit.content.scheme import load_scheme
@@ -366,50 +369,44 @@ def student_in_browser(dep: Deployment, name: str) -> dict[str, str]:
     article = load_article(SEED_ID, folder=ROOT / "seeds")
     names = load_scheme().label_names()
     labels = {s.id: s.label for s in article.sentences[:BROWSER_ANSWERS]}
-    home = dep.work / "chromium"
-    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "c"), "XDG_CACHE_HOME": str(home / "k")}
     prefix = f"/user/{name}"
-    with sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env, timeout=60_000)
-        try:
-            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            expect.set_options(timeout=UI_MS)
-            page.goto(f"{dep.hub}/hub/login")
-            page.fill("#username_input", name)
-            page.fill("#password_input", dep.passwords[name])
-            page.click("#login_submit")
-            page.goto(f"{dep.hub}/hub/spawn/{name}")  # the Spawn button; the pending page follows the server
-            page.wait_for_url(re.compile(rf"{re.escape(prefix)}/lab"), timeout=180_000)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        expect.set_options(timeout=UI_MS)
+        page.goto(f"{dep.hub}/hub/login")
+        page.fill("#username_input", name)
+        page.fill("#password_input", dep.passwords[name])
+        page.click("#login_submit")
+        page.goto(f"{dep.hub}/hub/spawn/{name}")  # the Spawn button; the pending page follows the server
+        page.wait_for_url(re.compile(rf"{re.escape(prefix)}/lab"), timeout=180_000)
 
-            def call(method: str, path: str, form: dict[str, str]) -> Any:
-                xsrf = next(
-                    c["value"] for c in page.context.cookies() if c["name"] == "_xsrf" and c["path"] == f"{prefix}/"
-                )
-                answer = page.request.fetch(
-                    f"{dep.hub}{prefix}{path}", method=method, form=form, headers={"X-XSRFToken": xsrf}, timeout=120_000
-                )
-                assert answer.ok, (path, answer.status, answer.text()[:500])
-                return answer.json()
+        def call(path: str, form: dict[str, str]) -> Any:
+            xsrf = next(c["value"] for c in context.cookies() if c["name"] == "_xsrf" and c["path"] == f"{prefix}/")
+            answer = page.request.post(
+                f"{dep.hub}{prefix}{path}", form=form, headers={"X-XSRFToken": xsrf}, timeout=120_000
+            )
+            assert answer.ok, (path, answer.status, answer.text()[:500])
+            return answer.json()
 
-            course = {"course_id": COURSE, "assignment_id": PS}
-            call("POST", "/assignments/fetch", course)
-            relpath = f"{COURSE}/{PS}/{PS}.ipynb"
-            lab = HubLab(dep.hub, prefix, Path(pwd.getpwnam(name).pw_dir))
-            nb = Notebook(page, lab, relpath).open()
-            menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel")
-            expect(menus.filter(has_text=re.compile(r"^Run$"))).to_have_count(1)
-            expect(menus.filter(has_text=re.compile(r"^Nbgrader$"))).to_have_count(0)  # no instructor tools
-            expect(nb.panel.locator(".jp-Toolbar .validate-button")).to_have_count(1)  # Validate stays
-            nb.menu("Run", "Run All Cells")
-            labeler = nb.widget("Label each sentence")
-            expect(labeler).to_be_visible(timeout=120_000)
-            for sid, label in labels.items():
-                row(labeler, sid).locator("select").select_option(value=names[label])
-            wait_saved(nb.path.with_name(f"{PS}.answers.json"), "labels", labels, timeout=60)
-            submitted = call("POST", "/assignments/submit", course)["value"]
-            assert any(a["status"] == "submitted" for a in submitted), submitted
-        finally:
-            browser.close()
+        course = {"course_id": COURSE, "assignment_id": PS}
+        call("/assignments/fetch", course)
+        relpath = f"{COURSE}/{PS}/{PS}.ipynb"
+        nb = Notebook(page, HubLab(dep.hub, prefix, Path(pwd.getpwnam(name).pw_dir)), relpath).open()
+        menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel")
+        expect(menus.filter(has_text=re.compile(r"^Run$"))).to_have_count(1)
+        expect(menus.filter(has_text=re.compile(r"^Nbgrader$"))).to_have_count(0)  # no instructor tools
+        expect(nb.panel.locator(".jp-Toolbar .validate-button")).to_have_count(1)  # Validate stays
+        nb.menu("Run", "Run All Cells")
+        labeler = nb.widget("Label each sentence")
+        expect(labeler).to_be_visible(timeout=120_000)
+        for sid, label in labels.items():
+            row(labeler, sid).locator("select").select_option(value=names[label])
+        wait_saved(nb.path.with_name(f"{PS}.answers.json"), "labels", labels, timeout=60)
+        submitted = call("/assignments/submit", course)["value"]
+        assert any(a["status"] == "submitted" for a in submitted), submitted
+    finally:
+        context.close()
     return labels
 
 
@@ -597,7 +594,7 @@ def check_permissions(dep: Deployment) -> None:
 # ---------------------------------------------------------------------------- the test
 
 
-def test_a_class_through_the_hub(deployment: Deployment) -> None:
+def test_a_class_through_the_hub(deployment: Deployment, request: pytest.FixtureRequest) -> None:
     from medialit.cli.demo import gold_answers
     from medialit.grading.course import Course
 
@@ -609,7 +606,7 @@ def test_a_class_through_the_hub(deployment: Deployment) -> None:
         student_by_requests(dep, "student1", answers_for(gold, "expert", 1))
         student_by_requests(dep, "student2", answers_for(gold, "partial", 2))
     with dep.phase("one student in Chromium: log in, fetch, Run All, answer with the widgets, submit"):
-        student_in_browser(dep, BROWSER_STUDENT)
+        student_in_browser(dep, BROWSER_STUDENT, request.getfixturevalue("browser"))
     with dep.phase("the grader: collect, autograde on Celery, export CSV"):
         grader_uid = pwd.getpwnam(GRADER).pw_uid
         pool = [p for p in processes_of({grader_uid}) if "grading-worker" in _cmdline(p)]
