@@ -46,7 +46,11 @@ c.Authenticator.allowed_users = set(site.people())  # graders are no people: the
 c.Authenticator.admin_users = set(site.hub.get("admins") or [])
 
 # ---------------------------------------------------------------- each person's own JupyterLab
-config_path = os.pathsep.join(str(site.prefix / "jupyter-config" / name) for name in ("student", "kit"))
+# deploy/jupyter/student first: the Nbgrader menu comes back, holding only "Assignment List" (the kit's
+# student settings turn off formgrader, Create Assignment and the course list, whose menu items go with them)
+config_path = os.pathsep.join(
+    str(site.prefix / "jupyter-config" / name) for name in ("deploy/student", "student", "kit")
+)
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(venv_bin / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"

@@ -7,7 +7,8 @@ processes run as the grader, and JupyterHub with PAM login and the course's form
 
 - students log in with their Linux passwords through the Hub's login form (two with requests, one
   in Chromium), fetch ps1-sources from nbgrader's Assignments API of their own server, answer
-  (contents API; in the browser, with the exercise's widgets) and submit through the exchange;
+  (contents API; in the browser, with the exercise's widgets) and submit through the exchange (in the
+  browser with the Fetch and Submit buttons of nbgrader's Assignments panel, the Nbgrader menu's only item);
 - the grader collects, autogrades on Celery and exports a CSV; the grades equal those of the same
   submissions graded locally with SQLite;
 - an instructor opens the formgrader through the Hub (a student gets 403); two instructors save
@@ -45,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Locator, Page
 
 pytestmark = pytest.mark.deployment
 
@@ -359,8 +360,8 @@ def student_by_requests(dep: Deployment, name: str, answers: dict[str, Any]) -> 
 
 
 def student_in_browser(dep: Deployment, name: str, browser: Browser) -> dict[str, str]:
-    """Chromium: the Hub's login page, JupyterLab, the exercise's widgets; fetch and submit from the same session."""
-    from browser.jlab import UI_MS, Notebook, row, wait_saved
+    """Chromium: the Hub's login page; Fetch in nbgrader's Assignments panel; the exercise's widgets; Submit."""
+    from browser.jlab import UI_MS, Notebook, Shots, row, wait_saved
     from playwright.sync_api import expect
 
     from medialit.content.article import load_article
@@ -373,6 +374,7 @@ def student_in_browser(dep: Deployment, name: str, browser: Browser) -> dict[str
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
+        shot = Shots(page, "deployment-student")
         expect.set_options(timeout=UI_MS)
         page.goto(f"{dep.hub}/hub/login")
         page.fill("#username_input", name)
@@ -380,22 +382,16 @@ def student_in_browser(dep: Deployment, name: str, browser: Browser) -> dict[str
         page.click("#login_submit")
         page.goto(f"{dep.hub}/hub/spawn/{name}")  # the Spawn button; the pending page follows the server
         page.wait_for_url(re.compile(rf"{re.escape(prefix)}/lab"), timeout=180_000)
-
-        def call(path: str, form: dict[str, str]) -> Any:
-            xsrf = next(c["value"] for c in context.cookies() if c["name"] == "_xsrf" and c["path"] == f"{prefix}/")
-            answer = page.request.post(
-                f"{dep.hub}{prefix}{path}", form=form, headers={"X-XSRFToken": xsrf}, timeout=120_000
-            )
-            assert answer.ok, (path, answer.status, answer.text()[:500])
-            return answer.json()
-
-        course = {"course_id": COURSE, "assignment_id": PS}
-        call("/assignments/fetch", course)
+        # Nbgrader → Assignment List: the menu holds nothing else; Fetch
+        assignments = open_assignment_list(page)
+        shot("assignment-list")
+        released = assignments.locator(f"#released_assignments_list {ROW}", has_text=PS)
+        released.get_by_role("button", name="Fetch").click()
+        fetched = assignments.locator(f"#fetched_assignments_list {ROW}", has_text=PS)
+        expect(fetched).to_be_visible(timeout=60_000)
+        # the exercise: Run All, label sentences with the widgets (saved to the answers file at once)
         relpath = f"{COURSE}/{PS}/{PS}.ipynb"
         nb = Notebook(page, HubLab(dep.hub, prefix, Path(pwd.getpwnam(name).pw_dir)), relpath).open()
-        menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel")
-        expect(menus.filter(has_text=re.compile(r"^Run$"))).to_have_count(1)
-        expect(menus.filter(has_text=re.compile(r"^Nbgrader$"))).to_have_count(0)  # no instructor tools
         expect(nb.panel.locator(".jp-Toolbar .validate-button")).to_have_count(1)  # Validate stays
         nb.menu("Run", "Run All Cells")
         labeler = nb.widget("Label each sentence")
@@ -403,11 +399,33 @@ def student_in_browser(dep: Deployment, name: str, browser: Browser) -> dict[str
         for sid, label in labels.items():
             row(labeler, sid).locator("select").select_option(value=names[label])
         wait_saved(nb.path.with_name(f"{PS}.answers.json"), "labels", labels, timeout=60)
-        submitted = call("/assignments/submit", course)["value"]
-        assert any(a["status"] == "submitted" for a in submitted), submitted
+        shot("answered", labeler)
+        # back to the Assignments tab: Submit
+        assignments = open_assignment_list(page)
+        fetched = assignments.locator(f"#fetched_assignments_list {ROW}", has_text=PS)
+        fetched.get_by_role("button", name="Submit").click()
+        expect(assignments.locator(f"#submitted_assignments_list {ROW}", has_text=PS)).to_be_visible(timeout=60_000)
+        shot("submitted")
     finally:
         context.close()
     return labels
+
+
+ROW = ".list_item:not(.nested_list_item)"  # a row of nbgrader's Assignments lists (not a notebook inside one)
+
+
+def open_assignment_list(page: Page) -> Locator:
+    """Nbgrader → Assignment List (the menu's only item for a student); the Assignments panel."""
+    from playwright.sync_api import expect
+
+    page.locator('.lm-MenuBar-itemLabel:text-is("Nbgrader")').click(timeout=60_000)
+    items = page.locator("#jp-mainmenu-nbgrader .lm-Menu-item:visible")
+    expect(items).to_have_count(1)
+    expect(items).to_have_text(re.compile(r"^\s*Assignment List\s*$"))
+    items.click()
+    panel = page.locator("#nbgrader-assignment-list")
+    expect(panel).to_be_visible()
+    return panel
 
 
 @dataclass

@@ -45,7 +45,11 @@ def test_the_hub_config_follows_the_site_file(monkeypatch: pytest.MonkeyPatch) -
     assert service["command"] == ["/opt/medialit/venv/bin/jupyterhub-singleuser"]
     # students' servers: the shared environment, the kit's student settings, a token that reads only its owner
     assert c.Spawner.cmd == ["/opt/medialit/venv/bin/jupyterhub-singleuser"]
-    assert c.Spawner.environment["JUPYTER_CONFIG_PATH"].split(":")[0] == "/opt/medialit/jupyter-config/student"
+    assert c.Spawner.environment["JUPYTER_CONFIG_PATH"].split(":") == [
+        "/opt/medialit/jupyter-config/deploy/student",  # the Nbgrader menu back, for its Assignment List
+        "/opt/medialit/jupyter-config/student",  # the kit's: no formgrader, Create Assignment or course list
+        "/opt/medialit/jupyter-config/kit",
+    ]
     assert all(scope.endswith(("!user", "!server")) for scope in c.Spawner.server_token_scopes)
 
 
