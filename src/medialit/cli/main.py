@@ -257,9 +257,24 @@ def main(argv: list[str] | None = None) -> int:
     except (CourseError, RosterError, FileNotFoundError, NotADirectoryError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except PermissionError as exc:
+        print(f"error: {_permission_message(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("stopped (Ctrl+C); nothing already written was lost", file=sys.stderr)
         return 130
+
+
+def _permission_message(exc: PermissionError) -> str:
+    """A file this account may not read or write: which one, who we are, and what to do."""
+    import getpass
+
+    where = exc.filename or "a file"
+    return (
+        f"the account {getpass.getuser()} may not use {where} ({exc.strerror or 'permission denied'}). "
+        "Choose a folder this account can write (for example the default, inside the course), "
+        "or ask whoever runs this machine to give the account access."
+    )
 
 
 if __name__ == "__main__":
