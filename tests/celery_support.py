@@ -119,8 +119,9 @@ def wait_for_worker(broker: str, proc: subprocess.Popen | None = None, timeout: 
     while time.monotonic() < end:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"the grading worker exited with {proc.returncode}")
-        if app.control.ping(timeout=0.5):
-            return
+        with app.connection_for_write() as conn:  # not Celery's pool: a test may fork a local pool later
+            if app.control.ping(timeout=0.5, limit=1, connection=conn):
+                return
     raise RuntimeError(f"no grading worker answered on {broker} within {timeout} s")
 
 

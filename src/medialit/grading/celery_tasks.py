@@ -205,24 +205,25 @@ def check_workers(app: Any, broker: str, root: Path, work: Path) -> None:
     if problem:
         raise CourseError(problem)
     start = f"medialit grading-worker --broker {broker}"
-    if not app.control.ping(timeout=2.0):
-        raise CourseError(
-            f"No grading worker answered on {broker}. Start one on each grading host, as the account that "
-            f"owns the course folder, with the course mounted at {root}: {start}"
-        )
     from celery.exceptions import TimeoutError as CeleryTimeout
 
-    result = app.send_task(PROBE, args=[str(root), str(work)])
-    try:
-        seen = result.get(timeout=PROBE_WAIT)
-    except CeleryTimeout:
-        result.revoke()
-        raise CourseError(
-            f"A grading worker answers on {broker} but took no task within {PROBE_WAIT} s (busy, or stuck). "
-            f"Wait for it, or start more: {start}"
-        ) from None
-    finally:
-        result.forget()
+    with app.connection_for_write() as conn:  # closed here: no pooled connection is left to a forked process
+        if not any(app.control.ping(timeout=2.0, limit=1, connection=conn) for _ in range(2)):
+            raise CourseError(
+                f"No grading worker answered on {broker}. Start one on each grading host, as the account that "
+                f"owns the course folder, with the course mounted at {root}: {start}"
+            )
+        result = app.send_task(PROBE, args=[str(root), str(work)], connection=conn)
+        try:
+            seen = result.get(timeout=PROBE_WAIT)
+        except CeleryTimeout:
+            app.control.revoke(result.id, connection=conn)
+            raise CourseError(
+                f"A grading worker answers on {broker} but took no task within {PROBE_WAIT} s (busy, or stuck). "
+                f"Wait for it, or start more: {start}"
+            ) from None
+        finally:
+            result.forget()
     where = f"the grading worker on {seen['host']} (running as {seen['user']})"
     if not seen["root"]:
         raise CourseError(

@@ -102,11 +102,14 @@ class CeleryExecutor:
 
     @contextmanager
     def pool(self, jobs: int, work: Path) -> Iterator[CeleryPool]:
-        pool = CeleryPool(self, jobs)
-        try:
-            yield pool
-        finally:
-            pool.revoke_unfinished()
+        # one connection for the pool's life, closed at its end: none stays in Celery's pool, where
+        # a process forked later (a local run in the same program) would try to close it too
+        with self.app.connection_for_write() as conn:
+            pool = CeleryPool(self, jobs, conn)
+            try:
+                yield pool
+            finally:
+                pool.revoke_unfinished()
 
 
 @dataclass
@@ -123,6 +126,7 @@ class CeleryPool:
 
     executor: CeleryExecutor
     jobs: int
+    connection: Any
     sent: dict[Future, _Sent] = field(default_factory=dict)
     pool_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
@@ -138,7 +142,7 @@ class CeleryPool:
 
         limit = self.executor.time_limit
         item.result = self.executor.app.send_task(
-            TASK, args=[item.payload], soft_time_limit=limit, time_limit=limit + GRACE
+            TASK, args=[item.payload], soft_time_limit=limit, time_limit=limit + GRACE, connection=self.connection
         )
         item.since = time.monotonic()
 
@@ -178,7 +182,7 @@ class CeleryPool:
             since = item.since if item.started else max(item.since, progress)
             if time.monotonic() - since <= self.executor.patience:
                 return False
-            item.result.revoke()
+            self.executor.app.control.revoke(item.result.id, connection=self.connection)
             n = self.executor.patience
             future.set_exception(
                 Lost(
@@ -198,4 +202,4 @@ class CeleryPool:
         left = [i.result.id for f, i in self.sent.items() if i.result is not None and not f.done()]
         if left:
             with suppress(Exception):  # the broker went away: its tasks are lost with it
-                self.executor.app.control.revoke(left)
+                self.executor.app.control.revoke(left, connection=self.connection)
