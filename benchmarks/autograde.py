@@ -15,12 +15,19 @@ submission and the ratios:
 - the floor: nbclient executing the master in a fresh kernel per submission, serially.
 
 All contenders must give every student the same grade.
+
+With ``--executor celery`` it measures grading on Celery instead: it starts its own
+redis-server and a 2-process ``medialit grading-worker`` (the tests' helpers in
+tests/celery_support.py), grades the class there, with the local pool (``--jobs``) and
+with stock nbgrader, prints submissions per second and the ratios side by side, and stops
+what it started.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -35,6 +42,7 @@ from nbclient import NotebookClient
 from medialit.cli.demo import PROFILES, answers_file, class_list, gold_answers, synthesize
 from medialit.grading.autograde import autograde
 from medialit.grading.course import Course
+from medialit.grading.executors import CeleryExecutor
 from medialit.grading.kernels import IpcKernelManager
 
 
@@ -72,9 +80,13 @@ def time_stock(course: Course, assignment: str) -> float:
     return time.perf_counter() - start
 
 
-def time_medialit(course: Course, assignment: str, jobs: int, execute: bool = False, sandbox: bool = True) -> float:
+def time_medialit(
+    course: Course, assignment: str, jobs: int | None, execute: bool = False, sandbox: bool = True, executor=None
+) -> float:
     start = time.perf_counter()
-    statuses = autograde(course, assignment, jobs=jobs, progress=False, execute=execute, sandbox=sandbox)
+    statuses = autograde(
+        course, assignment, jobs=jobs, progress=False, execute=execute, sandbox=sandbox, executor=executor
+    )
     elapsed = time.perf_counter() - start
     assert all(st.status == "graded" for st in statuses.values()), [
         s for s in statuses.values() if s.status != "graded"
@@ -107,8 +119,11 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--assignment", default="ps1-sources")
+    parser.add_argument("--executor", choices=("local", "celery"), default="local")
     args = parser.parse_args()
     n, ps = args.students, args.assignment
+    if args.executor == "celery":
+        return compare_celery(n, ps, args.jobs)
     if sandbox_problem():
         sys.exit(f"cannot measure the sandbox here: {sandbox_problem()}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,6 +153,37 @@ def main() -> None:
         print(f"--execute vs stock          : {stock / sandboxed:6.2f}x faster")
         cost = sandboxed * args.jobs / n / (floor / n)
         print(f"--execute per-submission cost (wall x jobs / N): {cost:.2f}x the floor")
+
+
+def compare_celery(n: int, ps: str, jobs: int, concurrency: int = 2) -> None:
+    """Stock nbgrader, the local pool and Celery workers on the same class, in one run."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from celery_support import grading_worker, redis_server
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = build_course(Path(tmp) / "base", ps, n)
+        copies = {name: Course(shutil.copytree(base.root, Path(tmp) / name)) for name in ("stock", "local", "celery")}
+        times = {"stock": time_stock(copies["stock"], ps)}
+        times["local"] = time_medialit(copies["local"], ps, jobs)
+        with redis_server() as broker, grading_worker(broker, Path(tmp) / "worker", concurrency):
+            executor = CeleryExecutor(broker)
+            times["celery"] = time_medialit(copies["celery"], ps, None, executor=executor)
+        grades = {name: course.scores(ps) for name, course in copies.items()}
+        assert all(g == grades["stock"] for g in grades.values()), "the contenders disagree on grades"
+    labels = {
+        "stock": "stock nbgrader autograde (serial)",
+        "local": f"medialit, local pool --jobs {jobs}",
+        "celery": f"medialit, Celery ({concurrency}-process worker)",
+    }
+    print(f"{n} submissions of {ps}, saved answers; this machine has {os.cpu_count()} cores")
+    print(f"{'contender':<38} {'seconds':>8} {'subm/s':>8} {'vs stock':>9} {'vs local':>9}")
+    for name, seconds in times.items():
+        rate = n / seconds
+        print(
+            f"{labels[name]:<38} {seconds:8.2f} {rate:8.1f} {times['stock'] / seconds:8.1f}x"
+            f" {times['local'] / seconds:8.2f}x"
+        )
+    print("grades: identical for every student in all three")
 
 
 if __name__ == "__main__":
