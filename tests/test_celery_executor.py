@@ -178,3 +178,23 @@ def test_a_task_no_worker_finishes_is_given_up(kit, tmp_path):
     assert lost.status == "failed" and lost.score is None
     assert f"no grading worker finished it within {executor.patience} s" in lost.reason
     assert "is `medialit grading-worker` running" in lost.reason
+
+
+def test_a_broker_that_stops_mid_run_fails_what_is_left_with_the_reason(kit, tmp_path):
+    import redis
+
+    course = _course(kit, tmp_path / "course", {"slow-b1": "master", "b2": "master"})
+    folder = tmp_path / "markers"
+    with redis_server() as url, grading_worker(url, folder, concurrency=1):
+        thread, result = _in_background(course, CeleryExecutor(url, 60))
+        wait_for_pid(folder, "slow-b1")
+        redis.Redis.from_url(url).shutdown(nosave=True)
+        thread.join(120)
+    assert not thread.is_alive() and "error" not in result, result.get("error")
+    held, other = result["statuses"]["slow-b1"], result["statuses"]["b2"]
+    assert held.status == "failed" and held.score is None
+    assert f"the Celery broker {url} stopped answering during grading" in held.reason
+    assert (other.status, other.score) == ("graded", 16) or (
+        other.status == "failed" and "stopped answering" in other.reason  # it may have been graded before
+    )
+    assert not course.grading_work_root.exists()

@@ -184,6 +184,19 @@ def lost_reason(exc: Any, time_limit: int) -> Exception:
     )
 
 
+def broker_errors() -> tuple[type[BaseException], ...]:
+    """What a broker or result backend that went away raises."""
+    from kombu.exceptions import OperationalError
+
+    errors: tuple[type[BaseException], ...] = (OSError, OperationalError)
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeout
+    except ImportError:  # another broker than Redis
+        return errors
+    return (*errors, RedisConnectionError, RedisTimeout)
+
+
 def broker_problem(app: Any, broker: str) -> str:
     """Why ``broker`` cannot be reached ('' when it can)."""
     try:

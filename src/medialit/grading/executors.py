@@ -147,22 +147,38 @@ class CeleryPool:
         item.since = time.monotonic()
 
     def as_completed(self, futures: Iterable[Future]) -> Iterator[Future]:
+        from medialit.grading.celery_tasks import broker_errors
+
         waiting = [f for f in futures if f in self.sent]
         running: list[Future] = []
         progress = time.monotonic()
         while waiting or running:
-            while waiting and len(running) < self.jobs:
-                future = waiting.pop(0)
-                self._send(self.sent[future])
-                running.append(future)
-            for future in list(running):
-                moved = self._look(future, progress)
-                if moved:
-                    progress = time.monotonic()
-                if future.done():
-                    running.remove(future)
-                    yield future
+            try:
+                while waiting and len(running) < self.jobs:
+                    self._send(self.sent[waiting[0]])
+                    running.append(waiting.pop(0))
+                for future in list(running):
+                    if self._look(future, progress):
+                        progress = time.monotonic()
+                    if future.done():
+                        running.remove(future)
+                        yield future
+            except broker_errors() as exc:  # the broker went away mid-run: what is left fails with the reason
+                yield from self._abandon([*running, *waiting], exc)
+                return
             time.sleep(POLL)
+
+    def _abandon(self, futures: list[Future], exc: BaseException) -> Iterator[Future]:
+        broker = self.executor.broker
+        for future in futures:
+            future.set_exception(
+                Lost(
+                    f"the Celery broker {broker} stopped answering during grading ({type(exc).__name__}: {exc}); "
+                    "start it again, then run autograde again for this student",
+                    retry=False,
+                )
+            )
+            yield future
 
     def _look(self, future: Future, progress: float) -> bool:
         """Resolve ``future`` if its task ended or is overdue; True when something moved."""
