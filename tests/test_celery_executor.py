@@ -198,3 +198,33 @@ def test_a_broker_that_stops_mid_run_fails_what_is_left_with_the_reason(kit, tmp
         other.status == "failed" and "stopped answering" in other.reason  # it may have been graded before
     )
     assert not course.grading_work_root.exists()
+
+
+def test_a_worker_refuses_a_message_pointing_outside_the_course(kit, tmp_path):
+    """A forged message cannot have a worker grade (or, with --execute, run) files outside a course's submissions."""
+    from medialit.grading.celery_tasks import grade
+
+    course = _course(kit, tmp_path / "course", {"s01": "master"})
+    work = course.grading_work_root / "run"
+    job = {"student": "s01", "flags": [], "submitted": "", "notebook": None, "fallback": ""}
+    task = {
+        "call": "grade_executed",
+        "root": str(course.root),
+        "assignment": PS,
+        "job": {**job, "source": str(course.submission_dir(PS, "s01"))},
+        "snapshot": [str(course.db_path), ""],
+        "work": str(work),
+        "mode": {"execute": True, "sandbox": False, "hidden": []},
+        "pool": "p",
+        "time_limit": 60,
+    }
+    elsewhere = tmp_path / "elsewhere"
+    for change, named in [
+        ({"work": str(elsewhere)}, "the work"),
+        ({"job": {**job, "source": str(elsewhere)}}, "the submission"),
+        ({"snapshot": [str(elsewhere / "gradebook.db"), ""]}, "the snapshot"),
+        ({"job": {**job, "source": str(course.submitted_root / ".." / ".." / "elsewhere")}}, "the submission"),
+        ({"root": str(elsewhere)}, "is not a medialit course"),
+    ]:
+        with pytest.raises(ValueError, match=f"refused: .*{named}" if "course" in named else f"refused: {named}"):
+            grade({**task, **change})

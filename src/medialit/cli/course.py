@@ -293,7 +293,13 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
 
     grade = sub.add_parser("autograde", parents=[course_opt], help="autograde submissions in parallel")
     grade.add_argument("assignment", metavar="ASSIGNMENT")
-    grade.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of cores)")
+    grade.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes (default: the number of cores); with --executor celery: submissions sent at a time "
+        "(default: all; the workers' --concurrency decides)",
+    )
     grade.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.add_argument(

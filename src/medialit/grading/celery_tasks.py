@@ -90,6 +90,7 @@ def grade(task: dict[str, Any]) -> dict[str, Any]:
     from medialit.grading import worker
 
     global _last_pool
+    _check_paths(task)
     if task["pool"] != _last_pool:  # a new pool: a fresh folder, as a new local worker process would have
         worker.forget()
         _last_pool = task["pool"]
@@ -102,6 +103,24 @@ def grade(task: dict[str, Any]) -> dict[str, Any]:
     if not out.success and "SoftTimeLimitExceeded" in out.log:  # nbgrader reports it in its log
         out.reason, out.retry = time_limit_reason(task["time_limit"]), False
     return asdict(out)
+
+
+def _check_paths(task: dict[str, Any]) -> None:
+    """Refuse a message that points outside a course: a submission, snapshot and work folder of that course only."""
+    from medialit.grading.layout import Layout
+
+    layout = Layout(task["root"])
+    inside = {
+        "work": layout.grading_work_root,
+        "snapshot": layout.root,
+        "submission": layout.submitted_root,
+    }
+    given = {"work": task["work"], "snapshot": task["snapshot"][0], "submission": task["job"]["source"]}
+    if not (layout.root / "nbgrader_config.py").is_file():
+        raise ValueError(f"refused: {layout.root} is not a medialit course (no nbgrader_config.py)")
+    for name, folder in inside.items():
+        if not Path(given[name]).resolve().is_relative_to(folder):
+            raise ValueError(f"refused: the {name} {given[name]} is not inside {folder}")
 
 
 def probe(root: str, work: str) -> dict[str, Any]:
