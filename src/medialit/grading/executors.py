@@ -170,6 +170,9 @@ class CeleryPool:
 
     def _abandon(self, futures: list[Future], exc: BaseException) -> Iterator[Future]:
         broker = self.executor.broker
+        for item in self.sent.values():
+            if item.result is not None:
+                item.result.backend = None  # else each result, when dropped, tries to unsubscribe from the dead backend
         for future in futures:
             future.set_exception(
                 Lost(
