@@ -261,6 +261,7 @@ class _Run:
                         self.again[job.student] = lost.note
                 except Exception as exc:  # the worker process itself died
                     out = Outcome(job.student, False, f"grading process crashed: {exc}")
+                out = self._inside_work(out)
                 retry = not out.success and not out.environment and out.retry
                 if not final and (retry or not _untouched(out, job, self.assignment)):
                     # a failure may be another submission's doing: every failure is graded again, alone
@@ -273,6 +274,16 @@ class _Run:
                 if bar is not None:
                     bar.update(1)
         return suspects
+
+    def _inside_work(self, out: Outcome) -> Outcome:
+        """The outcome, unless it names a folder outside this run's work folder (never read nor removed).
+
+        A remote worker's result comes through the broker: only a folder this run made is trusted.
+        """
+        if not out.folder or Path(out.folder).resolve().is_relative_to(self.work.resolve()):
+            return out
+        reason = f"its grading result named a folder outside this run's work folder ({out.folder}); it was not used"
+        return Outcome(out.student, False, reason, reason=reason)
 
     def _task(self, job: Job) -> tuple[Any, ...]:
         args = (str(self.course.root), self.assignment, job, self.snapshot, str(self.work))
