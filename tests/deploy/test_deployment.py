@@ -45,6 +45,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+# The browser tests' own Chromium fixtures (pytest-playwright with Debian's Chromium), imported here
+# rather than from a conftest.py of this folder: a second top-level `conftest` module would shadow
+# tests/conftest.py for every test module collected after it. One Playwright per test session, so
+# this test also runs after the browser tests in the same pytest run.
+from browser.conftest import browser_context_args, browser_type_launch_args, chromium  # noqa: F401
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
 
