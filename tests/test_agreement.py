@@ -109,6 +109,31 @@ def test_the_class_view_names_the_splits_and_no_one(article, tmp_path):
     )  # ties: scheme order
 
 
+def test_a_unanimous_sentence_is_not_a_split(article):
+    """Two sentences split, two unanimous: the view lists the two splits only and says the class agreed on
+    the rest; a unanimous p4s2 would have been third of the "top three"."""
+    rows = {
+        "h1": {"framing": 10, "unsourced": 10},
+        "p8s2": {"framing": 8, "unsourced": 6, "named": 6},
+        "p4s2": {"speculation": 20},
+        "p7s2": {"named": 20},
+    }
+    counts = _counts(rows)
+    assert [x.sentence for x in ag.class_splits(counts)][:3] == ["p8s2", "h1", "p4s2"]  # p4s2: no split
+    assert [x.sentence for x in ag.disagreements(counts)] == ["p8s2", "h1"]
+    view = AgreementView(article, ["h1", "p8s2"], store=None)
+    out = " ".join(re.sub(r"<[^>]+>", " ", view.html({"h1": "framing"}, counts)).split())
+    assert "Where the class split most" in out and "[p8s2]" in out and "[h1]" in out
+    assert "[p4s2]" not in out and "[p7s2]" not in out
+    assert "on the other 2 sentences in the class file, everyone chose the same label" in out
+
+    unanimous = _counts({"h1": {"framing": 20}, "p4s2": {"speculation": 20}})
+    assert ag.disagreements(unanimous) == []
+    out = " ".join(re.sub(r"<[^>]+>", " ", view.html({"h1": "framing"}, unanimous)).split())
+    assert "Where the class split most" not in out and "[h1]" not in out.split("Where the class split")[-1]
+    assert "Nowhere: the class agreed on every sentence." in out
+
+
 def test_hard_cases_are_open_by_the_key(article):
     cases = load_hard_cases(article)
     assert cases.article == SEED_ID and {"h1", "p8s2", "p5s1"} <= {c.sentence for c in cases.cases}

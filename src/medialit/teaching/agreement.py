@@ -134,6 +134,15 @@ def class_splits(counts: ClassCounts, ids: Sequence[str] | None = None) -> list[
     return sorted(out, key=lambda x: (x.pair_agreement, x.top_share))
 
 
+def disagreements(counts: ClassCounts, ids: Sequence[str] | None = None, most: int = 3) -> list[Split]:
+    """Up to ``most`` sentences where the class disagreed, the most split first.
+
+    A sentence everyone gave the same label is not a split, so fewer come back when the class agreed
+    more often, and none when it was unanimous on every sentence.
+    """
+    return [x for x in class_splits(counts, ids) if x.top_share < 1][:most]
+
+
 def class_kappa(counts: ClassCounts, ids: Sequence[str] | None = None) -> Agreement:
     """Fleiss' kappa of the class over ``ids``: how well classmates agreed with each other."""
     splits = class_splits(counts, ids)

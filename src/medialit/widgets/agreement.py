@@ -162,16 +162,35 @@ class AgreementView:
             if own.kappa is not None
             else ""
         )
-        splits = ag.class_splits(counts)[:SHOWN_SPLITS]
+        return head + mine + them + self._splits_html(counts)
+
+    def _splits_html(self, counts: ClassCounts) -> str:
+        """The sentences the class split on most; none when everyone chose the same label on each."""
+        ids = [sid for sid in counts.sentences if sid in self.article.ids]
+        counted = ag.class_splits(counts, ids)
+        splits = ag.disagreements(counts, ids, SHOWN_SPLITS)
+        if not counted:
+            return ""
+        if not splits:
+            return (
+                "<h5>Where the class split</h5><p>Nowhere: the class agreed on every sentence. On each sentence "
+                "in the class file, everyone chose the same label.</p>"
+            )
         items = "".join(
             f"<li><span class='medialit-id'>[{x.sentence}]</span> {class_mix(counts, x.sentence, self.names)} "
             f"(two classmates agree {_pct(x.pair_agreement)} of the time)<br><i>"
             f"{html.escape(self.article.sentence(x.sentence).text)}</i></li>"
             for x in splits
-            if x.sentence in self.article.ids
         )
-        split = f"<h5>Where the class split most</h5><ol>{items}</ol>" if items else ""
-        return head + mine + them + split
+        rest = len(counted) - sum(x.top_share < 1 for x in counted)
+        others = "the other sentence" if rest == 1 else f"the other {rest} sentences"
+        agreed = (
+            f"<p>The class split on no other sentence: on {others} in the class file, everyone chose the "
+            "same label.</p>"
+            if len(splits) < SHOWN_SPLITS and rest
+            else ""
+        )
+        return f"<h5>Where the class split most</h5><ol>{items}</ol>{agreed}"
 
 
 class DiscussionBox(NoteBox):
