@@ -70,6 +70,18 @@ def test_shares_are_percentages_on_the_page(ps1):
     assert "shares there run from 0 to 1" in _visible(markup)
 
 
+def test_no_header_cell_is_empty_for_screen_readers(ps1):
+    """The confusion table's second header row (the rows' name) names the columns to screen readers only."""
+    _, _, markup = ps1
+    heads = re.findall(r"<thead>.*?</thead>", markup, flags=re.S)
+    assert any("chosen" in h and "gold" in h for h in heads), "the confusion table is on the page"
+    cells = [c for h in heads for c in re.findall(r"<th[^>]*>(.*?)</th>", h, flags=re.S)]
+    assert cells and all(_visible(c) for c in cells), [c for c in cells if not _visible(c)]
+    hidden = re.findall(r'<th><span class="medialit-sr-only">([^<]*)</span></th>', markup)
+    assert hidden and set(hidden) == {"chosen"}
+    assert ".medialit-sr-only {position: absolute !important" in markup  # not shown: the look is kept
+
+
 def test_mean_median_and_part_averages(ps1):
     course, path, markup = ps1
     scores = [EXPECTED[PS][s] for s in ("master", "ana", "ben", "blank")]

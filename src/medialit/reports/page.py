@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from medialit.teaching.tasks.access import SR_ONLY
 from medialit.teaching.tasks.markup import STYLE
 
 PAGE_STYLE = """<style>
@@ -19,6 +20,10 @@ blockquote {border-left: 3px solid #ccc; margin: 0.5em 0; padding: 0.2em 1em; wh
 table {border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0;}
 th, td {border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top;}
 th {background: #f4f4f4;} .counts td:first-child {text-align: right;}
+"""
+# text for screen readers only (a header cell with no visible title), as in the lessons
+PAGE_STYLE += f""".{SR_ONLY} {{position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0;}}
 </style>"""
 
 

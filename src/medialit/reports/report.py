@@ -32,6 +32,7 @@ from medialit.reports.class_labels import write_class_labels
 from medialit.reports.classdata import assignment_titles, class_results, course_article, grade_table
 from medialit.reports.discernment_report import discernment_html
 from medialit.reports.page import page
+from medialit.teaching.tasks.access import SR_ONLY
 
 STATUSES = ["correct", "alternative", "wrong", "missing"]
 SHARE_WORDS = ["correct", "accepted alternative", "wrong", "unanswered"]
@@ -324,7 +325,14 @@ def _table_html(frame: pd.DataFrame, index: bool = False) -> str:
         elif column == "discernment":
             shown[column] = shown[column].map(lambda x: "" if pd.isna(x) else f"{x:+.2f}")
     shown = shown.rename(columns=PAGE_HEADERS)
-    return shown.to_html(index=index, na_rep="", border=0, float_format=lambda x: f"{x:g}")
+    out = shown.to_html(index=index, na_rep="", border=0, float_format=lambda x: f"{x:g}")
+    if index and shown.index.name and shown.columns.name:
+        # pandas gives the index's name a header row of its own, empty under every column: there the
+        # columns' name is read out (by screen readers only), so no header cell is empty
+        head, _, body = out.partition("</thead>")
+        hidden = f'<th><span class="{SR_ONLY}">{html.escape(str(shown.columns.name))}</span></th>'
+        out = head.replace("<th></th>", hidden) + "</thead>" + body
+    return out
 
 
 def _multi_column_parts(items: pd.DataFrame) -> set[str]:
