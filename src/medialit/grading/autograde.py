@@ -37,6 +37,7 @@ from typing import Any
 from medialit.grading import gradebook
 from medialit.grading.assignment_settings import AssignmentSettings, settings_for
 from medialit.grading.course import Course, CourseError
+from medialit.grading.discernment_forms import wrong_form
 from medialit.grading.executors import LocalExecutor, Lost
 from medialit.grading.layout import Layout
 from medialit.grading.merge import Books, merge
@@ -371,6 +372,9 @@ def _finish(
             return StudentStatus(job.student, FAILED, reason, flags=flags, environment=out.environment, **common)
         new = Layout(folder).autograded_dir(assignment, job.student)
         notes, serious = graded_notes(new, assignment)
+        if form := wrong_form(course, assignment, job.student, new):  # points stand; the teacher decides
+            notes.append(form)
+            serious.append(form)
         status = FLAGGED if flags or serious else GRADED
         worker_db = f"sqlite:///{folder / 'gradebook.db'}"
         merge(course, assignment, job.student, worker_db, flagged=status == FLAGGED, books=books)

@@ -9,15 +9,30 @@ post-test); ``form="A"`` fixes it (self-study).
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from typing import Any
 
 from medialit.content.discernment_items import FORMS, SOLID, WEAK, Form, load_forms, load_reasons
-from medialit.teaching.discernment import ITEM_POINTS, ItemScore, TestScore, plain_words, score_test
+from medialit.teaching.discernment import ITEM_POINTS, ItemScore, TestScore, counterbalance, plain_words, score_test
 from medialit.teaching.tasks.base import Task
 from medialit.teaching.tasks.markup import ICONS, badge, folded, mark
 
 JUDGEMENTS = [("well supported", SOLID), ("not well supported", WEAK)]
 WORDS = dict((v, k) for k, v in JUDGEMENTS)
+PRE_TEST, POST_TEST = "pre-test", "post-test"  # the class's two tests, on different forms
+
+
+def form_due(test: str, student: str, students: Iterable[str], pre_form: str = "") -> str:
+    """The form ``student`` should answer on the class's ``test`` ('' for any other assignment).
+
+    The class report's rule: on the post-test, the form the student did not take on the pre-test
+    (``pre_form``); otherwise the counterbalanced plan over the class (``students``, with this one).
+    """
+    if test not in (PRE_TEST, POST_TEST):
+        return ""
+    if test == POST_TEST and pre_form in FORMS:
+        return next(f for f in FORMS if f != pre_form)
+    return counterbalance([*students, student])[student][(PRE_TEST, POST_TEST).index(test)]
 
 
 class DiscernmentTestTask(Task):
