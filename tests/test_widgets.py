@@ -19,7 +19,7 @@ from medialit.widgets import (
     VerificationLog,
     VoiceChooser,
 )
-from medialit.widgets.base import plain
+from medialit.widgets.base import plain, title_html
 
 
 def test_labeler_feedback_correct_alternative_wrong(article, store):
@@ -214,6 +214,14 @@ def test_note_box(store):
     assert "Write at least 5 words" in note.check()
     note.value = "The headline says more than the body shows."
     assert "Saved: 8 words" in note.check() and "Compare with" in note.check()
+
+
+def test_a_widget_title_is_an_h3_drawn_as_an_h4(article, store):
+    """Under a lesson's "##" section the title is the next level (axe's heading-order), the old h4's size."""
+    for widget in (SentenceLabeler(article, ["p6s1"], store=store), SourceMapper(article, ["p6s1"], store=store)):
+        title = widget.widget.children[0].value
+        assert re.fullmatch(r'<h3 class="medialit-title" style="font-size: 1em; margin: 1.33em 0;">[^<]+</h3>', title)
+    assert title_html("Why <this>?").endswith(">Why &lt;this&gt;?</h3>")
 
 
 def test_check_before_answering_reveals_no_key(article, store):

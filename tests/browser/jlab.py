@@ -55,6 +55,8 @@ SERVER_START_TIMEOUT = 90.0  # seconds
 KERNEL_READY_MS = 60_000
 RUN_ALL_MS = 90_000
 UI_MS = 20_000
+# a widget's title (widgets/base.py title_html): an h3 under the lesson's "##" section
+WIDGET_TITLE = "h3.medialit-title"
 
 # The code cells of the notebook at a path: [execution count, execution state] each (needs
 # --LabApp.expose_app_in_browser, which LabServer sets).
@@ -355,13 +357,13 @@ class Notebook:
         raise AssertionError(f"{self.relpath}: cells still running after {timeout / 1000:.0f} s: {states}")
 
     def widget(self, title: str, containing: str = "") -> Locator:
-        """The answer widget (its outer VBox) whose h4 title is ``title`` and whose text has ``containing``.
+        """The answer widget (its outer VBox) whose title is ``title`` and whose text has ``containing``.
 
-        Rows are VBoxes too, but only the outer box holds the h4.
+        Rows are VBoxes too, but only the outer box holds the title.
         """
         page = self.page
         box = self.panel.locator(".jp-OutputArea-output .widget-vbox")
-        found = box.filter(has=page.locator("h4", has_text=re.compile(f"^{re.escape(title)}$")))
+        found = box.filter(has=page.locator(WIDGET_TITLE, has_text=re.compile(f"^{re.escape(title)}$")))
         if containing:
             found = found.filter(has_text=containing)
         return found.first

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from medialit.widgets.choices import BLANK
 
-from .jlab import UI_MS, Shots, row, selected_label
+from .jlab import UI_MS, WIDGET_TITLE, Shots, row, selected_label
 from .test_lesson import CHOICES, FIRST_HALF, TITLE, check_feedback, label_name
 from .voila import AppServer, open_lesson, wait_rendered
 
@@ -23,7 +23,7 @@ OTHER_CHOICES = {"p4s1": "framing", "p3s1": "named"}  # the second student's, al
 
 
 def labeller(page: Page, containing: str = FIRST_HALF) -> Locator:
-    title = page.locator("h4", has_text=re.compile(f"^{re.escape(TITLE)}$"))
+    title = page.locator(WIDGET_TITLE, has_text=re.compile(f"^{re.escape(TITLE)}$"))
     return page.locator(".jp-OutputArea-output .widget-vbox").filter(has=title).filter(has_text=containing).first
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from .jlab import UI_MS, LabServer, Notebook, Shots
+from .jlab import UI_MS, WIDGET_TITLE, LabServer, Notebook, Shots
 
 pytestmark = pytest.mark.browser
 
@@ -69,5 +69,5 @@ def test_lesson_opens_clean_and_run_all_comes_back_to_the_top(
     expect(nb.panel.locator(".jp-MarkdownCell", has_text="Key points")).not_to_be_in_viewport()
     assert nb.panel.evaluate(SCROLL_TOP) == 0
     expect(nb.panel.get_by_text("VBox(children=")).to_have_count(0)
-    expect(nb.panel.locator(".widget-vbox h4", has_text="Label each sentence")).to_have_count(1)
+    expect(nb.panel.locator(f".widget-vbox {WIDGET_TITLE}", has_text="Label each sentence")).to_have_count(1)
     shot("after-run-all")

@@ -18,9 +18,11 @@ from medialit.content.scheme import load_scheme
 from medialit.grading.answers import AnswerStore
 from medialit.teaching import agreement as ag
 from medialit.teaching.scoring import score_choice
-from medialit.widgets.base import STYLE, badge, plain, sentence_html
+from medialit.widgets.base import STYLE, badge, plain, sentence_html, title_html
 from medialit.widgets.note_box import NoteBox
 
+# the parts of the Compare box, under its h3 title (title_html): h4, drawn as the h5 they were
+PART = "<h4 style='font-size: 0.83em; margin: 1.67em 0;'>"
 SHOWN_SPLITS = 3  # the sentences the class split on most
 
 
@@ -71,7 +73,7 @@ class AgreementView:
         self.output = w.HTML(layout=w.Layout(width="100%"))
         self.widget = w.VBox(
             [
-                w.HTML(f"<h4>{html.escape(title)}</h4>"),
+                w.HTML(title_html(title)),
                 w.HTML("<p>Press <b>Compare</b> after you have labelled the sentences above.</p>"),
                 self.button,
                 self.output,
@@ -117,7 +119,7 @@ class AgreementView:
             )
         also = f", and a label the key accepts as an alternative on {k.alternative} more" if k.alternative else ""
         return (
-            "<h5>You and the key</h5>"
+            f"{PART}You and the key</h4>"
             f"<p>You labelled {k.answered} of {len(self.ids)} sentences. You chose the key's label on {k.same} "
             f"({_pct(k.same / k.answered)}){also}.</p><p>{_kappa(k.kappa)}</p>"
             f"<table><tr><th>sentence</th><th>you</th><th>the key</th></tr>{''.join(rows)}</table>"
@@ -135,7 +137,7 @@ class AgreementView:
             return why
         listed = ", ".join(f"<span class='medialit-id'>{s}</span>" for s in open_ids)
         return (
-            f"<h5>What the key itself allows</h5>{why}"
+            f"{PART}What the key itself allows</h4>{why}"
             f"<p>On {len(open_ids)} of these {len(self.ids)} sentences the key accepts a second label: {listed}. "
             f"Two careful readers who chose only labels the key accepts could still differ on all {len(open_ids)}: "
             f"they would agree on {_pct(spread.observed)}, κ = {spread.kappa:.2f} ({ag.kappa_words(spread.kappa)}). "
@@ -147,7 +149,7 @@ class AgreementView:
         own = ag.class_kappa(counts, self.ids)
         where = f" (written {html.escape(counts.written)})" if counts.written else ""
         head = (
-            f"<h5>You and your class</h5><p>The class file counts the labels of {counts.students} students in "
+            f"{PART}You and your class</h4><p>The class file counts the labels of {counts.students} students in "
             f"{html.escape(counts.assignment)}{where}: no names, only how many chose each label.</p>"
         )
         if not c.items:
@@ -173,7 +175,7 @@ class AgreementView:
             return ""
         if not splits:
             return (
-                "<h5>Where the class split</h5><p>Nowhere: the class agreed on every sentence. On each sentence "
+                f"{PART}Where the class split</h4><p>Nowhere: the class agreed on every sentence. On each sentence "
                 "in the class file, everyone chose the same label.</p>"
             )
         items = "".join(
@@ -190,7 +192,7 @@ class AgreementView:
             if len(splits) < SHOWN_SPLITS and rest
             else ""
         )
-        return f"<h5>Where the class split most</h5><ol>{items}</ol>{agreed}"
+        return f"{PART}Where the class split most</h4><ol>{items}</ol>{agreed}"
 
 
 class DiscussionBox(NoteBox):

@@ -28,6 +28,16 @@ from medialit.teaching.tasks.markup import (  # noqa: F401  (the widgets' names 
     sentence_html,
 )
 
+TITLE_CLASS = "medialit-title"
+# A widget sits in a lesson's "##" section: its title is an h3 (the next level), drawn as the h4 it
+# used to be (the browser's h4 size and margins), inline so it holds wherever the widget is shown
+TITLE_STYLE = "font-size: 1em; margin: 1.33em 0;"
+
+
+def title_html(title: str) -> str:
+    """A widget's title: the heading level under a lesson's section, the look of the old h4."""
+    return f'<h3 class="{TITLE_CLASS}" style="{TITLE_STYLE}">{html.escape(title)}</h3>'
+
 
 class AnswerWidget:
     """An answer widget: a value saved to the answer store, a Check button, feedback.
@@ -188,7 +198,7 @@ class AnswerWidget:
         """The full widget: title, restore notes, controls, Check button, feedback."""
         parts: list[w.Widget] = []
         if self.title:
-            parts.append(w.HTML(f"<h4>{html.escape(self.title)}</h4>"))
+            parts.append(w.HTML(title_html(self.title)))
         warnings = ([self.store.warning] if self.store is not None and self.store.warning else []) + self.notes
         for note in warnings:
             parts.append(w.HTML(STYLE + f'<div class="medialit-warning">{badge("warning")} {html.escape(note)}</div>'))
