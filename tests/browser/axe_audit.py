@@ -3,7 +3,9 @@ told apart from JupyterLab's or Voila's chrome, and the results saved under arti
 
 A violating node is the kit's when it sits inside what the kit writes (a lesson's markdown or a
 widget's output; the whole page for the kit's own pages: the app's index, feedback pages and the
-class report), and the chrome's otherwise (Lab's toolbars and menus, Voila's page frame).
+class report), and the chrome's otherwise (Lab's toolbars and menus, Voila's page frame). The kit's
+serious and critical violations fail a test, and so do the kit's violations of the rules it has fixed
+(FIXED_RULES, whatever their impact); the chrome's are saved and never fail.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ OPTIONS = {
 }
 KIT_IN_NOTEBOOK = ".jp-RenderedMarkdown, .jp-OutputArea-output"
 BLOCKING = ("serious", "critical")
+# Moderate or minor rules the kit's markup passes (issue 15): a violation in the kit's markup fails too
+FIXED_RULES = {"heading-order", "empty-table-header"}
 # Rules about the page's frame (landmarks, skip links, the page's h1): Lab's or Voila's, when the kit is a part
 PAGE_RULES = {"region", "landmark-one-main", "page-has-heading-one", "bypass", "landmark-unique"}
 OWNER = """([selector, kit]) => {
@@ -44,11 +48,12 @@ class Audit:
     chrome: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def blocking(self) -> list[str]:
-        """The kit's serious and critical violations, one line each (rule, impact, count, first node)."""
+        """The kit's serious and critical violations and those of FIXED_RULES, one line each (rule, impact,
+        count, first node)."""
         return [
             f"{rule} ({v['impact']}, {len(v['nodes'])} nodes: {v['help']}), e.g. {v['nodes'][0]['html'][:160]}"
             for rule, v in sorted(self.kit.items())
-            if v["impact"] in BLOCKING
+            if v["impact"] in BLOCKING or rule in FIXED_RULES
         ]
 
     def counts(self) -> dict[str, dict[str, int]]:

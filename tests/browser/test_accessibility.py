@@ -1,6 +1,7 @@
 """The accessibility audit (issue 15 §3): axe-core on lesson 01 and ps1 in JupyterLab, lesson 01 and the
 index in the app, a feedback page and the class report. The kit's own markup has no serious or critical
-violation; the chrome's (JupyterLab's, Voila's) are saved in artifacts/accessibility/ and do not fail.
+violation and none of the rules it has fixed (axe_audit.FIXED_RULES: heading order, empty table headers);
+the chrome's (JupyterLab's, Voila's) are saved in artifacts/accessibility/ and do not fail.
 And with the keyboard alone: the word buttons of the highlighter, and feedback announced on Check."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .axe_audit import audit
-from .jlab import UI_MS, LabServer, Shots, open_and_run, row
+from .jlab import UI_MS, WIDGET_TITLE, LabServer, Shots, open_and_run, row
 from .test_app import choose, labeller
 from .test_lesson import CHOICES, FIRST_HALF, TITLE, label_name
 from .voila import AppServer, open_lesson
@@ -61,9 +62,32 @@ def no_clipped_lists(page: Page) -> None:
     assert page.evaluate(CLIPPED) == []
 
 
+TITLE_LOOK = """(title) => {
+  const h4 = document.createElement('h4');
+  h4.textContent = title.textContent;
+  title.parentElement.appendChild(h4);
+  const look = el => ['fontSize', 'fontWeight', 'marginTop', 'marginBottom', 'lineHeight', 'color']
+    .map(k => getComputedStyle(el)[k]);
+  const both = [look(title), look(h4)];
+  h4.remove();
+  return both;
+}"""
+
+
+def title_looks_like_h4(page: Page) -> None:
+    """A widget's title is an h3 (under the lesson's h2) drawn as the h4 it was: same size, weight, margins."""
+    title = page.locator(WIDGET_TITLE).first
+    expect(title).to_be_visible(timeout=UI_MS)
+    mine, h4 = title.evaluate(TITLE_LOOK)
+    assert mine == h4, f"the widget title's look changed: {mine} (an h4 here: {h4})"
+
+
 def no_blocking(result) -> None:
     problems = result.blocking()
-    assert not problems, f"{result.name}: the kit's markup has serious or critical violations:\n" + "\n".join(problems)
+    assert not problems, (
+        f"{result.name}: the kit's markup has serious or critical violations or breaks a fixed rule:\n"
+        + "\n".join(problems)
+    )
 
 
 def test_lab_lesson01(page: Page, lab: LabServer, notebook_copy: Callable[[str], str]) -> None:
@@ -76,6 +100,7 @@ def test_lab_lesson01(page: Page, lab: LabServer, notebook_copy: Callable[[str],
     expect(box.locator(".medialit-live")).to_have_attribute("aria-live", "polite")  # the Ready box's script ran
     expect(row(box, "p4s1").locator("select")).to_have_accessible_name("Your choice for sentence p4s1")
     no_clipped_lists(page)
+    title_looks_like_h4(page)
     no_blocking(audit(page, "lab-lesson-01"))
 
 
@@ -93,6 +118,7 @@ def test_app_index_and_lesson01(page: Page, app: AppServer) -> None:
     labeller(page).get_by_role("button", name="Check", exact=True).click()
     expect(labeller(page).locator(".medialit-fb").first).to_be_visible(timeout=UI_MS)
     no_clipped_lists(page)
+    title_looks_like_h4(page)
     no_blocking(audit(page, "app-lesson-01"))
 
 
@@ -127,7 +153,7 @@ def test_app_word_buttons_by_keyboard_and_feedback_announced(page: Page, app: Ap
     open_lesson(page, app, "00-start-here.ipynb")
     box = (
         page.locator(".jp-OutputArea-output .widget-vbox")
-        .filter(has=page.locator("h4"))
+        .filter(has=page.locator(WIDGET_TITLE))
         .filter(has=page.locator(".medialit-word", has_text="Penal"))
         .first
     )
