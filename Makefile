@@ -47,6 +47,7 @@ demo: $(VENV)/.lab-installed
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: $(VENV)/.test-installed lint
 	$(BIN)/python -m pytest

@@ -38,9 +38,7 @@ FORGERIES = {
     "class-award-replaced": (
         "import medialit.teaching.exercise\nmedialit.teaching.exercise.Exercise.award = lambda *a, **k: None"
     ),
-    "ex-replaced": (
-        "class _Yes:\n    def __getattr__(self, name):\n        return lambda *a, **k: True\nex = _Yes()"
-    ),
+    "ex-replaced": ("class _Yes:\n    def __getattr__(self, name):\n        return lambda *a, **k: True\nex = _Yes()"),
     "assertion-replaced": "import builtins\nbuiltins.AssertionError = type('Nope', (Exception,), {})",
     "kit-file-appended": (
         "import medialit.teaching.exercise as m\n"

@@ -66,8 +66,17 @@ def week(tmp_path_factory):
         "collect-canvas": _medialit("collect", PS, str(canvas), "--course", root, cwd=base),
         "collect-moodle": _medialit("collect", PS, str(moodle), "--course", root, cwd=base),
         "settings": _medialit(
-            "settings", PS, "--lms-name", "Problem Set 1", "--lms-id", "123456", "--late-policy", "10% per day",
-            "--course", root, cwd=base,
+            "settings",
+            PS,
+            "--lms-name",
+            "Problem Set 1",
+            "--lms-id",
+            "123456",
+            "--late-policy",
+            "10% per day",
+            "--course",
+            root,
+            cwd=base,
         ),
         "autograde": _medialit("autograde", PS, "--quiet", "--course", root, cwd=base),
         "feedback": _medialit("feedback", PS, "--course", root, cwd=base),
@@ -135,8 +144,19 @@ def test_moodle_export_has_no_row_it_cannot_match(week):
 def test_canvas_without_an_id_warns_what_canvas_will_do(week, tmp_path):
     course, _, _ = week
     done = _medialit(
-        "export", PS, "--format", "canvas", "--lms-id", "", "--lms-name", "PS 1", "--out", str(tmp_path / "c.csv"),
-        "--course", str(course.root), cwd=tmp_path,
+        "export",
+        PS,
+        "--format",
+        "canvas",
+        "--lms-id",
+        "",
+        "--lms-name",
+        "PS 1",
+        "--out",
+        str(tmp_path / "c.csv"),
+        "--course",
+        str(course.root),
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     assert "No Canvas assignment id" in done.stderr and "--lms-id" in done.stderr

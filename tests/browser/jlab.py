@@ -112,7 +112,6 @@ def isolated_env(home: Path) -> dict[str, str]:
     return env
 
 
-
 def end_server(proc: subprocess.Popen[bytes]) -> None:
     """Terminate a server started with ``start_new_session``; kill its process group if it lingers."""
     proc.send_signal(signal.SIGTERM)
@@ -129,6 +128,7 @@ def log_tail(path: Path, chars: int = 4000) -> str:
         return path.read_text(encoding="utf-8", errors="replace")[-chars:]
     except OSError:
         return "(no log)"
+
 
 class LabServer:
     """A JupyterLab server on 127.0.0.1 with a random token, serving ``root``.

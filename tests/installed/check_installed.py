@@ -38,9 +38,7 @@ NotebookClient(
     resources={"metadata": {"path": str(lesson.parent)}},
 ).execute()
 errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-html = " ".join(
-    str(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", [])
-)
+html = " ".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", []))
 seen["lessons"] = sorted(p.name for p in (work / "lessons").glob("*.ipynb"))
 seen["lesson_errors"] = [f"{e['ename']}: {e['evalue']}" for e in errors]
 seen["lesson_shows_headline"] = "Venezuela Starts Freeing Prisoners" in html

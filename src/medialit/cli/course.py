@@ -302,9 +302,7 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     )
     grade.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
-    grade.add_argument(
-        "--verbose", action="store_true", help="let the libraries' own warnings through (for debugging)"
-    )
+    grade.add_argument("--verbose", action="store_true", help="let the libraries' own warnings through (for debugging)")
     grade.add_argument(
         "--execute",
         action="store_true",

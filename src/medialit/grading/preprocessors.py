@@ -111,7 +111,6 @@ class ScoreSavedAnswers(NbGraderPreprocessor):
         return seeds, keys
 
 
-
 def record_environment(error_file: str, message: str) -> None:
     """Leave why grading could not work where medialit autograde reads it (when it asked for that)."""
     if error_file:

@@ -107,9 +107,7 @@ def _gap(task: Task, value: Any) -> str:
     return "" if task.complete(value) else plain(task.completeness_html(value))
 
 
-def read_saved(
-    path: Path, notebook: Path | None = None
-) -> tuple[dict[str, Any] | None, PartResult | None, str]:
+def read_saved(path: Path, notebook: Path | None = None) -> tuple[dict[str, Any] | None, PartResult | None, str]:
     """The saved answers: from the answers file ``path`` or the receipt in ``notebook``, the newer one.
 
     Returns (answers, None, where they came from) or (None, a template of why no part can

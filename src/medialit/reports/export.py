@@ -35,6 +35,7 @@ class Export:
     warnings: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
 
+
 CSV_COLUMNS = [
     "student_id",
     "first_name",

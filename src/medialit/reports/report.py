@@ -55,7 +55,6 @@ PAGE_HEADERS = {  # column names on the page (the CSV files keep theirs)
 }
 
 
-
 def write_report(course: Course, assignment: str, out: Path | None = None, notes: list[str] | None = None) -> Path:
     """Write the item analysis of ``assignment`` (default ``COURSE/reports/ASSIGNMENT/index.html``).
 

@@ -174,4 +174,3 @@ class DiscernmentTest(AnswerWidget):
             parts.append(w.HTML("<p>First choose the form your teacher gave you:</p>"))
             parts.append(self.chooser)
         return [*parts, self.items_box]
-

@@ -27,14 +27,10 @@ class VerificationLog(AnswerWidget):
 
     def _view(self, task: VerificationLogTask, store: AnswerStore | None) -> None:
         self._attach(task, store)
-        options = [("— choose a claim —", "")] + [
-            (f"{c['span']} [{c['sentence']}]", k) for k, c in self.claims.items()
-        ]
+        options = [("— choose a claim —", "")] + [(f"{c['span']} [{c['sentence']}]", k) for k, c in self.claims.items()]
         self.entries: list[dict[str, w.Widget]] = []
         for _ in range(self.task.entries):
-            entry: dict[str, w.Widget] = {
-                "claim": w.Dropdown(options=options, value="", layout=w.Layout(width="100%"))
-            }
+            entry: dict[str, w.Widget] = {"claim": w.Dropdown(options=options, value="", layout=w.Layout(width="100%"))}
             for name, _label, hint in FIELDS:
                 entry[name] = w.Textarea(placeholder=hint, layout=w.Layout(width="100%", height="3.5em"))
             for widget in entry.values():

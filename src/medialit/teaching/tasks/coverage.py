@@ -50,7 +50,6 @@ def compare_html(
     return f"{LINKS}{head}<b>Other reports</b> (open a name to read the report):<ul>{passages}</ul>"
 
 
-
 class CoverageCheckTask(ChoiceTableTask):
     """For each claim: what do the other reports do to it? Confirm, add, contradict, or disputed."""
 
