@@ -28,10 +28,11 @@ from medialit.teaching.discernment import (
     Detection,
     Mean,
     class_change,
-    counterbalance,
 )
+from medialit.teaching.tasks.discernment import POST_TEST as POST
+from medialit.teaching.tasks.discernment import PRE_TEST as PRE
+from medialit.teaching.tasks.discernment import form_due
 
-PRE, POST = "pre-test", "post-test"
 CSV = "discernment_prepost.csv"
 SYNTHETIC = "SYNTHETIC-CLASS.txt"  # in a course root: the class is simulated (medialit demo)
 PUBLISHED = (
@@ -71,13 +72,12 @@ def prepost_table(course: Course, graded: Graded | None = None) -> pd.DataFrame:
     """One row per student of the roster (and any other graded student) with pre and post measures."""
     roster, results = graded or graded_tests(course)
     students = [*roster, *sorted((set(results[PRE]) | set(results[POST])) - set(roster))]
-    plan = counterbalance(students)
     rows = []
     for sid in students:
         pre, post = _detection(results[PRE].get(sid)), _detection(results[POST].get(sid))
-        assigned_pre, assigned_post = plan[sid]
-        if pre:  # the post-test form is the one the student did not take before
-            assigned_post = next(f for f in FORMS if f != pre[0])
+        # autograde flags a wrong form by the same rule (grading.discernment_forms)
+        assigned_pre = form_due(PRE, sid, students)
+        assigned_post = form_due(POST, sid, students, pre_form=pre[0] if pre else "")
         row: dict[str, object] = {"student": sid, "assigned_pre": assigned_pre, "assigned_post": assigned_post}
         notes = []
         for when, got, assigned in (("pre", pre, assigned_pre), ("post", post, assigned_post)):
