@@ -37,7 +37,7 @@ from typing import Any
 from medialit.grading import gradebook
 from medialit.grading.assignment_settings import AssignmentSettings, settings_for
 from medialit.grading.course import Course, CourseError
-from medialit.grading.discernment_forms import wrong_form
+from medialit.grading.discernment_forms import tested_class, wrong_form
 from medialit.grading.executors import LocalExecutor, Lost
 from medialit.grading.layout import Layout
 from medialit.grading.merge import Books, merge
@@ -167,7 +167,8 @@ def autograde(
     bar = _progress(len(students), f"autograde {assignment}") if progress else None
     if bar is not None:
         bar.update(len(students) - len(ready))
-    run = _Run(course, assignment, snapshot, work, statuses, now, mode, state["protected"], problems, executor)
+    tested = tested_class(course, assignment, students)  # the discernment tests' class, read once per run
+    run = _Run(course, assignment, snapshot, work, statuses, now, mode, state["protected"], problems, executor, tested)
     try:
         suspects = run.pool(ready, jobs, bar)
         if suspects:  # failed, or another submission's code touched their folders: grade them again, alone
@@ -243,6 +244,7 @@ class _Run:
     protected: dict[str, str]
     problems: list[str]
     executor: Any
+    tested: list[str]  # the class the discernment tests' forms are planned over (empty for other assignments)
     spoiled: str = ""  # the first protected file found changed: nothing is merged after that
     books: Books = field(default_factory=Books)
     again: dict[str, str] = field(default_factory=dict)  # why a student is graded a second time, for its status
@@ -300,7 +302,7 @@ class _Run:
             self.statuses[student] = StudentStatus(student, FAILED, _keeps(course, assignment, student, reason))
             return
         try:
-            self.statuses[student] = _finish(course, assignment, job, out, self.now, self.books)
+            self.statuses[student] = _finish(course, assignment, job, out, self.now, self.books, self.tested)
             status = self.statuses[student]
             if student in self.again and status.status != FAILED:
                 status.reason = "; ".join(x for x in (status.reason, self.again[student]) if x)
@@ -360,7 +362,13 @@ def _keeps(course: Course, assignment: str, student: str, reason: str) -> str:
 
 
 def _finish(
-    course: Course, assignment: str, job: Job, out: Outcome, now: str, books: Books | None = None
+    course: Course,
+    assignment: str,
+    job: Job,
+    out: Outcome,
+    now: str,
+    books: Books | None = None,
+    tested: list[str] | None = None,
 ) -> StudentStatus:
     common = {"seconds": out.seconds, "submitted": job.submitted, "graded_at": now}
     flags = [*job.flags, *out.notes]
@@ -372,7 +380,7 @@ def _finish(
             return StudentStatus(job.student, FAILED, reason, flags=flags, environment=out.environment, **common)
         new = Layout(folder).autograded_dir(assignment, job.student)
         notes, serious = graded_notes(new, assignment)
-        if form := wrong_form(course, assignment, job.student, new):  # points stand; the teacher decides
+        if form := wrong_form(course, assignment, job.student, new, tested or []):  # points stand; teacher decides
             notes.append(form)
             serious.append(form)
         status = FLAGGED if flags or serious else GRADED

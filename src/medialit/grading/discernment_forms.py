@@ -26,8 +26,12 @@ def form_taken(results: Results | None) -> str:
     return ""
 
 
-def class_students(course: Course) -> list[str]:
-    """Who the forms are counterbalanced over: the roster, and anyone else graded on either test."""
+def class_students(course: Course, grading: list[str] | None = None) -> list[str]:
+    """Who the forms are counterbalanced over: the roster, and anyone else graded on either test.
+
+    ``grading``: the students a run is grading now, counted as graded (read once per run, so every
+    submission of the run is judged against the same class, whatever order they finish in).
+    """
     try:
         students = [s.student_id for s in course.roster()]
     except ValueError:  # an unreadable roster is reported where it is imported; grading goes on
@@ -36,18 +40,24 @@ def class_students(course: Course) -> list[str]:
     if root.is_dir():
         others = {p.name for p in root.iterdir() if any((p / t).is_dir() for t in (PRE_TEST, POST_TEST))}
         students += sorted(others - set(students))
+    students += sorted(set(grading or ()) - set(students))
     return students
+
+
+def tested_class(course: Course, assignment: str, grading: list[str]) -> list[str]:
+    """The class the forms of ``assignment`` are counterbalanced over (empty for other assignments)."""
+    return class_students(course, grading) if assignment in (PRE_TEST, POST_TEST) else []
 
 
 def _taken(course: Course, assignment: str, student: str) -> str:
     return form_taken(Results.read(results_path(course.autograded_dir(assignment, student), assignment)))
 
 
-def wrong_form(course: Course, assignment: str, student: str, graded: Path) -> str:
+def wrong_form(course: Course, assignment: str, student: str, graded: Path, students: list[str]) -> str:
     """Why this submission's form is not the student's, with what to do ('' when it is, or no form was chosen).
 
-    ``graded`` is the submission's freshly graded folder (its results); the pre-test form the
-    post-test depends on is read from the course.
+    ``graded`` is the submission's freshly graded folder (its results); ``students`` the class
+    (:func:`class_students`); the pre-test form the post-test depends on is read from the course.
     """
     if assignment not in (PRE_TEST, POST_TEST):
         return ""
@@ -55,7 +65,7 @@ def wrong_form(course: Course, assignment: str, student: str, graded: Path) -> s
     if not got:
         return ""
     pre = _taken(course, PRE_TEST, student) if assignment == POST_TEST else ""
-    due = form_due(assignment, student, class_students(course), pre)
+    due = form_due(assignment, student, students, pre)
     if got == due:
         return ""
     head = f"answered form {got}, but this student's {assignment} form is {due}"
