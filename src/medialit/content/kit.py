@@ -12,7 +12,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1]
 PACKAGED = PACKAGE / "kit"  # present in an installed wheel only
 CHECKOUT = PACKAGE.parents[1]  # src/medialit -> the repository, in a checkout
-FOLDERS = ("seeds", "solutions", "exercises", "notebooks")
+FOLDERS = ("seeds", "solutions", "exercises", "notebooks", "keys")
 
 
 class KitNotFoundError(FileNotFoundError):
@@ -31,7 +31,7 @@ def kit_root() -> Path:
 
 
 def kit_path(folder: str) -> Path:
-    """One of the kit's folders (``seeds``, ``solutions``, ``exercises``, ``notebooks``)."""
+    """One of the kit's folders (``seeds``, ``solutions``, ``exercises``, ``notebooks``, ``keys``)."""
     if folder not in FOLDERS:
         raise ValueError(f"unknown kit folder {folder!r}; expected one of {', '.join(FOLDERS)}")
     return kit_root() / folder
