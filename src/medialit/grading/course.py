@@ -111,11 +111,17 @@ class Course(Layout):
             folder.mkdir()
         if own_exchange:
             layout.exchange_root.mkdir()
-            layout.exchange_root.chmod(0o777)  # every student's account writes its submissions here
         (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE + lines, encoding="utf-8")
         course = cls(root)
+        if course.exchange_root.stat().st_uid == os.geteuid():  # a shared one not ours is 1777 (checked before)
+            course.exchange_root.chmod(0o1777)  # every account writes here; the sticky bit keeps others' entries
+        if not own_exchange:
+            claim_course_exchange(course.exchange_root / course.course_id)
         write_roster(root / "roster.csv", students)
         course.import_roster(students)  # creates the gradebook's tables
+        if course.db_path is not None:
+            course.db_path.chmod(0o600)  # grades and names: the teacher's account only
+        root.chmod(0o700)  # submissions, keys, gradebook: nothing in the course is for other accounts
         return course
 
     def roster(self) -> list[Student]:
@@ -318,13 +324,41 @@ def _settings_lines(course_id: str | None, db_url: str | None, exchange: str | P
                 f"the exchange folder {folder} does not exist. An administrator creates it once for every course: "
                 f"sudo mkdir -p {folder} && sudo chmod 1777 {folder} (see deploy/README.md)"
             )
-        if folder.stat().st_mode & 0o777 != 0o777 and folder.stat().st_uid != os.geteuid():
+        if folder.stat().st_mode & 0o1777 != 0o1777 and folder.stat().st_uid != os.geteuid():
             raise CourseError(
-                f"the exchange folder {folder} is not writable by every account (nbgrader needs mode 1777 or 0777 "
-                f"there, and cannot set it: you do not own it). Ask an administrator: sudo chmod 1777 {folder}"
+                f"the exchange folder {folder} must be mode 1777 (every account writes there; the sticky bit stops "
+                f"one account removing or renaming another's folder), and you do not own it to set that. "
+                f"Ask an administrator: sudo chmod 1777 {folder}"
             )
         lines += EXCHANGE_LINE.format(str(folder))
     return lines
+
+
+def claim_course_exchange(folder: Path) -> None:
+    """The course's folder in a shared exchange, made now by its teacher with nbgrader's modes (before a student can).
+
+    outbound/ 0755 (students fetch), inbound/ 2733 (students submit, cannot list). A folder there
+    that another account made is refused: whoever owns it controls what students fetch and submit.
+    """
+    if not folder.exists():
+        folder.mkdir(mode=0o755)
+    owner = folder.stat().st_uid
+    if owner != os.geteuid():
+        import pwd
+
+        try:
+            name = pwd.getpwuid(owner).pw_name
+        except KeyError:
+            name = f"uid {owner}"
+        raise CourseError(
+            f"{folder} already exists and belongs to {name}, not to you: whoever owns it controls what students "
+            f"fetch and submit. Ask an administrator to check it and remove it (sudo rm -r {folder}), "
+            "then run this again."
+        )
+    for sub, mode in (("outbound", 0o755), ("inbound", 0o2733)):
+        (folder / sub).mkdir(exist_ok=True)
+        (folder / sub).chmod(mode)
+    folder.chmod(0o755)
 
 
 def _database_problem(db_url: str, course_id: str) -> str:
