@@ -28,5 +28,7 @@ def find_key(assignment: str, filename: str, start: str | Path | None = None) ->
             return path
     raise FileNotFoundError(
         f"The answer key {filename} of {assignment} was not found. Grade from the course folder "
-        f"(it holds solutions/{assignment}/{filename}) or set {KEYS_ENV} to the folder that holds it."
+        f"(it holds source/{assignment}/{filename}) or set {KEYS_ENV} to the folder that holds it. "
+        "The student install of medialit carries no keys: a course made with `medialit course init` "
+        "from the instructor install (medialit-instructor) or from the checkout (--kit) has them."
     )

@@ -217,9 +217,9 @@ def _mode(course: Course, execute: bool, sandbox: bool, notices: list[str]) -> M
             sandbox = False
     if not sandbox:
         return Mode(True, False)
-    from medialit.content.kit import kit_root
+    from medialit.content.kit import kit_root, sealed_paths
 
-    return Mode(True, True, (str(course.root), str(kit_root())))
+    return Mode(True, True, (str(course.root), str(kit_root()), *map(str, sealed_paths())))
 
 
 def _environment_problem(statuses: dict[str, StudentStatus]) -> list[str]:

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from medialit.content.kit import kit_root
+from medialit.content.kit import grading_kit
 from medialit.grading import gradebook_url
 from medialit.grading.layout import DEFAULT_COURSE_ID, Layout, write_timestamp
 from medialit.grading.nbgrader_env import cache_alembic_head, load_config, scripts_on_path
@@ -78,7 +78,7 @@ class Course(Layout):
         shared exchange folder, which an administrator creates (default: ``exchange/`` in the course).
         """
         root = Path(root).resolve()
-        kit = Path(kit) if kit else kit_root()
+        kit = Path(kit) if kit else grading_kit()
         students = read_roster(roster) if roster else []
         if root.exists() and any(root.iterdir()):
             raise CourseError(f"{root} already exists and is not empty; choose a new folder.")

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import yaml
 
-from medialit.content.kit import kit_root
+from medialit.content.kit import grading_kit
 from medialit.grading.course import BACKUPS_DIR, Course, CourseError
 
 
 def upgrade(course: Course, kit: str | Path | None = None) -> list[str]:
     """Copy the kit's seeds and masters into ``course``; return what changed, in plain lines."""
-    kit = Path(kit) if kit else kit_root()
+    kit = Path(kit) if kit else grading_kit()
     if not (kit / "solutions").is_dir() or not (kit / "seeds").is_dir():
         raise CourseError(f"{kit} has no solutions/ and seeds/ folders; pass the medialit folder with --kit.")
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
