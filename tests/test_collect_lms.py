@@ -399,6 +399,6 @@ def test_exchange_collect_records_the_source_and_lists_who_is_missing(tmp_path):
     assert report.missing == ["Kim Lee (s02)"]
     record = collect_record(course, PS, "s01")
     assert record["via"] == "exchange" and record["late"] is None
-    assert record["timestamp_is"] == "when the student submitted (nbgrader submit)"
-    assert record["files"][f"{PS}.ipynb"]["from"] == f"{PS}.ipynb"
-    assert f"  s01 (José Muñoz Ørsted), submitted {record['timestamp']}: {PS}.ipynb" in report.summary()
+    assert record["timestamp_is"].startswith("when the exchange received the submission")
+    assert record["files"][f"{PS}.ipynb"]["from"] == f"inbound/{record['inbound']}/{PS}.ipynb"
+    assert f"  s01 (José Muñoz Ørsted), received {record['timestamp']}: {PS}.ipynb" in report.summary()

@@ -36,6 +36,7 @@ student's notebook never brings another file into the course.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -52,6 +53,7 @@ from datetime import datetime
 from pathlib import Path
 
 from medialit.grading.course import Course, CourseError
+from medialit.grading.exchange_inbound import InboundEntry, Refused, account_uid, inbound_entries, stage, time_flag
 from medialit.grading.layout import (
     TIME_FORMAT,
     TIMESTAMP,
@@ -61,7 +63,7 @@ from medialit.grading.layout import (
     timestamp_text,
     write_timestamp,
 )
-from medialit.grading.roster import Student
+from medialit.grading.roster import SAFE_ID, Student
 
 # Canvas, anonymous grading: "[LATE_]anon_XXXXX_ATTACHMENTID_FILENAME" (no name, no user id).
 CANVAS_ANON = re.compile(r"^(?:(?P<late>late)_)?anon_(?P<anon>[A-Za-z0-9]+)_(?P<sid>\d+)_(?P<file>.+)$", re.I | re.S)
@@ -117,6 +119,10 @@ class Collected:
     matched_by: str = ""  # lms_id | name (LMS downloads)
     timestamp: str = ""  # what timestamp.txt holds
     file_late: dict[str, bool | None] = field(default_factory=dict)  # stored file -> as the LMS marked it
+    claimed: str = ""  # the exchange: what the student's own timestamp.txt said
+    flag: str = ""  # the exchange: why the student's times disagree with the server's
+    inbound: str = ""  # the exchange: the inbound folder collected
+    owner: str = ""  # the exchange: the account that owns it ('' when that could not be checked)
 
 
 @dataclass
@@ -129,6 +135,8 @@ class CollectReport:
     duplicates: list[str] = field(default_factory=list)  # explanations
     kept: list[str] = field(default_factory=list)  # newer submissions already present
     skipped: list[str] = field(default_factory=list)  # "name: why" for links, pipes, unsafe zip entries
+    refused: list[str] = field(default_factory=list)  # given to nobody: impostors, files nested in another's folder
+    flags: list[str] = field(default_factory=list)  # collected, but worth a look (a student's time disagrees)
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # roster students with no submission: "Name (id)"
     why: dict[str, str] = field(default_factory=dict)  # unmatched download name -> why no student fits
@@ -138,7 +146,7 @@ class CollectReport:
     @property
     def problems(self) -> bool:
         """True when a roster student has no submission or a file could not be given to anyone."""
-        return bool(self.missing or self.unmatched or self.unrecognised)
+        return bool(self.missing or self.unmatched or self.unrecognised or self.refused)
 
     def summary(self) -> str:
         lines = [f"collected {len(self.collected)} submission(s): {', '.join(sorted(self.collected)) or 'none'}"]
@@ -151,6 +159,8 @@ class CollectReport:
         lines += [f"  duplicate: {text}" for text in self.duplicates]
         lines += [f"  kept the newer submission already collected: {text}" for text in self.kept]
         lines += [f"  skipped {text} (not copied)" for text in self.skipped]
+        lines += [f"  refused {text}" for text in self.refused]
+        lines += [f"  time check: {text}" for text in self.flags]
         lines += [f"  note: {text}" for text in self.notes]
         lines += [f"  no submission: {who}" for who in self.missing]
         return "\n".join(lines)
@@ -160,7 +170,7 @@ class CollectReport:
         if info is None:
             return f"{student}: {', '.join(self.collected[student])}"
         if info.via == "exchange":
-            return f"{student} ({info.name}), submitted {info.timestamp}: {', '.join(info.sources)}"
+            return f"{student} ({info.name}), received {info.timestamp}: {', '.join(info.sources)}"
         files = ", ".join(
             f"{stored} from {origin}" if Path(origin).name != stored else origin
             for stored, origin in info.sources.items()
@@ -630,12 +640,16 @@ def _store(
 LATE_FROM = {
     "canvas": "Canvas's late marker in the file name (LATE)",
     "moodle": "not known: Moodle's file names carry no late marker (see Moodle's grading table)",
-    "exchange": "not decided at collect: nbgrader compares timestamp.txt with the due date",
+    "exchange": "not decided at collect: the time the exchange received the submission is compared with the due date",
 }
 TIMESTAMP_IS = {
     "canvas": "the file's date in the download (in Canvas's zip: when Canvas built the zip), not the submission time",
     "moodle": "the file's date in the download (in Moodle's zip: when Moodle built the zip), not the submission time",
-    "exchange": "when the student submitted (nbgrader submit)",
+    "exchange": (
+        "when the exchange received the submission: the latest change time (st_ctime) of its inbound folder and "
+        "files, which a student can move later but never earlier (student_timestamp: what the student's own "
+        "timestamp.txt said)"
+    ),
 }
 
 
@@ -662,6 +676,14 @@ def _save_records(course: Course, assignment: str, report: CollectReport) -> Non
                 for stored, origin in info.sources.items()
             },
         }
+        if info.via == "exchange":
+            students[student].update(
+                student_timestamp=info.claimed,
+                time_flag=info.flag,
+                inbound=info.inbound,
+                owner=info.owner,
+                owner_checked=bool(info.owner),
+            )
     data = {"assignment": assignment, "updated": now, "students": {s: students[s] for s in sorted(students)}}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -670,35 +692,161 @@ def _save_records(course: Course, assignment: str, report: CollectReport) -> Non
 
 
 def collect_exchange(course: Course, assignment: str) -> CollectReport:
-    """Collect from nbgrader's exchange (newest submission per student; timestamps kept)."""
+    """Collect from nbgrader's exchange: each student's newest submission, checked and copied by the kit.
+
+    See ``exchange_inbound``: a folder counts as a student's only if their account owns it (where
+    such an account exists), only regular files are copied, and the time kept in timestamp.txt is
+    when the exchange received it (the student's own timestamp.txt is kept in the record, and a
+    disagreement is flagged).
+    """
     course.require_assignment(assignment)
-    before = {s: read_timestamp(course.submission_dir(assignment, s)) for s in course.submitted_students(assignment)}
-    result = course.api().collect(assignment, update=True)
-    if not result["success"]:
-        raise CourseError(f"nbgrader could not collect {assignment}:\n{result.get('log', '')[-1500:]}")
+    inbound = course.exchange_root / course.course_id / "inbound"
+    if not inbound.is_dir():
+        raise CourseError(
+            f"{inbound} does not exist: nothing was submitted to the exchange yet "
+            f"(release the assignment with: medialit release {assignment})"
+        )
     roster = course.roster()
     names = {s.student_id: s.name for s in roster}
     report = CollectReport(source="nbgrader's exchange " + str(course.exchange_root))
-    for student in course.submitted_students(assignment):
-        folder = course.submission_dir(assignment, student)
-        raw = timestamp_text(folder)
-        stamp = parse_timestamp(raw)
-        if student not in before or stamp != before[student]:
-            files = sorted(p.name for p in folder.iterdir())
-            report.collected[student] = files
-            report.details[student] = Collected(
-                name=names.get(student, student),
-                sources={f: f for f in files if f not in RESERVED},
-                late=None,
-                via="exchange",
-                matched_by="student_id",
-                timestamp=raw if stamp else "",
+    try:
+        entries, not_folders = inbound_entries(inbound, assignment)
+    except OSError as exc:
+        raise CourseError(
+            f"{inbound} could not be read ({exc.strerror or exc}): collect as the course's grader"
+        ) from exc
+    report.refused += [f"inbound/{text}; refused, collected for nobody" for text in not_folders]
+    candidates: dict[str, list[InboundEntry]] = {}
+    unchecked: set[str] = set()
+    for entry in entries:
+        claim = f"inbound/{entry.name}: in the name of {entry.student!r}"
+        if not SAFE_ID.match(entry.student):
+            report.refused.append(f"{claim}, which is not a student id; refused, collected for nobody")
+            continue
+        if names and entry.student not in names:
+            report.refused.append(
+                f"{claim}, who is not on the roster (made by the account {entry.owner}); refused, collected for "
+                "nobody. If they are in the class, add them to roster.csv and collect again"
+            )
+            continue
+        uid = account_uid(entry.student)
+        if uid is None:
+            unchecked.add(entry.student)
+        elif entry.uid != uid:
+            report.refused.append(
+                f"{claim} ({names.get(entry.student, entry.student)}), but made by the account {entry.owner}"
+                f"{_who(entry.owner, names)}, not {entry.student}'s: refused, collected for nobody; "
+                f"{entry.student}'s own submission is kept"
+            )
+            continue
+        candidates.setdefault(entry.student, []).append(entry)
+    records = collect_records(course.root, assignment)
+    for student in sorted(candidates):
+        check = None if student in unchecked else account_uid(student)
+        _collect_inbound(course, assignment, student, candidates[student], check, records, report, names)
+    if unchecked:
+        if len(unchecked) == len({e.student for e in entries if SAFE_ID.match(e.student)}):
+            report.notes.append(
+                "ownership cannot be checked here: no student has an account of that name on this machine (as on a "
+                "teacher's own computer), so a submission in a student's name was taken as theirs"
+            )
+        else:
+            report.notes.append(
+                "ownership could not be checked for "
+                + ", ".join(sorted(unchecked))
+                + ": no account of that name on this machine"
             )
     if not report.collected:
         report.notes.append("no new submissions in the exchange")
     _save_records(course, assignment, report)
     report.missing = _missing(course, assignment, roster)
     return report
+
+
+def _who(account: str, names: dict[str, str]) -> str:
+    return f" ({names[account]})" if account in names else ""
+
+
+def _collect_inbound(
+    course: Course,
+    assignment: str,
+    student: str,
+    entries: list[InboundEntry],
+    owner_uid: int | None,
+    records: dict[str, dict],
+    report: CollectReport,
+    names: dict[str, str],
+) -> None:
+    """Stage ``student``'s newest inbound folder that can be collected and move it into submitted/, whole."""
+    folder = course.submission_dir(assignment, student)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    inbound = course.exchange_root / course.course_id / "inbound"
+    for entry in sorted(entries, key=lambda e: (e.ctime, e.name), reverse=True):
+        staging = Path(tempfile.mkdtemp(prefix=f".{assignment}.incoming-", dir=folder.parent))
+        try:
+            try:
+                staged = stage(inbound, entry, staging, owner_uid)
+            except Refused as exc:
+                report.refused.append(f"inbound/{entry.name} ({student}): {exc}; not collected")
+                continue
+            report.skipped += [f"inbound/{entry.name}/{text}" for text in staged.refused]
+            received = staged.received.strftime(TIME_FORMAT) + " UTC" if staged.received else ""
+            if not _newer(folder, records.get(student), entry, received):
+                return
+            flag = time_flag(staged, entry)
+            if flag:
+                report.flags.append(f"{student} ({names.get(student, student)}): {flag}")
+            write_timestamp(staging, received)
+            _swap(staging, folder)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        report.collected[student] = sorted(staged.files)
+        report.details[student] = Collected(
+            name=names.get(student, student),
+            sources={f: f"inbound/{entry.name}/{f}" for f in sorted(staged.files)},
+            late=None,
+            via="exchange",
+            matched_by="student_id",
+            timestamp=received,
+            claimed=staged.claimed,
+            flag=flag,
+            inbound=entry.name,
+            owner="" if owner_uid is None else entry.owner,
+        )
+        return
+    with contextlib.suppress(OSError):
+        folder.parent.rmdir()  # nothing was collected for this student: no empty folder left
+
+
+def _newer(folder: Path, record: dict | None, entry: InboundEntry, received: str) -> bool:
+    """Whether the inbound folder is not the submission already collected, and not older than it."""
+    current = timestamp_text(folder)
+    if not current:
+        return True
+    if record and record.get("timestamp") == current and record.get("via") == "exchange":
+        if not record.get("inbound"):  # collected before the kit read the exchange itself: its time was the student's
+            return True
+        return (record.get("inbound"), record.get("timestamp")) != (entry.name, received) and (
+            (parse_timestamp(received) or datetime.min) >= (parse_timestamp(current) or datetime.min)
+        )
+    existing = parse_timestamp(current)
+    new = parse_timestamp(received)
+    return existing is None or (new is not None and new > existing)
+
+
+def _swap(staging: Path, folder: Path) -> None:
+    """Put the staged submission in place of ``folder`` (the old one goes only once the new one is there)."""
+    old = folder.with_name(f".{folder.name}.replaced-{os.getpid()}")
+    if folder.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        folder.rename(old)
+    try:
+        staging.rename(folder)
+    except OSError:
+        if old.exists():
+            old.rename(folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def submit_to_exchange(course: Course, assignment: str, student: str, folder: Path) -> None:
