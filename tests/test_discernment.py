@@ -1,4 +1,4 @@
-"""The discernment test (issue 11 D): items as data, scoring checked against textbook values, the widget."""
+"""The discernment test (issues 11 D, 24 A): items and keys as data, scoring against textbook values, the widget."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ import yaml
 
 from medialit.content.article import load_article
 from medialit.content.discernment_items import (
+    PRACTICE,
     SOURCED,
     ItemsError,
     check_parallel,
     cue_profile,
     load_form,
     load_forms,
+    load_paper,
     load_reasons,
 )
 from medialit.teaching.discernment import (
@@ -35,7 +37,7 @@ from medialit.widgets.discernment import DiscernmentTest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-FORMS = load_forms(SEEDS)
+FORMS = {**load_forms(SEEDS), **load_forms(SEEDS, names=PRACTICE)}
 REASONS = load_reasons(SEEDS)
 WORD = re.compile(r"[a-z0-9]+")
 
@@ -43,7 +45,7 @@ WORD = re.compile(r"[a-z0-9]+")
 # ------------------------------------------------------------------ items
 
 
-@pytest.mark.parametrize("name", ["A", "B"])
+@pytest.mark.parametrize("name", ["A", "B", "P", "Q"])
 def test_each_form_has_twelve_items_half_solid(name):
     form = FORMS[name]
     assert len(form.items) == 12
@@ -51,11 +53,43 @@ def test_each_form_has_twelve_items_half_solid(name):
 
 
 def test_forms_are_parallel_in_key_and_cue_types():
-    assert check_parallel(FORMS["A"], FORMS["B"]) == []
+    assert check_parallel(FORMS["A"], FORMS["B"]) == [] and check_parallel(FORMS["P"], FORMS["Q"]) == []
     assert cue_profile(FORMS["A"]) == cue_profile(FORMS["B"])
-    for form in FORMS.values():  # every cue type the issue names appears in each form
-        cues = {r for item in form.items for r in item.reasons}
-        assert {"named", "document", "hedged", "anonymous", "cause", "loaded", "vague_number"} <= cues
+    for name in ("A", "B"):  # every cue type, counter-cues included, appears in the class's forms
+        cues = {r for item in FORMS[name].items for r in item.reasons}
+        assert {"named", "document", "confirmed", "hedged", "anonymous", "no_source", "stake", "outside_field"} <= cues
+        assert {"cause", "loaded"} <= cues
+
+
+def test_the_class_forms_keys_are_graders_only_and_the_items_carry_none():
+    for name in ("A", "B"):
+        items = (SEEDS / "discernment" / f"form-{name.lower()}.yaml").read_text(encoding="utf-8")
+        assert not re.search(r"^\s+(key|reasons|evidence|why):", items, re.M), name
+        assert (ROOT / "keys" / "discernment" / f"form-{name.lower()}.key.yaml").is_file()
+        assert not (SEEDS / "discernment" / f"form-{name.lower()}.key.yaml").exists()
+        paper = load_paper(name, SEEDS)  # what students see loads without any key
+        assert [t.id for t in paper.texts] == FORMS[name].ids
+    for name in PRACTICE:  # the practice forms' keys are public, beside their items
+        assert (SEEDS / "discernment" / f"form-{name.lower()}.key.yaml").is_file()
+    texts = {f"{t.headline} {t.text}" for name in ("A", "B") for t in load_paper(name, SEEDS).texts}
+    practice = {f"{t.headline} {t.text}" for name in PRACTICE for t in load_paper(name, SEEDS).texts}
+    assert not texts & practice  # self-study never shows a text of the class's tests
+
+
+def test_without_the_keys_a_student_sees_the_texts_and_the_grader_is_told_where_the_key_is(tmp_path):
+    import shutil
+
+    shutil.copytree(SEEDS / "discernment", tmp_path / "seeds" / "discernment")
+    (tmp_path / "keys").mkdir()  # a student's install: seeds, and no keys
+    assert len(load_paper("A", tmp_path / "seeds").texts) == 12
+    assert len(load_form("P", tmp_path / "seeds").items) == 12  # the practice key is public
+    with pytest.raises(ItemsError) as err:
+        load_form("A", tmp_path / "seeds")
+    assert "form-a.key.yaml is missing" in str(err.value) and "for graders only" in str(err.value)
+    leaky = tmp_path / "seeds" / "discernment" / "form-b.yaml"
+    leaky.write_text(leaky.read_text().replace("    text:", "    key: solid\n    text:", 1))
+    with pytest.raises(ItemsError, match="students can read this file, so the key belongs in form-b.key.yaml"):
+        load_paper("B", tmp_path / "seeds")
 
 
 def test_keys_follow_the_kits_own_rules():
@@ -76,7 +110,7 @@ def test_items_are_short_invented_practice_texts_not_the_seed_article():
     article = load_article("venezuela-prisoner-releases-2026-01-14", folder=SEEDS)
     seed_words = WORD.findall(" ".join(s.text for s in article.sentences).lower())
     seed_grams = {tuple(seed_words[i : i + 5]) for i in range(len(seed_words) - 4)}
-    for name in ("form-a.yaml", "form-b.yaml"):
+    for name in ("form-a.yaml", "form-b.yaml", "form-p.yaml", "form-q.yaml"):
         assert "INVENTED" in (SEEDS / "discernment" / name).read_text(encoding="utf-8").splitlines()[0]
     for form in FORMS.values():
         for item in form.items:
@@ -88,22 +122,24 @@ def test_items_are_short_invented_practice_texts_not_the_seed_article():
             assert 1 <= len(sentences) <= 2, item.id
 
 
-def test_a_broken_item_file_says_what_to_fix(tmp_path):
-    (tmp_path / "discernment").mkdir()
-    for name in ("reasons.yaml", "form-b.yaml"):
-        (tmp_path / "discernment" / name).write_text((SEEDS / "discernment" / name).read_text())
-    data = yaml.safe_load((SEEDS / "discernment" / "form-a.yaml").read_text())
-    data["items"][0]["key"] = "weak"  # a named source, keyed weak: no weak cue
-    data["items"][6]["key"] = "solid"  # an anonymous source keyed solid
-    (tmp_path / "discernment" / "form-a.yaml").write_text(yaml.safe_dump(data))
+def test_a_broken_key_file_says_what_to_fix(tmp_path):
+    import shutil
+
+    shutil.copytree(SEEDS / "discernment", tmp_path / "seeds" / "discernment")
+    shutil.copytree(ROOT / "keys" / "discernment", tmp_path / "keys" / "discernment")
+    path = tmp_path / "keys" / "discernment" / "form-a.key.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["key"]["a01"]["key"] = "weak"  # a named source, keyed weak: no weak cue
+    data["key"]["a08"]["key"] = "solid"  # an anonymous source keyed solid
+    path.write_text(yaml.safe_dump(data))
     with pytest.raises(ItemsError) as err:
-        load_form("A", tmp_path)
+        load_form("A", tmp_path / "seeds")
     message = str(err.value)
-    assert "form-a.yaml" in message
+    assert "form-a.key.yaml" in message
     assert "item a01: a weak item needs at least one weak cue" in message
-    assert "item a07: a solid item needs a named source or a checkable document" in message
+    assert "item a08: a solid item needs a source that vouches for it" in message
     with pytest.raises(ItemsError, match="there is no form 'C'"):
-        load_form("C", tmp_path)
+        load_form("C", tmp_path / "seeds")
 
 
 # ------------------------------------------------------------------ scoring
@@ -134,11 +170,11 @@ def test_blanket_scepticism_scores_no_discernment_and_a_positive_bias():
 
 
 def test_item_points_the_judgement_drives_the_score():
-    item = FORMS["A"].item("a10")  # weak: no_source, cause, loaded
-    assert score_item(item, "weak", ["no_source", "cause", "loaded"]).points == 3
+    item = FORMS["A"].item("a12")  # weak: loaded, anonymous
+    assert score_item(item, "weak", ["loaded", "anonymous"]).points == 3
     assert score_item(item, "weak", []).points == 2  # the judgement alone: two thirds
-    assert score_item(item, "weak", ["cause", "confident"]).points == 2  # one right, one wrong
-    assert score_item(item, "solid", ["no_source", "cause", "loaded"]).points == 0  # right reasons, wrong verdict
+    assert score_item(item, "weak", ["loaded", "confident"]).points == 2  # one right, one wrong
+    assert score_item(item, "solid", ["loaded", "anonymous"]).points == 0  # right reasons, wrong verdict
     assert score_item(item, None, ["cause"]).status == "missing"
 
 
@@ -179,11 +215,19 @@ def test_widget_gold_scores_full_and_graded_mode_shows_no_key():
     test.value = test.gold_value()
     assert test.score() == (36.0, 36) and test.complete
     text = test.check()
-    assert "council leader Rita Okonjo told reporters" in text and "Sensitivity d′" in text
+    assert "chief highways engineer, Marta Quist" in text and "Sensitivity d′: 2.93" in text
+    assert "2.93 is the most 6 + 6 texts can show" in text
+    assert not re.search(r"\b[ab]\d\d\b", text)  # no item ids shown
     graded = DiscernmentTest(graded=True)
-    graded.value = {"form": "B", "items": {"b01": {"judgement": "weak", "reasons": ["loaded"]}}}
+    graded.value = {
+        "form": "B",
+        "order": "0123456789abcdef",
+        "items": {"b01": {"judgement": "weak", "reasons": ["loaded"]}},
+    }
     shown = graded.check()
-    assert "11 texts still need" in shown and "well supported" not in shown and "Nadia Fermi" not in shown
+    assert "11 texts still need" in shown and "well supported" not in shown and "Tomas Greer" not in shown
+    first = graded.order.index("b01") + 1  # the answered text is missing from the list, by its number
+    assert f"text {first}," not in shown + "," and not re.search(r"\bb\d\d\b", shown)
 
 
 def test_fixed_form_refuses_answers_for_the_other_form():
@@ -220,11 +264,11 @@ def _run_self_study(tmp_path, answers: dict | None) -> list[str]:
 
 def test_self_study_notebook_runs_headless_and_reports_in_plain_words(tmp_path, monkeypatch):
     monkeypatch.delenv("MEDIALIT_ANSWERS_DIR", raising=False)
-    before = DiscernmentTest("A").gold_value()
-    before["items"]["a07"]["judgement"] = "solid"  # one false alarm before
-    after = DiscernmentTest("B").gold_value()
+    before = DiscernmentTest("P").gold_value()
+    before["items"]["p07"]["judgement"] = "solid"  # one false alarm before
+    after = DiscernmentTest("Q").gold_value()
     text = "\n".join(_run_self_study(tmp_path, {"before": before, "after": after}))
-    assert "Before the lessons (form A)" in text and "After the lessons (form B)" in text
+    assert "Before the lessons (form P)" in text and "After the lessons (form Q)" in text
     assert "Weak texts you took for well supported (false alarms F): 1 of 6" in text
     assert "Sensitivity d′" in text and "Bias c" in text
     assert "The change: d′ +" in text and "better than before" in text
@@ -243,7 +287,7 @@ def test_self_study_report_flags_a_shift_in_bias(tmp_path, monkeypatch):
             value["items"][item.id]["judgement"] = "solid"
         return value
 
-    text = "\n".join(_run_self_study(tmp_path, {"before": answers("A", 5, 3), "after": answers("B", 3, 1)}))
+    text = "\n".join(_run_self_study(tmp_path, {"before": answers("P", 5, 3), "after": answers("Q", 3, 1)}))
     assert "only by calling more texts weak" in text
 
 
@@ -263,10 +307,11 @@ def test_check_annotations_checks_the_forms(tmp_path):
     )
     assert ok.returncode == 0 and "discernment: OK: form A: 12 texts, 6 solid; form B: 12 texts, 6 solid" in ok.stdout
     shutil.copytree(SEEDS, tmp_path / "seeds")
-    broken = tmp_path / "seeds" / "discernment" / "form-b.yaml"
+    shutil.copytree(ROOT / "keys", tmp_path / "keys")
+    broken = tmp_path / "keys" / "discernment" / "form-b.key.yaml"
     broken.write_text(broken.read_text().replace("key: weak", "key: solid", 1))
     bad = subprocess.run(
         [sys.executable, "-m", "medialit", "check-annotations", str(tmp_path / "seeds")], capture_output=True, text=True
     )
-    assert bad.returncode == 1 and "item b07: a solid item needs a named source" in bad.stderr
+    assert bad.returncode == 1 and "item b02: a solid item needs a source that vouches for it" in bad.stderr
     assert "Traceback" not in bad.stderr

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist, fmean, stdev
@@ -167,6 +168,47 @@ def score_test(form: Form, answers: Mapping[str, Any]) -> TestScore:
     return TestScore(form.name, tuple(items), detection(keys, judged))
 
 
+def max_d_prime(solid: int = 6, weak: int = 6) -> float:
+    """The highest d′ a perfect answer sheet shows on ``solid`` + ``weak`` items (log-linear correction).
+
+    For 6 + 6: 2 × z(6.5 / 7) ≈ 2.93.
+    """
+    return Detection(solid, solid, 0, weak).d_prime if solid and weak else math.nan
+
+
+# --------------------------------------------------------------------------- the order a student sees
+
+
+def order_seed(student: str = "") -> str:
+    """A seed for the order of the texts: from the student's id when known (never the id itself), else random."""
+    if student.strip():
+        return hashlib.sha256(f"medialit-discernment-order:{student.strip()}".encode()).hexdigest()[:16]
+    return secrets.token_hex(8)
+
+
+def shown_order(ids: list[str], seed: str, form: str) -> list[str]:
+    """The order a student with ``seed`` sees the texts ``ids`` of ``form`` in: a rotation of the file order,
+    read forwards or backwards.
+
+    The file order alternates (at most two of one kind in a row, first and last of different kinds:
+    :mod:`medialit.content.discernment_items` checks it), so every one of these 2 × n orders does too,
+    and no key is needed to make them: the student's install has none. Over the students, each
+    position holds each text equally often, so the position says nothing about the key.
+    """
+    n = len(ids)
+    if not n:
+        return []
+    variant = int(hashlib.sha256(f"{seed}:{form}".encode()).hexdigest(), 16) % (2 * n)
+    turned = ids[variant % n :] + ids[: variant % n]
+    return turned[::-1] if variant >= n else turned
+
+
+def all_orders(ids: list[str]) -> list[list[str]]:
+    """Every order :func:`shown_order` can give (for checks: each is equally likely)."""
+    turns = [ids[r:] + ids[:r] for r in range(len(ids))]
+    return turns + [t[::-1] for t in turns]
+
+
 # --------------------------------------------------------------------------- plain words
 
 
@@ -185,7 +227,8 @@ def plain_words(d: Detection) -> list[str]:
         f"Weak texts you took for well supported (false alarms F): {d.false_alarms} of {d.weak} "
         f"({d.false_alarm_rate:.0%}).",
         f"Discernment, H − F: {d.discernment:+.2f} (1 is perfect; 0 is no better than calling everything the same).",
-        f"Sensitivity d′: {d.d_prime:.2f} (0 means no discernment; about 2.7 is the most 6 + 6 items can show).",
+        f"Sensitivity d′: {d.d_prime:.2f} (0 means no discernment; {max_d_prime(d.solid, d.weak):.2f} is the most "
+        f"{d.solid} + {d.weak} texts can show).",
         f"Bias c: {c:+.2f}: {lean}. Doubting everything is a bias, not a skill.",
     ]
 
