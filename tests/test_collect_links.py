@@ -303,7 +303,7 @@ def test_zip_entries_over_the_size_cap_or_unreadable_are_skipped(fresh, tmp_path
     zip_path.write_bytes(raw.replace(b"A" * 200, b"B" * 200))  # the CRC no longer matches
     report = _collect(fresh, zip_path)
     skipped = _skipped(report)
-    assert skipped[f"{JANE}.ipynb"] == "it is 0 MB, over the 0 MB limit"
+    assert skipped[f"{JANE}.ipynb"] == "it is 0 MB, over the 0 MB limit for one file"
     assert skipped[f"{CHLOE}.ipynb"].startswith("it could not be read from the zip (Bad CRC-32")
     assert report.collected == {"s02": [f"{PS}.answers.json", f"{PS}.ipynb"]}
     assert not fresh.submission_dir(PS, "s03").exists()

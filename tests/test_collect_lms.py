@@ -290,12 +290,17 @@ def test_moodle_from_an_extracted_folder(fresh, tmp_path):
     assert report.details["s01"].sources == {f"{PS}.ipynb": f"José Muñoz Ørsted_78_assignsubmission_file/{PS}.ipynb"}
 
 
-def test_a_moodle_participant_id_that_is_another_students_lms_id_does_not_win(fresh, tmp_path):
-    """Moodle's number is per assignment: when it happens to be s02's lms_id, the name (s01's) decides."""
-    entry = moodle_entry(FULL["s01"], 34567, f"{PS}.ipynb")
-    report = collect_lms(fresh, PS, _zip(tmp_path / "m.zip", {entry: NB}))
-    assert list(report.collected) == ["s01"]
-    assert any("34567 is s02's lms_id" in note and "went to s01" in note for note in report.notes)
+def test_a_moodle_participant_id_decides_only_when_the_name_agrees(fresh, tmp_path):
+    """Moodle's number is matched first; when it is s02's lms_id but the name is s01's, nobody gets the file."""
+    disagrees = moodle_entry(FULL["s01"], 34567, f"{PS}.ipynb")  # s02's lms_id, s01's name
+    agrees = moodle_entry(FULL["s05"], 56789, f"{PS}.ipynb")  # s05's lms_id and name
+    report = collect_lms(fresh, PS, _zip(tmp_path / "m.zip", {disagrees: NB, agrees: NB}))
+    assert list(report.collected) == ["s05"] and report.details["s05"].matched_by == "lms_id"
+    assert report.unmatched == [disagrees]
+    why = report.why[disagrees]
+    assert "34567 is s02's lms_id" in why and "is s01's: given to nobody" in why
+    assert not fresh.submission_dir(PS, "s01").exists() and not fresh.submission_dir(PS, "s02").exists()
+    assert f"  no roster match: {disagrees} ({why})" in report.summary().splitlines()
 
 
 def test_not_recognised_is_kept_apart_from_no_roster_match(fresh, tmp_path):

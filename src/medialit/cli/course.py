@@ -64,17 +64,19 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from medialit.grading.collect import collect_exchange, collect_lms
+    from medialit.grading import collect
+    from medialit.grading.lms_download import MB, Caps
 
     course = _course(args)
     if args.source == "exchange":
-        report = collect_exchange(course, args.assignment)
+        report = collect.collect_exchange(course, args.assignment)
     else:
-        report = collect_lms(course, args.assignment, args.source)
+        caps = Caps(total=args.max_download_mb * MB, entries=args.max_entries, file=collect.MAX_FILE_BYTES)
+        report = collect.collect_lms(course, args.assignment, args.source, caps)
     print(report.summary())
     if not report.problems:
         return 0
-    unplaced = len(report.unmatched) + len(report.unrecognised)
+    unplaced = len(report.unmatched) + len(report.unrecognised) + len(report.refused)
     said = [f"{len(report.missing)} roster student(s) have no submission"] if report.missing else []
     said += [f"{unplaced} file(s) were given to no student"] if unplaced else []
     print(
@@ -286,9 +288,25 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     release.add_argument("--out", metavar="PATH", help="where the folder or zip goes (default: COURSE/lms)")
     release.set_defaults(func=cmd_release)
 
+    from medialit.grading.lms_download import MB, Caps
+
     collect = sub.add_parser("collect", parents=[course_opt], help="collect submissions")
     collect.add_argument("assignment", metavar="ASSIGNMENT")
     collect.add_argument("source", metavar="FROM", help="'exchange', or an LMS download (zip or folder)")
+    collect.add_argument(
+        "--max-download-mb",
+        type=int,
+        default=Caps().total // MB,
+        metavar="MB",
+        help="an LMS zip whose students' files would take more is refused, nothing extracted (default %(default)s)",
+    )
+    collect.add_argument(
+        "--max-entries",
+        type=int,
+        default=Caps().entries,
+        metavar="N",
+        help="an LMS zip with more files is refused, nothing extracted (default %(default)s)",
+    )
     collect.set_defaults(func=cmd_collect)
 
     grade = sub.add_parser("autograde", parents=[course_opt], help="autograde submissions in parallel")

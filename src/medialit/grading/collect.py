@@ -46,7 +46,6 @@ import stat
 import tempfile
 import unicodedata
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,6 +62,7 @@ from medialit.grading.layout import (
     timestamp_text,
     write_timestamp,
 )
+from medialit.grading.lms_download import Caps, name_problem, zip_entries
 from medialit.grading.roster import SAFE_ID, Student
 
 # Canvas, anonymous grading: "[LATE_]anon_XXXXX_ATTACHMENTID_FILENAME" (no name, no user id).
@@ -75,7 +75,7 @@ CANVAS_ONLINE = re.compile(
 MOODLE_FOLDER = re.compile(r"^(?P<name>.*?)_(?P<uid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?$", re.S)
 MOODLE_FLAT = re.compile(r"^(?P<name>.*?)_(?P<uid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.+)$", re.S)
 RESERVED = {TIMESTAMP}  # written by the kit (nbgrader's submission time): an upload never replaces it
-MAX_FILE_BYTES = 200_000_000  # far above any notebook; larger files in a download are skipped
+MAX_FILE_BYTES = 100_000_000  # far above any notebook (nbgrader's own default); larger files are skipped
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a fifo must not block the open
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
@@ -96,6 +96,7 @@ class Upload:
     late: bool | None = False  # None: the LMS does not say (Moodle)
     problem: str = ""  # recognised, but not an uploaded file (a text entry): why it is not collected
     hidden: str = ""  # recognised, but the LMS hid who sent it (anonymous grading): what to do
+    nested: str = ""  # inside one student's folder but named as another's: why it is given to nobody
 
 
 @dataclass
@@ -242,16 +243,29 @@ def _moodle(m: re.Match, rest: str, shown: str, path: Path, when: datetime) -> U
     return Upload(path, shown, "moodle", m.group("name"), m.group("uid"), Path(rest).name, when, None, problem)
 
 
-def parse_upload(shown: str, path: Path, when: datetime) -> Upload | None:
-    """Read who a downloaded file belongs to from its Canvas or Moodle name (None if neither)."""
+def parse_upload(shown: str, path: Path, when: datetime, ids: frozenset[str] = frozenset()) -> Upload | None:
+    """Read who a downloaded file belongs to from its Canvas or Moodle name (None if neither).
+
+    Only the top-level entry decides: the outermost Moodle student folder, else the Canvas (or
+    flat Moodle) file name. A name inside a student's folder that names someone else makes the
+    file ``nested`` (given to nobody). A Canvas name whose name part is garbled (a zip read in the
+    wrong encoding) is still read when its user id is one of ``ids`` (the roster's lms_id values).
+    """
     parts = [p for p in shown.replace("\\", "/").split("/") if p]
     if not parts:
         return None
     last = parts[-1]
-    for i in range(len(parts) - 2, -1, -1):  # Moodle: a folder per student, at any depth of the download
+    for i in range(len(parts) - 1):  # Moodle: the outermost student folder of the download
         m = MOODLE_FOLDER.match(parts[i])
         if m:
-            return _moodle(m, "/".join(parts[i + 1 :]), shown, path, when)
+            upload = _moodle(m, "/".join(parts[i + 1 :]), shown, path, when)
+            upload.nested = _nested(upload, parts[i], parts[i + 1 :], ids)
+            return upload
+    return _flat(last, shown, path, when, ids)
+
+
+def _flat(last: str, shown: str, path: Path, when: datetime, ids: frozenset[str]) -> Upload | None:
+    """A file name that says whose it is by itself: Moodle's flat names, Canvas's names."""
     m = MOODLE_FLAT.match(last)
     if m:
         return _moodle(m, m.group("file"), shown, path, when)
@@ -263,7 +277,7 @@ def parse_upload(shown: str, path: Path, when: datetime) -> Upload | None:
         )
         return Upload(path, shown, "canvas", "", "", m.group("file"), when, bool(m.group("late")), hidden=hidden)
     m = CANVAS.match(last)
-    if m and _canvas_name(m.group("name")):
+    if m and (_canvas_name(m.group("name")) or m.group("uid") in ids):
         return Upload(
             path, shown, "canvas", m.group("name"), m.group("uid"), m.group("file"), when, bool(m.group("late"))
         )
@@ -275,6 +289,25 @@ def parse_upload(shown: str, path: Path, when: datetime) -> Upload | None:
             path, shown, "canvas", m.group("name"), m.group("uid"), last, when, bool(m.group("late")), problem
         )
     return None
+
+
+def _nested(outer: Upload, folder: str, inner: list[str], ids: frozenset[str]) -> str:
+    """Why a file inside ``outer``'s folder is given to nobody: a name inside it names another student ('' if none)."""
+    for i, part in enumerate(inner):
+        m = MOODLE_FOLDER.match(part) if i < len(inner) - 1 else None
+        found = _moodle(m, "", part, Path(), outer.when) if m else None
+        if i == len(inner) - 1:
+            found = _flat(part, part, Path(), outer.when, ids)
+        if found is None:
+            continue
+        same = found.uid == outer.uid and name_key(found.name, True) == name_key(outer.name, True)
+        if not same:
+            who = f"{found.name!r} ({found.uid})" if not found.hidden else "an anonymous student"
+            return (
+                f"it is inside {folder}/ (the folder of {outer.name!r}, {outer.uid}) but is named as the file of "
+                f"{who}: given to nobody; ask the students whose it is"
+            )
+    return ""
 
 
 def _by_name(name: str, roster: list[Student]) -> list[Student]:
@@ -301,8 +334,9 @@ def _by_name(name: str, roster: list[Student]) -> list[Student]:
 def match_student(upload: Upload, roster: list[Student]) -> Match:
     """The roster entry for an upload: by LMS id, then by name; or why there is none.
 
-    A Moodle number is a participant id Moodle makes per assignment: when it is some student's
-    ``lms_id`` but the name is another student's, the name wins (and a note says so).
+    A Canvas user id decides whatever the name part says (a note says when the name is another
+    student's). A Moodle participant id decides only when the name agrees with that student's;
+    otherwise the file is given to nobody and listed for the teacher.
     """
     if upload.hidden:
         return Match(None, why=upload.hidden)
@@ -311,13 +345,14 @@ def match_student(upload: Upload, roster: list[Student]) -> Match:
     lms = "Canvas user id" if upload.lms == "canvas" else "Moodle participant id"
     if by_id:
         other = by_name[0] if len(by_name) == 1 and by_name[0] != by_id else None
-        if other and upload.lms == "moodle":
-            note = (
-                f"{upload.shown}: its {lms} {upload.uid} is {by_id.student_id}'s lms_id, but the name "
-                f"{upload.name!r} is {other.student_id}'s; Moodle makes that number per assignment, so it went "
-                f"to {other.student_id}"
+        if upload.lms == "moodle" and not _by_name(upload.name, [by_id]):
+            whose = f"{other.student_id}'s" if other else "not theirs"
+            return Match(
+                None,
+                why=f"its {lms} {upload.uid} is {by_id.student_id}'s lms_id, but the name {upload.name!r} is "
+                f"{whose}: given to nobody; check the roster's lms_id (Moodle makes that number per assignment) "
+                "and collect again",
             )
-            return Match(other, "name", note)
         note = ""
         if other:
             note = (
@@ -478,75 +513,49 @@ def _folder_entries(source: Path, tmp: Path, skipped: list[str]) -> list[Entry]:
     return sorted(entries, key=lambda entry: entry[0])
 
 
-def _zip_problem(info: zipfile.ZipInfo) -> str:
-    """Why a zip entry must not be extracted ('' when it is a plain file inside the download)."""
-    name = info.filename.replace("\\", "/")
-    if stat.S_ISLNK(info.external_attr >> 16):
-        return "it is a link stored in the zip, not a file"
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return "its path is absolute (outside the download)"
-    if ".." in name.split("/"):
-        return "its path climbs out of the download with '..'"
-    if info.file_size > MAX_FILE_BYTES:
-        return f"it is {info.file_size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit"
-    return ""
+def collect_lms(course: Course, assignment: str, source: str | Path, caps: Caps | None = None) -> CollectReport:
+    """Collect from an LMS bulk download (a .zip or its extracted folder) into submitted/.
 
-
-def _zip_entries(source: Path, tmp: Path, skipped: list[str]) -> list[Entry]:
-    """Stage the plain files of an LMS zip; links and paths outside the download go to ``skipped``."""
-    entries: list[Entry] = []
-    fallback = datetime.fromtimestamp(source.stat().st_mtime)
-    with zipfile.ZipFile(source) as archive:
-        for info in archive.infolist():
-            if info.is_dir() or info.filename.startswith("__MACOSX"):
-                continue
-            reason = _zip_problem(info)
-            target = tmp / str(len(entries))
-            if not reason:
-                try:
-                    with archive.open(info) as member:
-                        if not _copy_capped(member.read, target):
-                            reason = f"it is over the {MAX_FILE_BYTES / 1e6:.0f} MB limit"
-                except (RuntimeError, NotImplementedError, EOFError, OSError, zipfile.BadZipFile, zlib.error) as exc:
-                    target.unlink(missing_ok=True)
-                    reason = f"it could not be read from the zip ({exc})"
-            if reason:
-                skipped.append(f"{info.filename}: {reason}")
-                continue
-            try:
-                when = datetime(*info.date_time)
-            except ValueError:  # an impossible date in the zip: use the zip's own time
-                when = fallback
-            entries.append((info.filename, target, when))
-    return entries
-
-
-def collect_lms(course: Course, assignment: str, source: str | Path) -> CollectReport:
-    """Collect from an LMS bulk download (a .zip or its extracted folder) into submitted/."""
+    ``caps``: how much a zip may hold (see ``lms_download.Caps``; its per-file cap is ``MAX_FILE_BYTES``).
+    """
     course.require_assignment(assignment)
     source = Path(source)
     if not source.exists():
         raise CourseError(f"{source} not found: give the LMS download (a .zip file or a folder)")
+    caps = caps or Caps(file=MAX_FILE_BYTES)
     roster = course.roster()
+    ids = frozenset(s.lms_id for s in roster if s.lms_id)
     report = CollectReport(source=str(source.resolve()))
-    with tempfile.TemporaryDirectory() as tmp:
+    now = datetime.now()
+
+    def wanted(name: str) -> bool:
+        upload = parse_upload(name, Path(), now, ids)
+        usable = upload is not None and not (upload.problem or upload.nested)
+        return usable and match_student(upload, roster).student is not None
+
+    with tempfile.TemporaryDirectory(prefix="medialit-collect-") as tmp:
         if source.is_dir():
-            entries = _folder_entries(source, Path(tmp), report.skipped)
+            entries: list[Entry | tuple[str, Path | None, datetime]] = list(
+                _folder_entries(source, Path(tmp), report.skipped)
+            )
         elif source.is_file() and zipfile.is_zipfile(source):
-            entries = _zip_entries(source, Path(tmp), report.skipped)
+            entries = list(zip_entries(source, Path(tmp), report.skipped, wanted, caps))
         else:
             raise CourseError(f"{source} is not a zip file; give the LMS download zip or an extracted folder")
         by_student: dict[str, list[tuple[Upload, Match]]] = {}
         for shown, path, when in entries:
-            upload = parse_upload(shown, path, when)
+            upload = parse_upload(shown, path or Path(), when, ids)
             if upload is None:
                 report.unrecognised.append(shown)
                 continue
             if upload.problem:
                 report.skipped.append(f"{shown}: {upload.problem}")
                 continue
+            if upload.nested:
+                report.refused.append(f"{shown}: {upload.nested}")
+                continue
             match = match_student(upload, roster)
-            if match.student is None:
+            if match.student is None or path is None:
                 report.unmatched.append(shown)
                 report.why[shown] = match.why
                 continue
@@ -594,6 +603,9 @@ def _store(
     matched_by = {m.by for _, m in found}
     for up in sorted((u for u, _ in found), key=lambda u: (u.when, u.filename)):
         stored, note = canonical(assignment, up.filename)
+        if name_problem(stored) or "/" in stored or "\\" in stored:
+            report.skipped.append(f"{up.shown}: its file name {up.filename!r} cannot be a file's name")
+            continue
         if stored in RESERVED:
             report.skipped.append(f"{up.shown}: its name {stored!r} is kept for the kit's own record of the submission")
             continue
@@ -626,13 +638,19 @@ def _store(
     )
     staged = folder.with_name(folder.name + ".incoming")
     shutil.rmtree(staged, ignore_errors=True)
-    staged.mkdir(parents=True)
-    for stored, up in files.items():
-        shutil.copyfile(up.path, staged / stored)
-    write_timestamp(staged, info.timestamp)
-    if folder.exists():
-        shutil.rmtree(folder)
-    staged.rename(folder)
+    try:
+        staged.mkdir(parents=True)
+        for stored, up in files.items():
+            shutil.copyfile(up.path, staged / stored)
+        write_timestamp(staged, info.timestamp)
+        _swap(staged, folder)
+    except OSError as exc:
+        report.refused.append(
+            f"{student} ({name}): the files could not be stored ({exc.strerror or exc}); not collected"
+        )
+        return
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
     report.collected[student] = sorted(files)
     report.details[student] = info
 

@@ -1,0 +1,160 @@
+"""Read an LMS download zip without trusting it: every name first, then only the files the kit will use, capped.
+
+A zip's central directory lists every entry's name and declared size. They are all read, and
+checked against the caps, before anything is written: too many entries, or more declared bytes
+in the files to extract than ``Caps.total``, stops ``collect`` with the cap named and nothing
+extracted. Only entries ``wanted`` (an LMS name that belongs to a roster student) are extracted,
+each counted while it is written, so a header that lies about its size cannot write more than
+the caps either. Names a zip stores as UTF-8 without saying so (rubyzip's default, which
+Canvas uses) are read as UTF-8 when they are valid UTF-8.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+UTF8_FLAG = 0x800  # general purpose bit 11: the name is UTF-8
+MB = 1_000_000
+
+
+@dataclass(frozen=True)
+class Caps:
+    """How much one download may hold: in all (bytes to extract), entries, and one file (bytes)."""
+
+    total: int = 2_000 * MB  # a class of 300 at over 6 MB each
+    entries: int = 20_000
+    file: int = 100 * MB
+
+
+Entry = tuple[str, Path | None, datetime]  # name in the download, staged copy (None: not extracted), its time
+
+
+def entry_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name: UTF-8 when the zip says so, or when the bytes zipfile read as cp437 are valid UTF-8."""
+    if info.flag_bits & UTF8_FLAG:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def name_problem(name: str) -> str:
+    """Why an entry's name is refused ('' when it is a plain relative path)."""
+    clean = name.replace("\\", "/")
+    if not clean.strip().strip("/"):
+        return "its name is empty"
+    if clean.startswith("/") or re.match(r"^[A-Za-z]:", clean):
+        return "its path is absolute (outside the download)"
+    parts = clean.rstrip("/").split("/")
+    if ".." in parts:
+        return "its path climbs out of the download with '..'"
+    if "." in parts:
+        return "its path holds a '.' folder"
+    if "\0" in clean:
+        return "its name holds a NUL character"
+    return ""
+
+
+def _problem(info: zipfile.ZipInfo, name: str, caps: Caps) -> str:
+    if stat.S_ISLNK(info.external_attr >> 16):
+        return "it is a link stored in the zip, not a file"
+    reason = name_problem(name)
+    if reason:
+        return reason
+    if info.file_size > caps.file:
+        return f"it is {info.file_size / MB:.0f} MB, over the {caps.file / MB:.0f} MB limit for one file"
+    return ""
+
+
+def zip_entries(source: Path, tmp: Path, skipped: list[str], wanted: Callable[[str], bool], caps: Caps) -> list[Entry]:
+    """Every file entry of the zip; those ``wanted`` extracted into ``tmp``. Refused entries go to ``skipped``.
+
+    Raises CourseError, with nothing extracted, when the download is over a cap.
+    """
+    from medialit.grading.course import CourseError  # here: the CLI reads Caps without loading nbgrader
+
+    fallback = datetime.fromtimestamp(source.stat().st_mtime)
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CourseError(f"{source} could not be read as a zip ({exc}); download it again from the LMS") from exc
+    with archive:
+        infos = [
+            i for i in archive.infolist() if not i.filename.endswith("/") and not i.filename.startswith("__MACOSX")
+        ]
+        if len(infos) > caps.entries:
+            raise CourseError(
+                f"{source} holds {len(infos)} files, over the cap of {caps.entries} for one download (the entry "
+                "count cap): nothing was extracted. If it is a real LMS download, collect again with "
+                f"--max-entries {len(infos)}"
+            )
+        plan: list[tuple[zipfile.ZipInfo, str, str]] = []
+        for info in infos:
+            name = entry_name(info)
+            reason = _problem(info, name, caps)
+            plan.append((info, name, reason or ("" if wanted(name) else "-")))
+        declared = sum(info.file_size for info, _, why in plan if not why)
+        if declared > caps.total:
+            raise CourseError(
+                f"{source}: its students' files would take {declared / MB:.0f} MB, over the cap of "
+                f"{caps.total / MB:.0f} MB for one download (the total size cap): nothing was extracted. If it is a "
+                f"real LMS download, collect again with --max-download-mb {declared // MB + 1}"
+            )
+        entries: list[Entry] = []
+        written = 0
+        for info, name, why in plan:
+            when = _when(info, fallback)
+            if why == "-":  # not a file the kit will use: its name is reported, its content never read
+                entries.append((name, None, when))
+                continue
+            if why:
+                skipped.append(f"{name}: {why}")
+                continue
+            target = tmp / str(len(entries))
+            size, reason = _extract(archive, info, target, caps)
+            written += size
+            if written > caps.total:
+                raise CourseError(
+                    f"{source}: its files expand to more than their headers declare, over the cap of "
+                    f"{caps.total / MB:.0f} MB for one download (the total size cap): nothing was collected. "
+                    "Download it again from the LMS"
+                )
+            if reason:
+                skipped.append(f"{name}: {reason}")
+                continue
+            entries.append((name, target, when))
+    return entries
+
+
+def _when(info: zipfile.ZipInfo, fallback: datetime) -> datetime:
+    try:
+        return datetime(*info.date_time)
+    except ValueError:  # an impossible date in the zip: use the zip's own time
+        return fallback
+
+
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, caps: Caps) -> tuple[int, str]:
+    """Write one entry to ``target``, counting: (bytes written, '' or why it was refused)."""
+    size = 0
+    try:
+        with archive.open(info) as member, target.open("wb") as out:
+            while chunk := member.read(1 << 20):
+                size += len(chunk)
+                if size > caps.file or size > info.file_size:
+                    break
+                out.write(chunk)
+    except (RuntimeError, NotImplementedError, EOFError, OSError, zipfile.BadZipFile, zlib.error) as exc:
+        target.unlink(missing_ok=True)
+        return size, f"it could not be read from the zip ({exc})"
+    if size > caps.file or size > info.file_size:
+        target.unlink(missing_ok=True)
+        return size, f"it expands past its declared size or the {caps.file / MB:.0f} MB limit for one file"
+    return size, ""
