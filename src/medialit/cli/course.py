@@ -250,7 +250,11 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     init = course_sub.add_parser("init", help="create a course workspace outside the repository")
     init.add_argument("dir", metavar="DIR", help="a new, empty folder")
     init.add_argument("--roster", metavar="CSV", help="students: student_id, first_name, last_name, email, lms_id")
-    init.add_argument("--kit", metavar="PATH", help="the medialit folder with solutions/ (default: this checkout)")
+    init.add_argument(
+        "--kit",
+        metavar="PATH",
+        help="the medialit checkout (default: the instructor install, medialit-instructor, or this checkout)",
+    )
     init.add_argument(
         "--course-id",
         metavar="ID",
@@ -274,7 +278,11 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     upgrade = course_sub.add_parser(
         "upgrade", parents=[course_opt], help="bring the course's seeds and masters up to this medialit version"
     )
-    upgrade.add_argument("--kit", metavar="PATH", help="the medialit folder with solutions/ (default: this checkout)")
+    upgrade.add_argument(
+        "--kit",
+        metavar="PATH",
+        help="the medialit checkout (default: the instructor install, medialit-instructor, or this checkout)",
+    )
     upgrade.set_defaults(func=cmd_course_upgrade)
 
     release = sub.add_parser("release", parents=[course_opt], help="release an assignment to students")
