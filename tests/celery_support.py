@@ -5,8 +5,10 @@ Used by tests/test_celery_executor.py and the deployment test (tests/deploy/). T
 - ``redis_server()``: a context manager starting ``redis-server`` on a free port of 127.0.0.1 (no
   persistence); yields its URL. ``require_redis()`` skips (with the reason printed) when
   redis-server is not installed, and fails instead under CI=true.
-- ``grading_worker(broker, markers, concurrency=2)``: a context manager running
-  ``medialit grading-worker`` from this venv with this module included (``--include
+- ``redis_server(users=...)``: the same with Redis ACL users (name -> password), each confined to
+  its own keys and channels as deploy/bin/medialit-admin makes them (``acl_rule``).
+- ``grading_worker(broker, markers, course, concurrency=2)``: a context manager running
+  ``medialit grading-worker --course COURSE`` from this venv with this module included (``--include
   celery_support``); yields the Popen once a worker answers a ping; stops it (and its pool) at the end.
 - Student ids with a marker hold their grading task in the worker process, before it starts
   (a ``task_prerun`` handler; no hook in the kit's code): for ``slow-…`` the first time only,
@@ -55,9 +57,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def acl_rule(user: str, password: str, db: int) -> list[str]:
+    """deploy/bin/medialit-admin's ACL SETUSER arguments for a course's Redis user."""
+    import importlib.machinery
+    import importlib.util
+
+    path = TESTS.parent / "deploy" / "bin" / "medialit-admin"
+    loader = importlib.machinery.SourceFileLoader("medialit_admin", str(path))
+    spec = importlib.util.spec_from_loader("medialit_admin", loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module.acl_rule(user, password, db)
+
+
 @contextmanager
-def redis_server() -> Iterator[str]:
-    """A throwaway redis-server on 127.0.0.1; yields ``redis://127.0.0.1:PORT/0``."""
+def redis_server(users: dict[str, str] | None = None, db: int = 1) -> Iterator[str]:
+    """A throwaway redis-server on 127.0.0.1; yields ``redis://127.0.0.1:PORT/0``.
+
+    ``users``: Redis ACL users (name -> password) made with :func:`acl_rule` for database ``db``;
+    the URL stays the default user's.
+    """
     import redis
 
     port = free_port()
@@ -73,26 +93,29 @@ def redis_server() -> Iterator[str]:
                 time.sleep(0.05)
         else:
             raise RuntimeError(f"redis-server on port {port} did not start")
+        for user, password in (users or {}).items():
+            client.execute_command("ACL", "SETUSER", *acl_rule(user, password, db))
+        client.close()
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         _stop(proc)
 
 
-def worker_command(broker: str, concurrency: int = 2) -> list[str]:
-    """``medialit grading-worker`` of this venv, with this module included."""
+def worker_command(broker: str, course: Path, concurrency: int = 2, *options: str) -> list[str]:
+    """``medialit grading-worker --course COURSE`` of this venv, with this module included."""
     medialit = str(Path(sys.executable).parent / "medialit")
     name = f"test-{os.getpid()}-{time.monotonic_ns()}@%h"
     return [
-        medialit, "grading-worker", "--broker", broker, "--concurrency", str(concurrency),
-        "--", "--include", "celery_support", "--hostname", name, "--loglevel", "WARNING",
+        medialit, "grading-worker", "--course", str(course), "--broker", broker, "--concurrency", str(concurrency),
+        *options, "--", "--include", "celery_support", "--hostname", name, "--loglevel", "WARNING",
     ]  # fmt: skip
 
 
 @contextmanager
 def grading_worker(
-    broker: str, markers: Path, concurrency: int = 2, log: Path | None = None
+    broker: str, markers: Path, course: Path, concurrency: int = 2, log: Path | None = None
 ) -> Iterator[subprocess.Popen]:
-    """A running grading worker (prefork, ``concurrency`` processes); stopped at the end."""
+    """A running grading worker for ``course`` (prefork, ``concurrency`` processes); stopped at the end."""
     markers.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -101,7 +124,11 @@ def grading_worker(
     }
     out = open(log or markers / "worker.log", "ab")  # noqa: SIM115  (closed below)
     proc = subprocess.Popen(
-        worker_command(broker, concurrency), env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        worker_command(broker, course, concurrency),
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         wait_for_worker(broker, proc)
@@ -159,7 +186,7 @@ def _hold(sender=None, args=None, **_kwargs) -> None:  # noqa: ANN001
     folder = os.environ.get(MARKERS_ENV)
     if not folder or getattr(sender, "name", "") != "medialit.grade" or not args:
         return
-    student = str(args[0].get("job", {}).get("student", ""))
+    student = str(args[0].get("student", ""))
     pid_file = Path(folder) / f"{student}.pid"
     if not (student.startswith(STUCK) or (student.startswith(SLOW) and not pid_file.exists())):
         return

@@ -1,19 +1,27 @@
-"""Grading on Celery (issue 17): a real redis-server and a real 2-process ``medialit grading-worker``.
+"""Grading on Celery (issue 17, 23): a real redis-server and a real 2-process ``medialit grading-worker``.
 
 Grades from the workers equal the local pool's; with no worker or no broker autograde stops
 with a message saying what to start; a worker process killed mid-task is graded again (its
 status says so); a submission that runs past the time limit fails with that reason; a task no
 worker ever finishes is given up (not waited for forever). Tasks are held "mid-task" by
 tests/celery_support.py (``slow-``/``stuck-`` student ids), not by hooks in the kit.
+
+A worker serves the course it was started for: a message naming another course or a folder
+outside it is refused and logged, and the root, sandbox choice and notebook in a message are
+never used. The broker is reached as the course's own Redis ACL user (deploy/bin/medialit-admin's
+rule): every test grades through it, and another course's user cannot touch its queue or results.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import secrets
 import shutil
 import signal
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,19 +37,41 @@ from medialit.grading.executors import CeleryExecutor
 from medialit.grading.status import load_status
 
 PS = "ps1-sources"
+USER, OTHER = "medialit-c1", "medialit-c2"  # two courses' Redis users
+
+
+def as_user(url: str, user: str, password: str) -> str:
+    """``url`` (``redis://127.0.0.1:PORT/0``) as the ACL user ``user``, on database 1."""
+    return url.replace("redis://", f"redis://{user}:{password}@").rsplit("/", 1)[0] + "/1"
 
 
 @pytest.fixture(scope="module")
-def broker():
+def redis_users():
     require_redis()
-    with redis_server() as url:
-        yield url
+    passwords = {USER: secrets.token_urlsafe(16), OTHER: secrets.token_urlsafe(16)}
+    with redis_server(passwords) as url:
+        yield url, passwords
 
 
 @pytest.fixture(scope="module")
-def markers(broker, tmp_path_factory):
+def broker(redis_users):
+    """The served course's broker URL: its own ACL user."""
+    url, passwords = redis_users
+    return as_user(url, USER, passwords[USER])
+
+
+@pytest.fixture(scope="module")
+def served(kit, tmp_path_factory) -> Path:
+    """The course folder the module's worker serves; each test puts its own class there."""
+    folder = tmp_path_factory.mktemp("served") / "course"
+    shutil.copytree(kit["course"].root, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def markers(broker, served, tmp_path_factory):
     folder = tmp_path_factory.mktemp("markers")
-    with grading_worker(broker, folder, concurrency=2):
+    with grading_worker(broker, folder, served, concurrency=2):
         yield folder
 
 
@@ -75,6 +105,12 @@ def _course(kit: dict[str, Any], folder: Path, students: dict[str, str]) -> Cour
     return course
 
 
+def _served_course(kit: dict[str, Any], served: Path, students: dict[str, str]) -> Course:
+    """The served course folder, holding a fresh copy of the kit's course with ``students``."""
+    shutil.rmtree(served)
+    return _course(kit, served, students)
+
+
 def _summary(statuses) -> dict[str, tuple[str, float | None, str]]:
     return {s: (st.status, st.score, st.reason) for s, st in statuses.items()}
 
@@ -90,9 +126,10 @@ CLASS = {
 }
 
 
-def test_celery_grades_equal_the_local_pool(kit, broker, markers, tmp_path, capsys):
+def test_celery_grades_equal_the_local_pool(kit, broker, markers, served, tmp_path, capsys):
     local = _course(kit, tmp_path / "local", CLASS)
-    remote = Course(shutil.copytree(local.root, tmp_path / "remote"))
+    shutil.rmtree(served)
+    remote = Course(shutil.copytree(local.root, served))
     expected = autograde(local, PS, jobs=2, progress=False)
     code = main(["autograde", PS, "--course", str(remote.root), "--executor", "celery", "--broker", broker, "--quiet"])
     out = capsys.readouterr()
@@ -117,11 +154,22 @@ def test_no_worker_or_no_broker_is_a_clear_message(kit, tmp_path, capsys):
         code = main(["autograde", PS, "--course", str(course.root), "--executor", "celery", "--broker", lonely])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
-    assert f"No grading worker answered on {lonely}" in err and f"medialit grading-worker --broker {lonely}" in err
+    assert f"No grading worker answered on {lonely}" in err
+    assert f"medialit grading-worker --course {course.root} --broker {lonely}" in err
     assert course.scores(PS)["s01"]["autograded"] is False and not course.grading_work_root.exists()
     code = main(["autograde", PS, "--course", str(course.root), "--executor", "celery", "--broker", lonely])
     err = capsys.readouterr().err
     assert code == 1 and f"Cannot reach the Celery broker at {lonely}" in err and "Traceback" not in err
+
+
+def test_workers_of_another_course_only_is_a_clear_message(kit, broker, markers, tmp_path, capsys):
+    course = _course(kit, tmp_path / "not-served", {"s01": "master"})
+    code = main(["autograde", PS, "--course", str(course.root), "--executor", "celery", "--broker", broker])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert f"serve other courses, not {course.root}" in err and f"--course {course.root}" in err
+    assert broker.split("@")[0].split(":")[-1] not in err  # the password is not shown
+    assert course.scores(PS)["s01"]["autograded"] is False
 
 
 def _in_background(course: Course, executor: CeleryExecutor) -> tuple[threading.Thread, dict[str, Any]]:
@@ -138,22 +186,22 @@ def _in_background(course: Course, executor: CeleryExecutor) -> tuple[threading.
     return thread, result
 
 
-def test_a_worker_process_killed_mid_task_is_graded_again(kit, broker, markers, tmp_path):
-    course = _course(kit, tmp_path / "course", {"slow-k1": "master", "k2": "partial"})
+def test_a_worker_process_killed_mid_task_is_graded_again(kit, broker, markers, served):
+    course = _served_course(kit, served, {"slow-k1": "master", "k2": "partial"})
     thread, result = _in_background(course, CeleryExecutor(broker, 120))
     os.kill(wait_for_pid(markers, "slow-k1"), signal.SIGKILL)
     thread.join(300)
     assert not thread.is_alive() and "error" not in result, result.get("error")
     killed = result["statuses"]["slow-k1"]
-    assert (killed.status, killed.score) == ("graded", 16)
+    assert (killed.status, killed.score) == ("graded", 16), killed.reason
     assert "the grading worker process died while grading it" in killed.reason and "graded again" in killed.reason
     assert "SIGKILL" in killed.reason or "signal 9" in killed.reason
     assert result["statuses"]["k2"].status == "graded" and "died" not in result["statuses"]["k2"].reason
     assert course.scores(PS)["slow-k1"]["score"] == 16
 
 
-def test_past_the_time_limit_fails_with_the_reason(kit, broker, markers, tmp_path):
-    course = _course(kit, tmp_path / "course", {"stuck-t1": "master", "t2": "master"})
+def test_past_the_time_limit_fails_with_the_reason(kit, broker, markers, served):
+    course = _served_course(kit, served, {"stuck-t1": "master", "t2": "master"})
     statuses = autograde(course, PS, progress=False, executor=CeleryExecutor(broker, 2))
     stuck = statuses["stuck-t1"]
     assert stuck.status == "failed" and stuck.score is None
@@ -168,7 +216,7 @@ def test_a_task_no_worker_finishes_is_given_up(kit, tmp_path):
     folder = tmp_path / "markers"
     with redis_server() as url:
         executor = CeleryExecutor(url, 1)
-        with grading_worker(url, folder, concurrency=1) as proc:
+        with grading_worker(url, folder, course.root, concurrency=1) as proc:
             thread, result = _in_background(course, executor)
             wait_for_pid(folder, "slow-v1")
             os.killpg(proc.pid, signal.SIGKILL)  # the host and all its processes are gone, nothing answers
@@ -185,7 +233,7 @@ def test_a_broker_that_stops_mid_run_fails_what_is_left_with_the_reason(kit, tmp
 
     course = _course(kit, tmp_path / "course", {"slow-b1": "master", "b2": "master"})
     folder = tmp_path / "markers"
-    with redis_server() as url, grading_worker(url, folder, concurrency=1):
+    with redis_server() as url, grading_worker(url, folder, course.root, concurrency=1):
         thread, result = _in_background(course, CeleryExecutor(url, 60))
         wait_for_pid(folder, "slow-b1")
         redis.Redis.from_url(url).shutdown(nosave=True)
@@ -200,31 +248,135 @@ def test_a_broker_that_stops_mid_run_fails_what_is_left_with_the_reason(kit, tmp
     assert not course.grading_work_root.exists()
 
 
-def test_a_worker_refuses_a_message_pointing_outside_the_course(kit, tmp_path):
-    """A forged message cannot have a worker grade (or, with --execute, run) files outside a course's submissions."""
-    from medialit.grading.celery_tasks import grade
+def _other_course(kit: dict[str, Any], folder: Path) -> tuple[Course, Path]:
+    """Another course whose nbgrader_config.py leaves a mark if anything loads it."""
+    other = _course(kit, folder, {"s01": "master"})
+    mark = folder.parent / f"{folder.name}-config-was-loaded"
+    with (other.root / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write(f"\nopen({str(mark)!r}, 'w').close()\n")
+    return other, mark
 
-    course = _course(kit, tmp_path / "course", {"s01": "master"})
+
+def _message(of: Course, student: str = "s01", **change: Any) -> dict[str, Any]:
+    """A grading task for ``of``'s student, with its own run folder and gradebook copy; ``change`` replaces fields."""
+    course = of
     work = course.grading_work_root / "run"
-    job = {"student": "s01", "flags": [], "submitted": "", "notebook": None, "fallback": ""}
+    work.mkdir(parents=True, exist_ok=True)
+    snapshot = work / "gradebook-snapshot.db"
+    shutil.copyfile(course.db_path, snapshot)
     task = {
-        "call": "grade_executed",
-        "root": str(course.root),
+        "call": "grade_saved",
+        "course": str(course.root),
         "assignment": PS,
-        "job": {**job, "source": str(course.submission_dir(PS, "s01"))},
-        "snapshot": [str(course.db_path), ""],
+        "student": student,
+        "snapshot": [str(snapshot), ""],
         "work": str(work),
-        "mode": {"execute": True, "sandbox": False, "hidden": []},
+        "execute": False,
         "pool": "p",
         "time_limit": 60,
     }
+    return {**task, **change}
+
+
+def test_a_worker_refuses_a_message_naming_another_course_or_folder(kit, tmp_path, caplog):
+    """A forged message cannot make a worker load another course's settings or use files outside its course."""
+    from medialit.grading import celery_tasks
+    from medialit.grading.celery_tasks import Refused, _checked_call, serve
+
+    course = _course(kit, tmp_path / "course", {"s01": "master"})
+    other, mark = _other_course(kit, tmp_path / "other")
     elsewhere = tmp_path / "elsewhere"
-    for change, named in [
-        ({"work": str(elsewhere)}, "the work"),
-        ({"job": {**job, "source": str(elsewhere)}}, "the submission"),
-        ({"snapshot": [str(elsewhere / "gradebook.db"), ""]}, "the snapshot"),
-        ({"job": {**job, "source": str(course.submitted_root / ".." / ".." / "elsewhere")}}, "the submission"),
-        ({"root": str(elsewhere)}, "is not a medialit course"),
-    ]:
-        with pytest.raises(ValueError, match=f"refused: .*{named}" if "course" in named else f"refused: {named}"):
-            grade({**task, **change})
+    (elsewhere / PS).mkdir(parents=True)
+    serve(course.root)
+    try:
+        good = _message(course)
+        for change, named in [
+            ({"course": str(other.root)}, f"names the course {other.root}"),
+            ({"course": str(course.root / "..")}, "names the course"),
+            ({"work": str(elsewhere)}, "the work folder"),
+            ({"work": str(course.grading_work_root / ".." / "submitted")}, "the work folder"),
+            ({"snapshot": [str(other.root / "gradebook.db"), ""]}, "the gradebook copy"),
+            ({"snapshot": [str(course.root / "gradebook.db"), ""]}, "the gradebook copy"),
+            ({"student": "../../../elsewhere"}, "has no submission"),
+            ({"student": ".."}, "has no submission"),
+            ({"student": "nobody"}, "has no submission"),
+            ({"assignment": "../../elsewhere"}, "is not an assignment"),
+            ({"course": None}, "names the course (none)"),
+        ]:
+            caplog.clear()
+            with pytest.raises(Refused, match=f"refused: .*{re.escape(named)}"):
+                _checked_call({**good, **change})
+            assert any("refused a grading message" in r.getMessage() for r in caplog.records), change
+        assert not mark.exists(), "the other course's nbgrader_config.py was loaded"
+        # the root, the sandbox and the notebook in a message are never used
+        forged_nb = "forged notebook text"
+        fn, args = _checked_call(
+            {**good, "root": str(other.root), "job": {"notebook": forged_nb, "source": str(elsewhere)}}
+        )
+        assert fn.__name__ == "grade_saved" and args[0] == str(course.root)
+        assert args[2].source == str(course.submission_dir(PS, "s01")) and args[2].notebook != forged_nb
+        fn, args = _checked_call({**good, "execute": True, "mode": {"execute": True, "sandbox": False, "hidden": []}})
+        assert fn.__name__ == "grade_executed" and args[5].sandbox and str(course.root) in args[5].hidden
+        serve(course.root, sandbox=False)  # the worker's own choice (grading-worker --no-sandbox)
+        fn, args = _checked_call({**good, "execute": True, "mode": {"execute": True, "sandbox": True, "hidden": []}})
+        assert not args[5].sandbox
+    finally:
+        celery_tasks._SERVES = None
+
+
+def test_a_forged_message_through_the_broker_is_refused_and_logged(kit, broker, markers, served, tmp_path):
+    from medialit.grading.celery_tasks import TASK, celery_app, course_queue
+
+    course = _served_course(kit, served, {"s01": "master"})
+    other, mark = _other_course(kit, tmp_path / "other")
+    app = celery_app(broker)
+    forged = _message(course, course=str(other.root), root=str(other.root))
+    with app.connection_for_write() as conn:
+        result = app.send_task(TASK, args=[forged], queue=course_queue(course.root), connection=conn)
+        result.get(timeout=60, propagate=False)
+    assert result.state == "FAILURE" and "refused" in str(result.result) and str(other.root) in str(result.result)
+    result.forget()
+    assert not mark.exists(), "the other course's nbgrader_config.py was loaded"
+    log = (markers / "worker.log").read_text(encoding="utf-8", errors="replace")
+    assert f"refused a grading message: the message names the course {other.root}" in log
+
+
+def test_another_courses_redis_user_cannot_reach_this_courses_queue(kit, redis_users, broker, markers, served):
+    """As deploy/bin/medialit-admin makes them: a course's Redis user touches its own keys and channels only."""
+    import redis
+
+    from medialit.grading.celery_tasks import TASK, celery_app, course_queue
+
+    url, passwords = redis_users
+    mine = redis.Redis.from_url(broker)
+    theirs = redis.Redis.from_url(as_user(url, OTHER, passwords[OTHER]))
+    queue = f"{USER}:{course_queue(served)}"
+    for command in (
+        ("LLEN", queue),
+        ("LPUSH", queue, "{}"),
+        ("RPOP", queue),
+        ("GET", f"{USER}:celery-task-meta-x"),
+        ("SET", f"{USER}:celery-task-meta-x", "{}"),
+        ("KEYS", "*"),
+        ("SCAN", "0"),
+        ("PUBSUB", "CHANNELS"),
+        ("PUBLISH", f"{USER}:/1.celery.pidbox", "x"),
+        ("CONFIG", "GET", "requirepass"),
+        ("ACL", "LIST"),
+    ):
+        with pytest.raises(redis.exceptions.NoPermissionError):
+            theirs.execute_command(*command)
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        pubsub = theirs.pubsub()
+        pubsub.subscribe(f"{USER}:celery-task-meta-x")
+        pubsub.get_message(timeout=1)
+    assert mine.llen(queue) == 0  # its own: allowed
+    # a task sent as the other course lands in that course's own keys: this course's worker never sees it
+    other_broker = as_user(url, OTHER, passwords[OTHER])
+    app = celery_app(other_broker)
+    with app.connection_for_write() as conn:
+        sent = app.send_task(TASK, args=[{"course": str(served)}], queue=course_queue(served), connection=conn)
+    time.sleep(3)
+    assert theirs.llen(f"{OTHER}:{course_queue(served)}") == 1
+    assert redis.Redis.from_url(other_broker).get(f"{OTHER}:celery-task-meta-{sent.id}") is None  # never run
+    theirs.delete(f"{OTHER}:{course_queue(served)}")

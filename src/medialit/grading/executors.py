@@ -89,6 +89,7 @@ class CeleryExecutor:
 
         self.broker, self.time_limit = broker, time_limit
         self.app = celery_app(broker)
+        self.queue = ""  # the course's queue, once check() has named the course
 
     @property
     def patience(self) -> int:
@@ -96,9 +97,10 @@ class CeleryExecutor:
         return self.time_limit + GRACE + MARGIN
 
     def check(self, root: Path, work: Path) -> None:
-        from medialit.grading.celery_tasks import check_workers
+        from medialit.grading.celery_tasks import check_workers, course_queue
 
         check_workers(self.app, self.broker, root, work)
+        self.queue = course_queue(root)
 
     @contextmanager
     def pool(self, jobs: int, work: Path) -> Iterator[CeleryPool]:
@@ -138,11 +140,16 @@ class CeleryPool:
         return future
 
     def _send(self, item: _Sent) -> None:
-        from medialit.grading.celery_tasks import TASK
+        from medialit.grading.celery_tasks import TASK, course_queue
 
         limit = self.executor.time_limit
         item.result = self.executor.app.send_task(
-            TASK, args=[item.payload], soft_time_limit=limit, time_limit=limit + GRACE, connection=self.connection
+            TASK,
+            args=[item.payload],
+            queue=self.executor.queue or course_queue(item.payload["course"]),
+            soft_time_limit=limit,
+            time_limit=limit + GRACE,
+            connection=self.connection,
         )
         item.since = time.monotonic()
 
@@ -169,7 +176,9 @@ class CeleryPool:
             time.sleep(POLL)
 
     def _abandon(self, futures: list[Future], exc: BaseException) -> Iterator[Future]:
-        broker = self.executor.broker
+        from medialit.grading.celery_tasks import shown
+
+        broker = shown(self.executor.broker)
         for item in self.sent.values():
             if item.result is not None:
                 item.result.backend = None  # else each result, when dropped, tries to unsubscribe from the dead backend
@@ -185,7 +194,7 @@ class CeleryPool:
 
     def _look(self, future: Future, progress: float) -> bool:
         """Resolve ``future`` if its task ended or is overdue; True when something moved."""
-        from medialit.grading.celery_tasks import lost_reason, outcome_from_dict
+        from medialit.grading.celery_tasks import lost_reason, outcome_from_dict, shown
 
         item = self.sent[future]
         state = item.result.state
@@ -206,7 +215,7 @@ class CeleryPool:
             future.set_exception(
                 Lost(
                     f"no grading worker finished it within {n} s; is `medialit grading-worker` running "
-                    f"(broker {self.executor.broker})?",
+                    f"(broker {shown(self.executor.broker)})?",
                     note=f"no grading worker finished it within {n} s, so it was graded again",
                 )
             )
