@@ -1,6 +1,7 @@
 # Two commands from a fresh clone (see README):
 #   make lab    set up .venv and open the lessons in JupyterLab
-#   make test   set up .venv and run the whole test suite (ruff + pytest)
+#   make test   set up .venv and run the whole test suite (ruff + pytest, on two workers)
+#   make test-fast   the fast part (no slow or browser tests), about two minutes
 # And for teachers:
 #   make instructor   JupyterLab with nbgrader's instructor tools (formgrader, Create Assignment)
 # And for students who never see code:
@@ -16,7 +17,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 KIT_CONFIG := $(CURDIR)/jupyter-config/kit$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH),)
 STUDENT_CONFIG := $(CURDIR)/jupyter-config/student:$(KIT_CONFIG)
 
-.PHONY: lab instructor app test lint setup demo clean
+.PHONY: lab instructor app test test-fast test-failed lint setup demo clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "medialit needs Python 3.11 or newer; install it and run make again." >&2; exit 1; }
@@ -49,8 +50,18 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The whole suite on two workers (PYTEST_WORKERS=auto: one per CPU); test-fast leaves out the
+# slow and browser tests (about two minutes); test-failed re-runs what failed last time.
+PYTEST_WORKERS ?= 2
+
 test: $(VENV)/.test-installed lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+test-fast: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow and not browser"
+
+test-failed: $(VENV)/.test-installed
+	$(BIN)/python -m pytest --lf
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

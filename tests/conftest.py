@@ -1,4 +1,11 @@
-"""Shared fixtures: the repository root, a scratch copy of the seeds, the seed article and an answer store."""
+"""Shared fixtures (the repository root, a scratch copy of the seeds, the seed article, an answer store)
+and how the suite is split: ``slow`` and ``browser`` markers, and groups for pytest-xdist.
+
+``make test`` runs the suite on two workers (``-n 2 --dist loadgroup``). A module's tests stay on
+one worker (its module-scoped fixtures are built once); tests that share machine-wide things run
+on one worker too, one after another: the browser tests (one JupyterLab and one Chromium) and the
+tests that make Linux accounts or write under /srv and /opt (``accounts``).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +15,62 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+TESTS = ROOT / "tests"
 SEEDS = ROOT / "seeds"
 SEED_ID = "venezuela-prisoner-releases-2026-01-14"
+
+# Tests of these files share machine-wide state; each group runs on one worker, in turn.
+GROUPS = {
+    "browser/": "browser",
+    "deploy/": "accounts",
+    "test_sandbox_nonroot.py": "accounts",
+}
+# Modules that take more than ~20 s on a quiet machine (kernels, whole graded classes, servers):
+# deselect them with -m "not slow" (make test-fast). Single slow tests are marked in their module.
+SLOW_MODULES = {
+    "test_adversarial.py",
+    "test_celery_executor.py",
+    "test_course_upgrade.py",
+    "test_course_workflow.py",
+    "test_demo.py",
+    "test_deployment.py",
+    "test_discernment_demo.py",
+    "test_exercises.py",
+    "test_feedback_lms.py",
+    "test_forgery.py",
+    "test_gradebook_backends.py",
+    "test_instructor_outputs.py",
+    "test_class_report.py",
+    "test_lessons.py",
+    "test_sandbox.py",
+    "test_sandbox_nonroot.py",
+    "test_teacher_week.py",
+    "test_wheel.py",
+}
+
+
+def _where(item: pytest.Item) -> str:
+    """The test's file, relative to tests/ ("browser/test_lesson.py")."""
+    path = Path(str(item.path))
+    return path.relative_to(TESTS).as_posix() if path.is_relative_to(TESTS) else path.as_posix()
+
+
+def _group(rel: str) -> str:
+    """The xdist group of a test file: a shared group (GROUPS), else the file itself."""
+    return next((group for prefix, group in GROUPS.items() if rel.startswith(prefix)), rel)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark browser tests ``browser``, slow modules ``slow``, and give each test its xdist group."""
+    for item in items:
+        rel = _where(item)
+        if rel.startswith("browser/"):
+            item.add_marker(pytest.mark.browser)
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+        if not any(True for _ in item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(_group(rel)))
 
 
 def check_file(path: Path) -> list:

@@ -8,6 +8,7 @@ feedback → export → report.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import random
@@ -162,7 +163,80 @@ def synthesize(gold: dict[str, Any], profile: str, p: float, rng: random.Random)
 
 
 def gold_answers(course, assignment: str) -> dict[str, Any]:
-    """Run the master in a scratch folder of the course to get its (complete) answers."""
+    """The master's (complete) answers: built from its key when it can be, else by running it."""
+    answers = key_answers(course, assignment)
+    return answers if answers is not None else master_answers(course, assignment)
+
+
+def _plan_cell(cell: Any) -> dict[str, Any]:
+    """A master cell as :func:`medialit.grading.plan.read_plan` reads it."""
+    meta = cell.metadata.get("nbgrader", {})
+    return {
+        "grade_id": meta.get("grade_id", ""),
+        "source": cell.source,
+        "cell_type": cell.cell_type,
+        "grade": meta.get("grade", False),
+        "solution": meta.get("solution", False),
+        "locked": meta.get("locked", False),
+        "points": meta.get("points", 0),
+    }
+
+
+def _solution_value(tree: ast.Module, task: Any) -> tuple[bool, Any]:
+    """What a master's solution gives its widget: the key (``ex.key(...)``) or a literal ``NAME.value = ...``."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "key":
+            named = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else None
+            return (True, task.gold_value()) if named == task.key else (False, None)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Attribute) and t.attr == "value" for t in node.targets
+        ):
+            try:
+                return True, ast.literal_eval(node.value)
+            except (ValueError, TypeError, SyntaxError):
+                return False, None
+    return False, None
+
+
+def key_answers(course, assignment: str) -> dict[str, Any] | None:
+    """The master's answers built by the task models from its key, without a kernel.
+
+    Each solution cell either copies the key (``w.value = ex.key(K)``, or marks the key's
+    phrases one by one) or sets a literal (a model rewrite). None when a cell does anything
+    else: then only running the master gives its answers (:func:`master_answers`).
+    """
+    from medialit.grading.plan import PlanError, read_plan
+    from medialit.grading.score import GradingEnvironmentError, key_article, widget_specs
+
+    folder = course.source_dir(assignment)
+    cells = [_plan_cell(c) for c in nbformat.read(folder / f"{assignment}.ipynb", as_version=4).cells]
+    try:
+        plan = read_plan(assignment, cells)
+        article = key_article(plan, None, folder)
+        setup = [c for c in cells if c["cell_type"] == "code" and "Exercise(" in c["source"]][:1]
+        answers: dict[str, Any] = {}
+        for cell in cells:
+            if cell["cell_type"] != "code" or not cell["solution"]:
+                continue
+            specs = widget_specs(read_plan(assignment, setup + [cell]).widgets, article)
+            if len(specs) != 1:
+                return None
+            ((key, spec),) = specs.items()
+            task = spec.build()
+            found, value = _solution_value(ast.parse(cell["source"]), task)
+            if not found:
+                return None
+            answers[key] = task.normalise(value)
+    except (PlanError, GradingEnvironmentError, NotImplementedError, SyntaxError, TypeError, ValueError):
+        return None
+    if set(answers) != set(widget_specs(plan.widgets, article)):
+        return None
+    return json.loads(json.dumps(answers))  # as the answers file holds them
+
+
+def master_answers(course, assignment: str) -> dict[str, Any]:
+    """Run the master in a scratch folder of the course (in a kernel) to get its (complete) answers."""
     from nbclient import NotebookClient
 
     from medialit.grading.kernels import IpcKernelManager
