@@ -232,6 +232,18 @@ class Lesson:
         """A saved free-text answer to a reflection question; ``model`` (HTML) is shown on Check."""
         return self._task("note", key, prompt, model, **kw)
 
+    def reveal(self, after: str, *parts: Any, label: str = "Show the discussion") -> Any:
+        """A discussion shown only once the widget saved under ``after`` is answered and checked.
+
+        ``parts``: Markdown text, or what the lesson displays (``self.show_sentences(...)``). Until
+        then the discussion is not on the page, so it cannot give the answers away.
+        """
+        from medialit.widgets.reveal import Reveal
+
+        if after not in self._widgets:
+            raise KeyError(f"lesson.reveal: no widget saved under {after!r} yet; show that question first")
+        return self._make(f"reveal-{after}", Reveal, self._widgets[after], *parts, label=label)
+
     def hard_cases(self) -> Any:
         """The article's sentences to label and hard cases to discuss (seeds/hard-cases/), for lesson 07."""
         from medialit.content.hard_cases import load_hard_cases
@@ -245,7 +257,7 @@ class Lesson:
         return self._make(key, AgreementView, self.article, ids or list(self.hard_cases().label), labels=labels)
 
     def discussion(self) -> Any:
-        """A note box for each hard case, with the key's answers and reason and the class's split (lesson 07)."""
+        """A note box for each hard case and the class's split; the key's answers and reason once answered (07)."""
         import ipywidgets as w
 
         from medialit.teaching.agreement import load_class
@@ -254,8 +266,12 @@ class Lesson:
         counts, _ = load_class(self.article)
         cases = self.hard_cases().cases
         keys = [f"discuss-{c.sentence}{'-voice' if c.phrase else ''}" for c in cases]
-        boxes = [self._make(k, DiscussionBox, self.article, c, counts) for k, c in zip(keys, cases, strict=True)]
-        return w.VBox([b.widget for b in boxes], layout=w.Layout(width="100%"))
+        parts = []
+        for k, case in zip(keys, cases, strict=True):
+            box = self._make(k, DiscussionBox, self.article, case, counts)
+            key = self.reveal(k, RichHTML(box.key_markup), label="Show what the key says")  # after answering
+            parts += [box.widget, key.widget]
+        return w.VBox(parts, layout=w.Layout(width="100%"))
 
     def choice(self, key: str, rows: list[Any], columns: list[Any], **kw: Any):
         """A custom choice table (for questions not tied to one annotation field)."""

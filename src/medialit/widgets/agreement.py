@@ -208,34 +208,44 @@ class DiscussionBox(NoteBox):
         store: AnswerStore | None = None,
         graded: bool = False,
     ):
-        self.intro = intro_html(article, case, counts)
+        self.intro = intro_html(article, case, counts, key=False)  # the key: after answering (lesson.discussion)
+        self.key_markup = key_html(article, case)
         super().__init__(case.question, key=key, store=store, graded=graded, model=html.escape(case.model))
 
     def _controls(self) -> list[w.Widget]:
         return [w.HTML(STYLE + self.intro), *super()._controls()]
 
 
-def intro_html(article: Article, case: HardCase, counts: ClassCounts | None) -> str:
-    """The case as the key sees it, from the annotation: its answers and the reason, and the class's split."""
+def key_html(article: Article, case: HardCase) -> str:
+    """What the key says about the case, from the annotation: its answers and the reason."""
     s = article.sentence(case.sentence)
-    names = load_scheme().label_names()
     if case.phrase:
         item = next(x for x in s.loaded if x["span"] == case.phrase)
         voices = {v["id"]: v["name"] for v in load_scheme().raw["voices"]}
         either = " and ".join(f"<b>{html.escape(voices.get(v, v))}</b>" for v in (item["voice"], *item["accept"]))
-        head = f"Whose words are “{html.escape(case.phrase)}”?"
         key = f"The key gives full points to both answers, {either}. "
         key += html.escape(" ".join(item.get("why", "").split()))
-        spans: tuple[str, ...] = (case.phrase,)
     else:
+        names = load_scheme().label_names()
         also = " or ".join(f"<b>{html.escape(names[x])}</b>" for x in s.also)
-        head = f"Which label for {case.sentence}?"
         key = f"The key: <b>{html.escape(names[s.label])}</b>; also accepted, for half points: {also}. "
         key += html.escape(s.rationale)
+    return f"<p>{key}</p>"
+
+
+def intro_html(article: Article, case: HardCase, counts: ClassCounts | None, *, key: bool = True) -> str:
+    """The case: the question, the sentence, what the key says (unless ``key`` is False), the class's split."""
+    s = article.sentence(case.sentence)
+    names = load_scheme().label_names()
+    if case.phrase:
+        head = f"Whose words are “{html.escape(case.phrase)}”?"
+        spans: tuple[str, ...] = (case.phrase,)
+    else:
+        head = f"Which label for {case.sentence}?"
         spans = s.decisive
     split = ""
     if counts is not None and counts.answered(s.id):
         n = counts.answered(s.id)
         split = f"<p>How your class labelled {s.id} ({n} answers): {class_mix(counts, s.id, names)}.</p>"
     sentence = f"<p>{sentence_html(s.id, s.text, spans)}</p>"
-    return f"<h4>{head}</h4>{sentence}<p>{key}</p>{split}"
+    return f"<h4>{head}</h4>{sentence}{key_html(article, case) if key else ''}{split}"
