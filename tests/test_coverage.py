@@ -111,14 +111,17 @@ def test_far_fewer_hides_numbers(coverage):
 
 
 def test_the_headline_verdict_follows_lesson_05_then_the_coverage(coverage):
-    """Before: lesson 05's "possible, not shown"; after: disputed, since one source confirms and one denies."""
+    """Before: lesson 05's "possible, not shown", on the article alone; after: disputed, in lesson 06."""
     head = coverage.headline
     assert head.before.answer == "possible" and head.after.answer == "disputed"
     assert {"confirms", "contradicts"} <= {p.does for p in head.others}
     lesson_05 = "\n".join(c.source for c in nbformat.read(ROOT / "notebooks" / "05-headline.ipynb", as_version=4).cells)
     label = dict((v, k) for k, v in lateral.VERDICTS)["possible"]
     assert label.startswith("possible, not shown") and "possible, not shown" in lesson_05
-    assert "unilateral gesture" in lesson_05 and "seek peace" in lesson_05 and "its own voice" in lesson_05
+    # lesson 05 teaches the article alone, so it must not reach lesson 06's verdict already
+    assert "lesson.other_coverage()" not in lesson_05 and "unilateral gesture" not in lesson_05
+    assert "**disputed**" not in lesson_05 and "lesson 06" in lesson_05
+    assert lateral.STAGES["before"] == "On the article alone (lesson 05)"
     quotes = " ".join(p.quote for p in head.others)
     assert "Washington’s demands" in quotes and "unilateral gesture" in quotes
     assert {v for _, v in lateral.VERDICTS} == set(VERDICTS)
@@ -159,8 +162,11 @@ def test_a_key_no_passage_backs_is_refused(seeds_copy):
 
 
 def test_a_verdict_no_passage_backs_is_refused(seeds_copy):
-    # the one passage that denies the cause ("unilateral gesture") no longer does: nothing contradicts it
-    path = _broken(seeds_copy, "      does: contradicts\n  before:", "      does: adds\n  before:")
+    # the passages that deny the cause (El País, Dominican Today) no longer do: nothing contradicts it
+    for report in ("dominican-today-jan-8", "bloomberg-jan-13\n      who: Bloomberg, in its own voice, naming"):
+        path = _broken(
+            seeds_copy, f"      does: contradicts\n    - report: {report}", f"      does: adds\n    - report: {report}"
+        )
     [problem] = check_coverage_file(path)
     assert problem.where == "headline.after.answer" and "'disputed'" in problem.message
 
@@ -168,8 +174,8 @@ def test_a_verdict_no_passage_backs_is_refused(seeds_copy):
 def test_schema_and_syntax_errors_say_what_to_write(seeds_copy, capsys):
     path = _broken(
         seeds_copy,
-        "    answer: adds\n    also: [confirms]\n    decisive: [only 41",
-        "    answer: maybe\n    also: [confirms]\n    decisive: [only 41",
+        "    answer: adds\n    also: [confirms, disputed]\n    decisive: [only 41",
+        "    answer: maybe\n    also: [confirms, disputed]\n    decisive: [only 41",
     )
     [problem] = check_coverage_file(path)
     assert problem.where == "claims[count].answer" and "expected one of: confirms, adds" in problem.message
@@ -233,14 +239,58 @@ def test_an_article_without_coverage_says_so_and_falls_back_to_the_plan(tmp_path
     assert not lesson._widgets
 
 
-def test_lessons_05_and_06_use_the_coverage():
-    for name, call in (("05-headline", "lesson.other_coverage()"), ("06-verify", "lesson.coverage_check()")):
-        nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
-        assert call in [c.source for c in nb.cells if c.cell_type == "code"], name
+def test_lesson_06_uses_the_coverage():
     nb = nbformat.read(ROOT / "notebooks" / "06-verify.ipynb", as_version=4)
+    assert "lesson.coverage_check()" in [c.source for c in nb.cells if c.cell_type == "code"]
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert (
         code.index("lesson.headline_verdict()")
         > code.index("lesson.coverage_check()")
         > code.index("lesson.verification_log(entries=2)")
     )
+
+
+# --------------------------------------------------------------------------- issue 24: sources in a position to know
+
+
+def test_disputed_rests_on_the_record_from_both_sides(coverage):
+    """Not an outlet's own voice: the US president's claim and Caracas's "unilateral gesture", each attributed."""
+    head = coverage.headline
+    on_record = [p for p in head.others if "own voice" not in p.who]
+    assert {"confirms", "contradicts"} <= {p.does for p in on_record}
+    us = next(p for p in on_record if p.does == "confirms")
+    caracas = [p for p in on_record if p.does == "contradicts"]
+    assert "Trump" in us.who and "request of the United States" in us.quote
+    assert any("Jorge Rodríguez" in p.who and "unilateral gesture" in p.quote for p in caracas)
+    assert "request of the United States" in head.after.why and "unilateral gesture" in head.after.why
+    own = [p for p in head.others if "own voice" in p.who]
+    assert own and "does not" in head.after.why  # Bloomberg's own voice reports the view, it does not show it
+
+
+def test_the_count_says_disputed_earns_half_points(coverage):
+    """116, 41, 56, about 70 and 400: "they disagree with each other" is half right, and the why says why."""
+    count = coverage.claim("count")
+    assert lateral.score_comparison(count, "disputed").credit == 0.5
+    assert lateral.score_comparison(count, "adds").credit == 1
+    assert '"disputed"' in count.why
+
+
+def test_the_capture_date_comes_from_a_report_that_gives_it(coverage):
+    """3 January is quoted from a report that says it; AP's passages only say "earlier this month"."""
+    capture = coverage.claim("capture")
+    dated = [p for p in capture.others if "January 3" in p.quote]
+    assert dated and dated[0].report.id != "ap-jan-13" and dated[0].does == "contradicts"
+    assert not any("3 January" in p.says for p in capture.others if "3" not in p.quote)
+    assert "contradicts" in capture.accept and "last week’s" in capture.words
+
+
+def test_each_report_links_its_own_page_or_says_how_to_find_it(coverage):
+    """A trustworthy host for Bloomberg (Bloomberg itself), and an article page, not a front page."""
+    from urllib.parse import urlparse
+
+    for report in coverage.reports.values():
+        url = urlparse(report.url)
+        assert url.scheme == "https" and url.netloc, report.id
+        assert url.path.strip("/") or report.search, f"{report.id}: a front page needs search words"
+    assert urlparse(coverage.reports["bloomberg-jan-13"].url).netloc.endswith("bloomberg.com")
+    assert urlparse(coverage.reports["dominican-today-jan-8"].url).path.startswith("/dr/world/2026/01/08/")

@@ -234,8 +234,14 @@ def _markdown(name: str) -> str:
     return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
 
 
+def _lesson_text(name: str) -> str:
+    """What a lesson says: its text cells and the text of its code cells (notes, discussions)."""
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    return "\n".join(c.source for c in nb.cells)
+
+
 def test_lesson_05_does_not_tell_students_to_trust_the_body():
-    text = _markdown("05-headline")
+    text = _lesson_text("05-headline")
     assert "trust the body" not in text
     assert "reason to check, not a verdict" in text and "p2s2" in text
     assert "sustained pressure" in text and "whose pressure" in text  # p8s3 never says US pressure
@@ -257,3 +263,97 @@ def test_the_reanalysis_is_cited_right():
         assert not re.search(r"\bModic\b", path.read_text(encoding="utf-8")), path
     assert "Modirrousta-Galian" in _markdown("03-numbers")
     assert "Modirrousta-Galian & Higham (2023)" in (ROOT / "docs" / "label-scheme.md").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------- issue 24 B: the key a journalist would sign
+
+
+def test_last_week_is_rated_as_the_error_it_is(article):
+    """p5s1: published Wednesday 14 January, so "last week" is 5-11 January; Maduro was captured on 3 January."""
+    [claim] = article.sentence("p5s1").claims
+    assert "last week" in claim["span"] and claim["support"] == "weak"
+    assert "3 January" in claim["why"] and "5 to 11" in claim["why"] and "wrong" in claim["why"]
+    assert "3 January" in claim["differs"] and "last week" in claim["differs"]
+    assert "last week" not in claim["verify"]  # the check is of the date, not of the article's word for it
+
+
+def test_no_note_leans_on_last_week(article):
+    """p9s1's timing must not rest on p5s1's wrong date, and the lessons' models must not repeat it."""
+    [timing] = article.sentence("p9s1").claims
+    for text in (timing["why"], timing["differs"]):
+        assert "last week" not in text or "wrong" in text, text
+    assert "3 January" in _lesson_text("03-numbers") and "wrong" in _lesson_text("03-numbers")
+    rewrite = next(
+        c.source
+        for c in nbformat.read(ROOT / "notebooks" / "04-framing.ipynb", as_version=4).cells
+        if c.cell_type == "code" and '"p5s1"' in c.source and "rewrite" in c.source
+    )
+    assert "last week" not in rewrite and "3 January" in rewrite
+
+
+def test_declined_to_comment_is_a_weak_claim_with_no_source(article):
+    """p8s2: the writer's unsourced account, which other coverage contradicts: a claim, in analysis."""
+    s = article.sentence("p8s2")
+    [claim] = s.claims
+    assert claim["span"] == "has declined to comment publicly" and claim["support"] == "weak"
+    assert claim["source_kind"] == "none" and claim["status"] == "asserted" and s.source["kind"] == "none"
+    assert s.part == "analysis" and "attributed report" not in s.why_for("part").lower()
+    assert "contradict" in claim["why"] and "contradicts" in s.rationale
+
+
+def test_lesson_06_shows_every_sentence_with_a_claim_in_step_1(article):
+    """Step 1 says it shows the sentences with checkable numbers, dates and events: all of them."""
+    nb = nbformat.read(ROOT / "notebooks" / "06-verify.ipynb", as_version=4)
+    step1 = next(c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("lesson.show_sentences"))
+    shown = set(re.findall(r'"(p\d+s\d+)"', step1))
+    assert {c["sentence"] for c in article.claims()} <= shown
+    assert {"p8s2", "p4s1"} <= shown
+
+
+def test_every_unsourced_checkable_statement_has_a_claim(article):
+    """p4s1 is labelled unsourced because it states a checkable fact: the key names the claim."""
+    assert [c["span"] for c in article.sentence("p4s1").claims] == ["has already left the country"]
+
+
+def test_speculation_is_accepted_only_where_there_is_a_guess(article):
+    """The decision order's third question needs a speculation cue: no cue, no speculation as an alternative."""
+    cues = load_scheme().speculation_cues
+    for s in article.sentences:
+        if "speculation" in s.also:
+            assert any(set(h.lower().split()) & cues for h in s.hedges), s.id
+    assert "speculation" not in article.sentence("p4s3").also
+
+
+def test_traced_claims_say_what_the_cited_report_said(article):
+    """p7s2: Bloomberg's 'counted two other U.S. citizens arrested'; p6s1: AP's 'acting President'."""
+    [detained] = article.sentence("p7s2").claims
+    assert "counted two other U.S. citizens arrested" in detained["why"]
+    assert "acting President" in article.sentence("p6s1").why_for("source")
+
+
+def test_the_headline_rule_is_one_rule(article):
+    """Lesson 05 traces a cause credited to someone; a missing "US" weakens support, it does not remove it."""
+    support = set(article.headline_claim["support"])
+    for s in article.sentences:
+        why = s.why.get("headline", "")
+        assert "does not mention the United States" not in why, s.id
+    assert support == {"p8s3"} and "United States" not in article.sentence("p8s3").text
+    text = _lesson_text("05-headline")
+    assert "does not mention the United States" not in text and "The rule is the same for every sentence" in text
+
+
+def test_the_warm_up_check_options_do_not_look_like_the_right_move():
+    """A wrong option must not be the tracing that the why recommends (issue 24, B8)."""
+    import yaml
+
+    data = yaml.safe_load((SEEDS / "retrieval" / f"{SEED_ID}.yaml").read_text(encoding="utf-8"))
+    [item] = [q for qs in data["lessons"].values() for q in qs if q["id"] == "check-harbor-p4s1"]
+    assert not any("own website" in w or "list" in w for w in item["wrong"])
+    assert "list" in item["why"] and "independent" in item["why"]
+
+
+def test_the_ps4_rubric_calls_a_claims_own_source_tracing():
+    nb = nbformat.read(ROOT / "solutions" / "ps4-headline" / "ps4-headline.ipynb", as_version=4)
+    rubric = next(c.source for c in nb.cells if c.source.startswith("### Rubric for Part B"))
+    assert "is tracing" in rubric and "not independent" in rubric
+    assert "is lateral reading" not in rubric

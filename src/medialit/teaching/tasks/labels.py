@@ -158,7 +158,10 @@ class VoiceChooserTask(ChoiceTableTask):
 
 
 class ClaimCheckerTask(ChoiceTableTask):
-    """For each checkable claim: what kind of source vouches for it, and is it disputed?"""
+    """For each checkable claim: what kind of source vouches for it, and is it disputed?
+
+    ``types`` (e.g. ``["number", "date"]``) keeps only claims of those types; by default, all.
+    """
 
     def __init__(
         self,
@@ -167,6 +170,7 @@ class ClaimCheckerTask(ChoiceTableTask):
         key: str = "claims",
         graded: bool = False,
         title: str = "Who vouches for each claim?",
+        types: list[str] | None = None,
     ):
         scheme = load_scheme()
         kinds = Column(
@@ -174,7 +178,8 @@ class ClaimCheckerTask(ChoiceTableTask):
         )
         status = Column("status", [(k["name"], k["id"]) for k in scheme.raw["claim_status"]], heading="Status")
         rows = []
-        for n, c in enumerate(article.claims(), start=1):
+        claims = [c for c in article.claims() if types is None or c["type"] in types]
+        for n, c in enumerate(claims, start=1):
             s = article.sentence(c["sentence"])
             prompt = f"<b>Claim {n}:</b> “{html.escape(c['span'])}” — {sentence_html(s.id, s.text, (c['span'],))}"
             why = ""
