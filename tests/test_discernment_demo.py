@@ -65,6 +65,45 @@ def test_demo_report_shows_the_class_improving_and_flags_the_bias_shifters(demo)
     assert "Forms for the pre-test" in pre_page
 
 
+def test_the_class_report_analyses_every_text(demo):
+    """Difficulty and discrimination per text, on the new items; negative discrimination is flagged."""
+    from medialit.content.discernment_items import load_papers
+    from medialit.reports.discernment_report import ITEMS_CSV
+
+    course, _ = demo
+    ids = {t.id for p in load_papers(names=("A", "B")).values() for t in p.texts}
+    for test in TESTS:
+        items = pd.read_csv(course / "reports" / test / ITEMS_CSV, keep_default_na=False)
+        assert set(items["text"]) == ids  # the synthetic students answered the new items
+        assert items["share_right"].between(0, 1).all()
+        r = pd.to_numeric(items["discrimination"], errors="coerce")
+        assert r.dropna().between(-1, 1).all() and r.notna().sum() >= 18
+        assert (items.loc[r < 0, "flag"] != "").all() and (items.loc[~(r < 0), "flag"] == "").all()
+        page = (course / "reports" / test / "index.html").read_text(encoding="utf-8")
+        assert "Item analysis: each text's difficulty and discrimination" in page
+        if (r < 0).any():
+            assert "with negative discrimination" in page
+
+
+def test_discrimination_is_the_point_biserial_against_the_rest_of_the_test():
+    from medialit.grading.results import PartResult, Results
+    from medialit.reports.discernment_report import item_table
+
+    # three students on a 3-text form: the strong ones get t1 right, only the weakest gets t3 right
+    answers = {"s1": (1, 1, 0), "s2": (1, 1, 0), "s3": (0, 0, 1)}
+    results = {}
+    for sid, rights in answers.items():
+        items = {f"t{n}": {"key": "solid", "status": "correct" if r else "wrong"} for n, r in enumerate(rights, 1)}
+        part = PartResult("discernment", "", 1, 1, details={"kind": "discernment", "form": "A", "items": items})
+        results[sid] = Results("pre-test", "", {"discernment": part})
+    table = item_table(results).set_index("text")
+    assert table.at["t1", "share_right"] == pytest.approx(2 / 3, abs=0.001)
+    # t1 against the rest (t2 + t3): s1 1, s2 1, s3 1 -> the rest does not vary: no figure
+    assert pd.isna(table.at["t1", "discrimination"])
+    # t3 (0, 0, 1) against the rest (2, 2, 0): r = -1, flagged
+    assert table.at["t3", "discrimination"] == pytest.approx(-1.0) and table.at["t3", "flag"]
+
+
 def test_a_forged_score_in_the_students_kernel_changes_nothing(demo):
     course_root, _ = demo
     course = Course(course_root)
@@ -94,9 +133,9 @@ def test_a_forged_score_in_the_students_kernel_changes_nothing(demo):
     )
     statuses = autograde(course, ps, students=["s01"], progress=False)
     assert statuses["s01"].status in ("graded", "flagged")
-    # all twelve judged weak: the six weak texts right (2 points each) and "anonymous" right for b07 (its only
-    # reason) and for b08 and b12 (one of two): 12 + 1 + 0.5 + 0.5 = 14 of 36, so 4.67 of 12, not the forged 12
-    assert course.scores(ps)["s01"]["score"] == pytest.approx(round(12 * 14 / 36, 2))
+    # all twelve judged weak: the six weak texts right (2 points each) and "anonymous" right for b08 (its only
+    # reason) and for b12 (one of two): 12 + 1 + 0.5 = 13.5 of 36, so 4.5 of 12, not the forged 12
+    assert course.scores(ps)["s01"]["score"] == pytest.approx(round(12 * 13.5 / 36, 2))
     results = json.loads((course.root / "autograded" / "s01" / ps / f"{ps}.results.json").read_text())
     assert results["parts"]["discernment"]["details"]["d_prime"] == pytest.approx(0.0)
     write_report(course, ps)

@@ -1,19 +1,22 @@
 """The demo's pre-test and post-test answers: simulated students who improve, and some who only shift bias.
 
 Each profile has a fixed number of hits (solid texts called well supported, of 6) and false
-alarms (weak texts called well supported, of 6) before and after; which texts they get wrong
-is drawn at random. The "sceptic" students only say "weak" more often after the lessons:
+alarms (weak texts called well supported, of 6) before and after; the texts they get wrong are the
+hardest for them (each text has a fixed difficulty, and each student a little noise of their own),
+so the class report's item analysis has something to show. Each student saves the order seed the
+widget would (from their id). The "sceptic" students only say "weak" more often after the lessons:
 their d′ stays the same, so the class report must flag their "gain" as a shift in bias.
 Synthetic data checks the arithmetic of the report, not real learning.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 from typing import Any
 
-from medialit.content.discernment_items import SOLID, WEAK, load_forms, load_reasons
-from medialit.teaching.discernment import counterbalance
+from medialit.content.discernment_items import SOLID, WEAK, Item, load_forms, load_reasons
+from medialit.teaching.discernment import counterbalance, order_seed
 
 PREPOST = ("pre-test", "post-test")
 # profile -> ((hits, false alarms) before, (hits, false alarms) after), each of 6
@@ -36,16 +39,25 @@ def prepost_answers(assignment: str, student: str, profile: str, roster: list[st
     if profile != "sceptic":  # some spread; the sceptics stay exact so that their flag is certain
         hits = min(6, max(0, hits + rng.choice((-1, 0, 0, 1))))
         false_alarms = min(6, max(0, false_alarms + rng.choice((-1, 0, 0, 1))))
-    solid = [i for i in form.items if i.key == SOLID]
-    weak = [i for i in form.items if i.key == WEAK]
-    called_solid = {i.id for i in rng.sample(solid, hits)} | {i.id for i in rng.sample(weak, false_alarms)}
+    solid = _hardest_first([i for i in form.items if i.key == SOLID], rng)
+    weak = _hardest_first([i for i in form.items if i.key == WEAK], rng)
+    called_solid = {i.id for i in solid[len(solid) - hits :]} | {i.id for i in weak[:false_alarms]}
     skill = REASON_SKILL.get(profile, 0.5)
     items: dict[str, Any] = {}
     for item in form.items:
         judgement = SOLID if item.id in called_solid else WEAK
         chosen = [r for r in item.reasons if rng.random() < skill] or [rng.choice(reasons)]
         items[item.id] = {"judgement": judgement, "reasons": chosen}
-    return {"discernment": {"form": form.name, "items": items}}
+    return {"discernment": {"form": form.name, "order": order_seed(student), "items": items}}
+
+
+def _hardest_first(items: list[Item], rng: random.Random) -> list[Item]:
+    """``items``, the hardest for this student first: a fixed difficulty per text plus the student's noise."""
+
+    def difficulty(item: Item) -> float:
+        return int(hashlib.sha256(item.id.encode()).hexdigest()[:8], 16) / 16**8 + rng.gauss(0, 0.35)
+
+    return sorted(items, key=difficulty, reverse=True)
 
 
 def prepost_line(course: Any) -> str:

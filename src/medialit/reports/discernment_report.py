@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from medialit.content.discernment_items import FORMS
+from medialit.content.discernment_items import FORMS, ItemsError, load_papers
 from medialit.grading.course import Course
 from medialit.grading.results import Results
 from medialit.reports.classdata import class_results, roster_frame
@@ -196,22 +196,34 @@ def discernment_html(course: Course, assignment: str, out_dir: Path | None = Non
         body += [_summary_html(summary), prepost_plot(table)]
     body.append(_student_table(table))
     body.append(f'<p class="note">Full table: <code>{CSV}</code>.</p>')
-    body.append(_items_html(item_table(graded[1][assignment])))
+    items = item_table(graded[1][assignment])
+    if out_dir is not None and not items.empty:
+        items.to_csv(Path(out_dir) / ITEMS_CSV, index=False, encoding="utf-8")
+    body.append(_items_html(items))
     return (
         f'<section id="prepost"><h2>Discernment before and after (pre-test → post-test)</h2>{"".join(body)}</section>'
     )
 
 
+ITEMS_CSV = "discernment_items.csv"
+
+
 def item_table(results: dict[str, Results]) -> pd.DataFrame:
-    """Per text: its form, key, how many students judged it and the share who judged it right, worst first."""
+    """Item analysis: per text, its form and key, difficulty (share right) and discrimination.
+
+    Discrimination is the point-biserial correlation between judging the text right (1 or 0) and the
+    student's number right on the *other* texts of the same form (the rest of the test). Below 0,
+    students who did well on the rest tended to get this text wrong: a text to look at again.
+    """
     records = [
         {
+            "student": sid,
             "text": item,
             "form": part.details.get("form"),
             "key": entry.get("key"),
-            "right": entry.get("status") == "correct",
+            "right": int(entry.get("status") == "correct"),
         }
-        for data in results.values()
+        for sid, data in results.items()
         for part in data.parts.values()
         if part.scored and part.details.get("kind") == "discernment"
         for item, entry in (part.details.get("items") or {}).items()
@@ -220,10 +232,38 @@ def item_table(results: dict[str, Results]) -> pd.DataFrame:
     if not records:
         return pd.DataFrame()
     frame = pd.DataFrame(records)
-    grouped = frame.groupby(["text", "form", "key"], as_index=False)["right"].agg(["count", "mean"])
-    grouped = grouped.rename(columns={"count": "students", "mean": "share_right"})
-    grouped["share_right"] = grouped["share_right"].round(3)
-    return grouped.sort_values(["share_right", "text"]).reset_index(drop=True)
+    totals = frame.groupby(["student", "form"])["right"].transform("sum")
+    frame["rest"] = totals - frame["right"]
+    rows = []
+    for (text, form, key), group in frame.groupby(["text", "form", "key"]):
+        rows.append(
+            {
+                "text": text,
+                "form": form,
+                "key": key,
+                "students": len(group),
+                "share_right": round(group["right"].mean(), 3),
+                "discrimination": _point_biserial(group["right"], group["rest"]),
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["flag"] = table["discrimination"].map(lambda r: "negative discrimination: look at this text" if r < 0 else "")
+    return table.sort_values(["form", "text"]).reset_index(drop=True)
+
+
+def _point_biserial(right: pd.Series, rest: pd.Series) -> float:
+    """Pearson's r of a 0/1 item score with the rest score (NaN when either does not vary)."""
+    if right.nunique() < 2 or rest.nunique() < 2:
+        return math.nan
+    return round(float(right.astype(float).corr(rest.astype(float))), 3) + 0.0  # never "-0.0"
+
+
+def _headlines() -> dict[str, str]:
+    try:
+        papers = load_papers(names=FORMS)
+    except ItemsError:  # the report goes on without headlines
+        return {}
+    return {t.id: t.headline for p in papers.values() for t in p.texts}
 
 
 def _items_html(items: pd.DataFrame) -> str:
@@ -231,10 +271,30 @@ def _items_html(items: pd.DataFrame) -> str:
         return ""
     from medialit.reports.report import _table_html
 
-    shown = items.head(6).assign(share_right=lambda f: (100 * f["share_right"]).round().astype(int).astype(str) + "%")
+    headlines = _headlines()
+    shown = items.assign(
+        headline=items["text"].map(lambda t: headlines.get(t, "")),
+        share_right=(100 * items["share_right"]).round().astype(int).astype(str) + "%",
+        discrimination=items["discrimination"].map(lambda r: "–" if pd.isna(r) else f"{r:+.2f}"),
+    )[["text", "form", "key", "headline", "students", "share_right", "discrimination", "flag"]]
+    flagged = items[items["discrimination"] < 0]
+    warning = (
+        f'<div class="misread"><b>{len(flagged)} text{"s" if len(flagged) != 1 else ""} with negative '
+        f"discrimination</b> ({html.escape(', '.join(flagged['text']))}): students who did well on the rest of "
+        "the test tended to get these wrong. Read them again with the key: an ambiguous text, or a key to "
+        "check.</div>"
+        if len(flagged)
+        else ""
+    )
     return (
-        '<h3>Texts this class judged worst</h3><p class="note">Each text\'s key (solid: well supported) and the '
-        "share of students who judged it right; the forms' files in <code>seeds/discernment/</code> say why.</p>"
+        "<h3>Item analysis: each text's difficulty and discrimination</h3>"
+        '<p class="note"><b>Judged right</b> is the difficulty (the share of students who judged the text '
+        "right). <b>Discrimination</b> is the point-biserial correlation between judging this text right and "
+        "the number right on the other texts of the same form: above 0.2 the text separates stronger from "
+        "weaker judges; near 0 it does not; below 0 it works against the rest of the test. With a small "
+        "class these figures move a lot. The keys are in <code>keys/discernment/</code>; students never see "
+        f"the text's id. Full table: <code>{ITEMS_CSV}</code>.</p>"
+        + warning
         + _table_html(shown.rename(columns={"share_right": "judged right"}))
     )
 
