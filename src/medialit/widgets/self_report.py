@@ -1,4 +1,4 @@
-"""A self-learner's own discernment report: form A before the lessons, form B after, in plain words."""
+"""A self-learner's own discernment report: practice form P before the lessons, form Q after, in plain words."""
 
 from __future__ import annotations
 
