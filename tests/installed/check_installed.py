@@ -1,12 +1,15 @@
-"""Run by tests/test_wheel.py with the Python of a fresh venv that has only the medialit wheel.
+"""Run by tests/test_wheel.py with the Python of a fresh venv that has only the medialit wheel (the student install).
 
-Works in the current folder (outside the checkout): copies the lessons and executes one
-headless, then inits a course, releases ps1, submits the master's own answers and autogrades
-them. Prints one JSON line with what it saw; the test asserts on it.
+Works in the current folder (outside the checkout): copies the lessons with `medialit lessons DIR`
+and executes one headless; looks for the masters and keys (they must be missing, with a message
+saying what to install); tries `medialit course init`, which must refuse with that message. Prints
+one JSON line with what it saw; the test asserts on it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -15,16 +18,12 @@ import nbformat
 from nbclient import NotebookClient
 
 import medialit
-from medialit.cli.demo import answers_file, gold_answers
 from medialit.cli.main import main
-from medialit.content.kit import kit_root
-from medialit.grading.autograde import autograde
-from medialit.grading.collect import collect_exchange, submit_to_exchange
-from medialit.grading.course import Course
+from medialit.content.kit import SealedKitMissing, instructor_kit, kit_path, kit_root
 from medialit.grading.kernels import IpcKernelManager
 
 work = Path.cwd()
-seen: dict = {"package": medialit.__file__, "kit": str(kit_root())}
+seen: dict = {"package": medialit.__file__, "kit": str(kit_root()), "instructor_kit": str(instructor_kit() or "")}
 
 # a student: copy the lessons, run the first one headless
 assert main(["lessons", str(work / "lessons")]) == 0
@@ -43,16 +42,23 @@ seen["lessons"] = sorted(p.name for p in (work / "lessons").glob("*.ipynb"))
 seen["lesson_errors"] = [f"{e['ename']}: {e['evalue']}" for e in errors]
 seen["lesson_shows_headline"] = "Venezuela Starts Freeing Prisoners" in html
 
-# a teacher: init a course, release, submit the master's answers, autograde
-course = Course.init(work / "course")
-release = course.release("ps1-sources", to="exchange")
-home = work / "home" / "ps1-sources"
-home.mkdir(parents=True)
-(home / "ps1-sources.ipynb").write_bytes((release / "ps1-sources.ipynb").read_bytes())
-(home / "ps1-sources.answers.json").write_text(answers_file("ps1-sources", gold_answers(course, "ps1-sources")))
-submit_to_exchange(course, "ps1-sources", "s01", home)
-collect_exchange(course, "ps1-sources")
-status = autograde(course, "ps1-sources", jobs=1, progress=False)["s01"]
-seen["grade"] = {"status": status.status, "score": status.score, "max": status.max_score, "reason": status.reason}
+# the public folders are there; the sealed ones are not, and say what to install
+seen["public"] = {f: kit_path(f).is_dir() for f in ("seeds", "exercises", "notebooks")}
+seen["sealed"] = {}
+for folder in ("solutions", "keys"):
+    try:
+        seen["sealed"][folder] = f"found {kit_path(folder)}"
+    except SealedKitMissing as exc:
+        seen["sealed"][folder] = str(exc)
+# every file of the installed package, to search for keys
+root = Path(medialit.__file__).parent
+seen["files"] = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and "__pycache__" not in str(p))
+
+# a teacher with only the student install: course init refuses, with the message, no traceback
+err = io.StringIO()
+with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+    seen["init_code"] = main(["course", "init", str(work / "course")])
+seen["init_message"] = err.getvalue()
+seen["init_left_folder"] = (work / "course").exists() and any((work / "course").iterdir())
 print(json.dumps(seen))
 sys.exit(0)
