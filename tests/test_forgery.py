@@ -234,17 +234,23 @@ def test_environment_failure_fails_everyone_with_one_message(tmp_path, monkeypat
         assert course.scores(PS)["a"]["autograded"] is False
 
 
-def test_the_sandbox_line_is_said_once_when_bubblewrap_is_missing(monkeypatch, tmp_path):
+def test_without_a_sandbox_execute_refuses_and_no_sandbox_runs(monkeypatch, tmp_path):
     import medialit.grading.sandbox as sandbox
+    from medialit.grading.course import CourseError
 
-    monkeypatch.setattr(sandbox, "sandbox_problem", lambda: "bubblewrap (bwrap) is not installed: unsandboxed")
+    monkeypatch.setattr(sandbox, "sandbox_problem", lambda: "bubblewrap (bwrap) is not installed (testing)")
     course = Course.init(tmp_path / "course")
     release = (course.generate(PS) / f"{PS}.ipynb").read_text(encoding="utf-8")
     gold = answers_file(PS, gold_answers(course, PS))
     course.add_submission(PS, "a", {f"{PS}.ipynb": release, f"{PS}.answers.json": gold})
+    with pytest.raises(CourseError) as refused:
+        autograde(course, PS, jobs=1, progress=False, execute=True)
+    assert "bubblewrap (bwrap) is not installed (testing)" in str(refused.value)
+    assert "--no-sandbox" in str(refused.value)
+    assert course.scores(PS)["a"]["autograded"] is False  # nothing was graded
     notices: list[str] = []
-    statuses = autograde(course, PS, jobs=1, progress=False, execute=True, notices_out=notices)
-    assert notices == ["bubblewrap (bwrap) is not installed: unsandboxed"]
+    statuses = autograde(course, PS, jobs=1, progress=False, execute=True, sandbox=False, notices_out=notices)
+    assert len(notices) == 1 and "unsandboxed" in notices[0], notices
     assert statuses["a"].score == FULL
 
 

@@ -1,8 +1,9 @@
 """The bubblewrap sandbox for autograding kernels: what student code can and cannot reach.
 
-One sandboxed kernel runs a notebook of probes (shared by the tests below); a second,
-unsandboxed one checks the fallback. Without bubblewrap the sandboxed tests are skipped,
-except in CI (CI=true), where they fail.
+One sandboxed kernel runs a notebook of probes (shared by the tests below); a kernel whose
+sandbox cannot start refuses to start. Without bubblewrap the sandboxed tests are skipped,
+except in CI (CI=true), where they fail. The same as an ordinary account, through the CLI:
+tests/test_sandbox_nonroot.py.
 """
 
 from __future__ import annotations
@@ -227,7 +228,7 @@ def error_name(outputs: list[Any]) -> str | None:
 def test_sandbox_problem_is_one_line() -> None:
     problem = sandbox_problem()
     assert isinstance(problem, str) and "\n" not in problem
-    assert problem == "" or "unsandboxed" in problem
+    assert (problem == "") == (sandbox.sandbox_kind() != "")
 
 
 def test_a_normal_notebook_runs_as_a_throwaway_user(run: dict[str, Any]) -> None:
@@ -304,16 +305,21 @@ def test_the_runtime_folder_is_removed(run: dict[str, Any]) -> None:
     assert not Path(km.connection_file).parent.exists()
 
 
-def test_unsandboxed_fallback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(sandbox, "sandbox_problem", lambda: "bubblewrap (bwrap) is not installed: testing")
+def test_without_a_sandbox_no_kernel_starts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sandbox, "sandbox_problem", lambda: "bubblewrap (bwrap) is not installed (testing)")
     RecordingManager.made.clear()
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1+1")])
-    NotebookClient(
+    (tmp_path / "ran.txt").unlink(missing_ok=True)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("open('ran.txt', 'w').write('x')")])
+    client = NotebookClient(
         nb, kernel_manager_class=RecordingManager, resources={"metadata": {"path": str(tmp_path)}}, timeout=60
-    ).execute()
-    assert nb.cells[0].outputs[0]["data"]["text/plain"] == "2"
+    )
+    with pytest.raises(RuntimeError) as refused:
+        client.execute()
+    assert "bubblewrap (bwrap) is not installed (testing)" in str(refused.value)
+    assert "--no-sandbox" in str(refused.value)
     (km,) = RecordingManager.made
-    assert not km.sandboxed and km.transport == "tcp"
+    assert not km.sandboxed and not km.has_kernel
+    assert not (tmp_path / "ran.txt").exists()
 
 
 def test_execute_preprocessor_uses_the_sandbox(tmp_path: Path) -> None:
@@ -340,7 +346,11 @@ def test_mounts_mask_first_then_bind_back(tmp_path: Path) -> None:
         folder.mkdir(parents=True)
     args = mount_args([str(hidden)], [str(keep)], [str(work)], 1024)
     joined = " ".join(args)
-    assert args[:7] == ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    assert "--ro-bind / /" not in joined  # only the system's programs and libraries, not the whole machine
+    assert "--ro-bind /usr /usr" in joined and "--ro-bind /etc /etc" in joined
+    for private in ("/home", "/root", "/srv", "/opt", "/mnt"):
+        assert f" {private} " not in f" {joined} "
+    assert "--ro-bind /dev/null /etc/shadow" in joined or not os.path.exists("/etc/shadow")
     assert joined.index(f"--tmpfs {hidden} ") < joined.index(f"--ro-bind {keep} {keep}")
     assert joined.index(f"--tmpfs {hidden} ") < joined.index(f"--bind {work} {work}")
     assert f"--perms 0755 --dir {hidden / 'autograded' / 'alice'}" in joined

@@ -9,12 +9,13 @@ stages (``medialit.grading.prepare``, ``.worker`` and ``.merge``; this module ru
 2. **Grade** (worker processes): stock nbgrader autograde with Execute replaced by
    the kit's preprocessors (medialit.grading): the saved answers are scored in the
    grader's own process and no student code runs. With ``execute=True`` the notebook
-   also runs, in a bubblewrap sandbox where one can start, each submission in its own
-   folder on its own gradebook copy; its own result is only compared with the score.
+   also runs, in a bubblewrap sandbox (no sandbox: refused, unless ``sandbox=False``), each
+   submission in its own folder on its own gradebook copy; its own result is only compared.
 3. **Merge** (main process, one writer): each new result is copied into the real
    gradebook (manual grades are kept) and its autograded folder is swapped in. An
    earlier result is replaced only once a new one exists. Before each merge the kit's
-   package, the masters, the release and the keys are checked unchanged.
+   package, the masters, the release and the keys are checked unchanged, and (execute)
+   the student's hand-set grades too: changed while students' code ran, they are not merged.
 
 Where stage 2 runs is the executor's business (``medialit.grading.executors``): worker
 processes forked here (the default), or Celery workers on hosts that mount the course
@@ -34,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from medialit.grading import gradebook
+from medialit.grading import gradebook, manual_grades
 from medialit.grading.assignment_settings import AssignmentSettings, settings_for
 from medialit.grading.course import Course, CourseError
 from medialit.grading.discernment_forms import tested_class, wrong_form
@@ -55,6 +56,10 @@ from medialit.grading.worker import (
 )
 
 TRASH = ".medialit-trash"
+SANDBOX_TERMS = (
+    "(no network; it saw only its own submission's folder, which it could write, and the kit; "
+    "not the course's gradebook, other students' work, the exchange or the keys)"
+)
 
 
 # ---------------------------------------------------------------- worker side
@@ -107,11 +112,11 @@ def autograde(
     """Autograde submissions in parallel; return (and record) each student's status.
 
     By default no student code runs: the saved answers are scored in the grader.
-    ``execute=True`` also runs each notebook (in a bubblewrap sandbox unless
-    ``sandbox=False`` or bubblewrap cannot start here, which is said in ``warnings_out``).
+    ``execute=True`` also runs each notebook, in a bubblewrap sandbox; where none can start it
+    raises CourseError saying why, and runs nothing. ``sandbox=False`` runs them unsandboxed.
     ``warnings_out`` receives problems with the course or the grading environment
     (a changed kit file, a broken setup), which the CLI prints with a failing exit code;
-    ``notices_out`` what the teacher should know but is not a failure (execution is not sandboxed).
+    ``notices_out`` what the teacher should know but is not a failure (how the notebooks ran).
     ``verbose`` lets the libraries' own warnings through (for debugging).
     ``executor`` runs the grading: a ``LocalExecutor`` (the default: processes forked here)
     or a ``CeleryExecutor`` (``medialit grading-worker`` processes on hosts sharing the course).
@@ -133,7 +138,8 @@ def autograde(
     if unknown:
         raise CourseError(f"No submission of {assignment} for: {', '.join(unknown)}. Collect them first.")
     problems: list[str] = []
-    mode = _mode(course, execute, sandbox, notices_out if notices_out is not None else [])
+    remote = executor is not None and executor.remote  # remote workers' kernels refuse to start unsandboxed
+    mode = _mode(course, execute, sandbox, notices_out if notices_out is not None else [], remote)
     executor = executor or LocalExecutor(verbose)
     default_jobs = len(students) if executor.remote else os.cpu_count()  # remote: the workers' concurrency rules
     jobs = max(1, min(jobs or default_jobs or 1, len(students) or 1))
@@ -146,6 +152,7 @@ def autograde(
         raise
     backup = gradebook.backup(course)
     state = _course_state(course, assignment, set(students))
+    hand = manual_grades.snapshot(course) if mode.execute else None  # students' code runs from here on
     if mode.execute:
         mode = Mode(True, mode.sandbox, (*mode.hidden, str(work)))
     copy = gradebook.scratch_copy(course, backup, work / "gradebook-snapshot.db")
@@ -169,6 +176,7 @@ def autograde(
         bar.update(len(students) - len(ready))
     tested = tested_class(course, assignment, students)  # the discernment tests' class, read once per run
     run = _Run(course, assignment, snapshot, work, statuses, now, mode, state["protected"], problems, executor, tested)
+    run.hand = hand
     try:
         suspects = run.pool(ready, jobs, bar)
         if suspects:  # failed, or another submission's code touched their folders: grade them again, alone
@@ -182,6 +190,8 @@ def autograde(
     save_status(course.root, assignment, statuses)
     problems += _environment_problem(statuses)
     problems += _compare_state(state, _course_state(course, assignment, set(students)), backup)
+    if hand is not None:
+        problems += _hand_changes(course, hand, backup)
     if warnings_out is not None:
         warnings_out.extend(dict.fromkeys(problems))
     return dict(sorted(statuses.items()))
@@ -204,19 +214,28 @@ def _remove_work(course: Course, work: Path) -> None:
             work.parent.rmdir()
 
 
-def _mode(course: Course, execute: bool, sandbox: bool, notices: list[str]) -> Mode:
-    """The grading mode; says once, in one line, when execution cannot be sandboxed here."""
+def _mode(course: Course, execute: bool, sandbox: bool, notices: list[str], remote: bool = False) -> Mode:
+    """The grading mode, said in one line; refuses ``execute`` when no sandbox can start and none was declined."""
     if not execute:
         return Mode()
-    if sandbox:
-        from medialit.grading.sandbox import sandbox_problem
-
-        problem = sandbox_problem()
-        if problem:
-            notices.append(problem)
-            sandbox = False
     if not sandbox:
+        notices.append(
+            "--no-sandbox: students' notebooks ran unsandboxed, as this account, able to read and change "
+            "whatever it can (the course's gradebook included)"
+        )
         return Mode(True, False)
+    from medialit.grading.sandbox import sandbox_kind, sandbox_problem
+
+    problem = "" if remote else sandbox_problem()
+    if problem:
+        raise CourseError(
+            f"--execute runs students' code, and no sandbox can start here: {problem}. Nothing was graded. "
+            "Fix that (see 'Running the notebooks' in docs/instructor-guide.md), or grade without --execute "
+            "(the saved answers are scored without running any student code). Only on a machine where running "
+            "students' code as this account is safe: add --no-sandbox."
+        )
+    how = "on the grading workers" if remote else sandbox_kind()
+    notices.append(f"--execute: each notebook ran in a bubblewrap sandbox, {how} {SANDBOX_TERMS}")
     from medialit.content.kit import kit_root, sealed_paths
 
     return Mode(True, True, (str(course.root), str(kit_root()), *map(str, sealed_paths())))
@@ -246,6 +265,7 @@ class _Run:
     executor: Any
     tested: list[str]  # the class the discernment tests' forms are planned over (empty for other assignments)
     spoiled: str = ""  # the first protected file found changed: nothing is merged after that
+    hand: dict[Any, Any] | None = None  # grades set by hand before students' code ran (--execute), checked at merge
     books: Books = field(default_factory=Books)
     again: dict[str, str] = field(default_factory=dict)  # why a student is graded a second time, for its status
 
@@ -301,6 +321,19 @@ class _Run:
             reason = f"not kept: {changed} changed during grading (by this or an earlier submission)"
             self.statuses[student] = StudentStatus(student, FAILED, _keeps(course, assignment, student, reason))
             return
+        if self.hand is not None and (moved := _hand_moved(course, assignment, student, self.hand)):
+            _discard(out, job, assignment)  # its gradebook rows are not what this run started from: not merged
+            reason = f"{HAND_CHANGED}: {'; '.join(moved)}"
+            self.statuses[student] = StudentStatus(
+                student,
+                FLAGGED,
+                reason,
+                flags=[reason],
+                seconds=out.seconds,
+                submitted=job.submitted,
+                graded_at=self.now,
+            )
+            return
         try:
             self.statuses[student] = _finish(course, assignment, job, out, self.now, self.books, self.tested)
             status = self.statuses[student]
@@ -313,6 +346,31 @@ class _Run:
                 return
             reason = _keeps(course, assignment, student, f"its grading result could not be read ({exc})")
             self.statuses[student] = StudentStatus(student, FAILED, reason, graded_at=self.now)
+
+
+HAND_CHANGED = (
+    "not merged: grades set by hand in the gradebook changed while students' code ran (this run neither "
+    "kept nor overwrote them; check them in formgrader)"
+)
+
+
+def _hand_moved(course: Course, assignment: str, student: str, before: dict[Any, Any]) -> list[str]:
+    """The student's hand-set grades of this assignment that differ from the run's snapshot."""
+    mine = {k: v for k, v in before.items() if k[0] == assignment and k[1] == student}
+    return manual_grades.changes(mine, manual_grades.snapshot(course, student, assignment))
+
+
+def _hand_changes(course: Course, before: dict[Any, Any], backup: Path) -> list[str]:
+    """A warning naming every hand-set grade of the course that changed during an --execute run."""
+    moved = manual_grades.changes(before, manual_grades.snapshot(course))
+    if not moved:
+        return []
+    return [
+        f"grades set by hand changed in the gradebook while students' code ran: {'; '.join(moved[:10])}"
+        f"{' …' if len(moved) > 10 else ''}. The students of this run concerned were flagged, not merged. "
+        "If no grader changed them in formgrader meanwhile, do not trust them: the gradebook before this run "
+        f"is saved as {backup} ({gradebook.restore_hint(backup)})"
+    ]
 
 
 def _discard(out: Outcome, job: Job, assignment: str) -> None:
