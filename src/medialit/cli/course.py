@@ -332,11 +332,13 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     grade.add_argument(
         "--execute",
         action="store_true",
-        help="also run each notebook (in a bubblewrap sandbox) and flag it where its own result differs; "
-        "points always come from the saved answers",
+        help="also run each notebook (in a bubblewrap sandbox; refused where none can start) and flag it where its "
+        "own result differs; points always come from the saved answers",
     )
     grade.add_argument(
-        "--no-sandbox", action="store_true", help="with --execute: run notebooks without the sandbox (not advised)"
+        "--no-sandbox",
+        action="store_true",
+        help="with --execute: run students' code unsandboxed, as this account (only where that is safe)",
     )
     add_executor_options(grade)
     grade.set_defaults(func=cmd_autograde)
