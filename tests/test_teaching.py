@@ -357,3 +357,75 @@ def test_the_ps4_rubric_calls_a_claims_own_source_tracing():
     rubric = next(c.source for c in nb.cells if c.source.startswith("### Rubric for Part B"))
     assert "is tracing" in rubric and "not independent" in rubric
     assert "is lateral reading" not in rubric
+
+
+# ------------------------------------------------------------- issue 24 C: answers not printed under their questions
+
+
+def _html_text(box) -> str:
+    """Every HTML string a widget tree puts on the page."""
+    import ipywidgets as w
+
+    out = [box.value] if isinstance(box, w.HTML) else []
+    return " ".join(out + [_html_text(c) for c in getattr(box, "children", ())])
+
+
+def test_a_discussion_is_off_the_page_until_its_question_is_answered_and_checked(tmp_path, monkeypatch):
+    from medialit.teaching.lesson import Lesson
+
+    monkeypatch.setenv("MEDIALIT_ANSWERS_DIR", str(tmp_path))
+    lesson = Lesson("05-headline")
+    hs = lesson.headline_support(["p1s1", "p8s3"])
+    reveal = lesson.reveal("headline", "Only **p8s3** holds it up:", lesson.show_sentences(["p8s3"], spans="decisive"))
+    assert "holds it up" not in _html_text(reveal.widget) and reveal.button.layout.display == "none"
+    assert reveal.check() == ""  # Show is not on offer yet
+    hs.set("p1s1", "no")
+    hs.check()  # half answered: still nothing
+    assert reveal.button.layout.display == "none" and not reveal.shown
+    hs.set("p8s3", "no")  # answered (wrongly: the discussion is for right and wrong answers alike)
+    assert reveal.button.layout.display == "none"  # answered, but not checked yet
+    hs.check()
+    assert reveal.button.layout.display is None and "holds it up" not in _html_text(reveal.widget)
+    text = reveal.check()
+    assert "Only p8s3 holds it up" in text and "<strong>p8s3</strong>" in reveal.body.value
+    assert "<mark>Privately</mark>" in reveal.body.value and reveal.button.layout.display == "none"
+    # after a restart the saved, complete answer counts as answered
+    again = Lesson("05-headline")
+    again.headline_support(["p1s1", "p8s3"])
+    assert again.reveal("headline", "x").available
+
+
+def test_the_lessons_keep_their_discussions_until_answered():
+    """Lesson 05's tracing, lesson 06's verdict and lesson 07's hard cases: the discussion waits for the answer."""
+    l05, l06 = _markdown("05-headline"), _markdown("06-verify")
+    tracing = l05[l05.index("## Step 2") : l05.index("## The AP rule")]
+    assert "p8s3" not in tracing and "only **one sentence**" not in tracing
+    assert 'lesson.reveal("headline"' in _lesson_text("05-headline")
+    assert "a shaky claim held up" not in l06 and 'lesson.reveal("verdict"' in _lesson_text("06-verify")
+
+
+def test_lesson_07_shows_the_key_only_after_the_student_has_answered(article, tmp_path, monkeypatch):
+    from medialit.teaching.lesson import Lesson
+
+    monkeypatch.setenv("MEDIALIT_ANSWERS_DIR", str(tmp_path))
+    lesson = Lesson("07-agreement")
+    page = lesson.discussion()
+    rationale = html.escape(article.sentence("p8s2").rationale)
+    assert "also accepted" not in _html_text(page) and rationale not in _html_text(page)
+    box, reveal = lesson._widgets["discuss-p8s2"], lesson._widgets["reveal-discuss-p8s2"]
+    box.text.value = "The State Department is what the sentence is about, not who says it."
+    box.check()
+    reveal.check()
+    assert rationale in _html_text(page) and "also accepted" in _html_text(page)
+    assert "also accepted" not in _html_text(lesson._widgets["reveal-discuss-h1"].widget)  # h1 not answered yet
+
+
+def test_lesson_markdown_for_a_discussion():
+    from medialit.widgets.reveal import markdown_html
+
+    out = markdown_html('Some **bold** and *it*.\n\n- one\n  more\n- two `x`\n\n1. first\n2. second "q"')
+    assert out == (
+        "<p>Some <strong>bold</strong> and <em>it</em>.</p><ul><li>one more</li><li>two <code>x</code></li></ul>"
+        '<ol><li>first</li><li>second "q"</li></ol>'
+    )
+    assert markdown_html("<b>not html</b>") == "<p>&lt;b&gt;not html&lt;/b&gt;</p>"
