@@ -206,7 +206,7 @@ def test_past_the_time_limit_fails_with_the_reason(kit, broker, markers, served)
     stuck = statuses["stuck-t1"]
     assert stuck.status == "failed" and stuck.score is None
     assert "time limit (2 s)" in stuck.reason and "--task-time-limit 4" in stuck.reason
-    assert (statuses["t2"].status, statuses["t2"].score) == ("graded", 16)
+    assert (statuses["t2"].status, statuses["t2"].score) == ("graded", 16), statuses["t2"].reason
     assert course.scores(PS)["stuck-t1"]["autograded"] is False  # never a silent zero
 
 

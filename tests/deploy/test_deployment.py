@@ -14,11 +14,17 @@ processes run as the grader, and JupyterHub with PAM login and the course's form
 - an instructor opens the formgrader through the Hub (a student gets 403); two instructors save
   manual scores at the same time and none is lost;
 - a Celery worker process SIGKILLed mid-task ends graded again (or failed) with the reason;
+- hostile students, collected and graded again: a link in inbound/ to a classmate's collected answers
+  (refused; the link's owner gets nothing of the classmate's), a folder in a classmate's name made by
+  another account (refused, listed by both names; the victim keeps their submission and grade) and a
+  forged timestamp.txt (late by the exchange's time, the claim flagged);
 - a student cannot read another student's home, the course folder, the exchange's submissions or the
-  gradebook database; their owners can.
+  gradebook database; their owners can; exchange/COURSE is the grader's (outbound 0755, inbound 2733);
+  the course's Redis user reaches its own keys only; a student searching /opt/medialit, /srv and /home
+  finds no answer key, hidden test or master.
 
 Everything it started is stopped and the accounts it made are removed, also when it fails.
-Runs as root with CI=true or MEDIALIT_DEPLOY_TEST=1 (about 1.5 minutes on 2 cores); skipped otherwise.
+Runs as root with CI=true or MEDIALIT_DEPLOY_TEST=1 (about 2 minutes on 2 cores); skipped otherwise.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import threading
@@ -552,7 +559,8 @@ def kill_a_worker_mid_task(dep: Deployment) -> tuple[str, str]:
         MARKERS_ENV: str(markers),
         "PYTHONPATH": str(support),
     }
-    cmd = [f"{VENV}/bin/medialit", "grading-worker", "--concurrency", "2", "--", "--include", "celery_support"]
+    cmd = [f"{VENV}/bin/medialit", "grading-worker", "--course", str(COURSE_DIR), "--concurrency", "2"]
+    cmd += ["--", "--include", "celery_support"]
     log = (dep.work / "test-worker.log").open("wb")
     worker = subprocess.Popen(
         cmd, cwd=COURSE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -582,11 +590,91 @@ def kill_a_worker_mid_task(dep: Deployment) -> tuple[str, str]:
     return entry_["status"], entry_.get("reason", "") + "\n" + output
 
 
+# ---------------------------------------------------------------------------- hostile students
+
+FORGED = "2020-01-01 00:00:00.000000 UTC"  # a student's own claim of when they submitted
+
+
+def plant(owner: str, folder_name: str, copies: dict[str, str], texts: dict[str, str] | None = None,
+          links: dict[str, str] | None = None) -> Path:  # fmt: skip
+    """A folder in inbound/ made by the account ``owner`` itself (as a student can, without nbgrader)."""
+    folder = EXCHANGE / COURSE / "inbound" / folder_name
+    made = as_account(owner, "mkdir", str(folder))
+    assert made.returncode == 0, made.stderr
+    for name, source in copies.items():  # copied by the student from their own files
+        copied = as_account(owner, "cp", source, str(folder / name))
+        assert copied.returncode == 0, copied.stderr
+    for name, text in (texts or {}).items():
+        written = as_account(owner, "tee", str(folder / name), input=text)
+        assert written.returncode == 0, written.stderr
+    for name, target in (links or {}).items():
+        linked = as_account(owner, "ln", "-s", target, str(folder / name))
+        assert linked.returncode == 0, linked.stderr
+    return folder
+
+
+def hostile_students(dep: Deployment) -> dict[str, Any]:
+    """A link to a classmate's answers, an impostor folder and a forged timestamp.txt; collected and graded again."""
+    submitted = COURSE_DIR / "submitted"
+    answers = f"{PS}/{PS}.answers.json"
+    victim_before = (submitted / "student2" / answers).read_bytes()
+    score_before = status_of(COURSE_DIR)["student2"]
+    due = COURSE_DIR / "assignments.yaml"  # due yesterday: what counts is when the exchange got it
+    yesterday = time.strftime("%Y-%m-%d %H:%M +00:00", time.gmtime(time.time() - 86400))
+    due.write_text(f"{PS}:\n  due: {yesterday}\n", encoding="utf-8")
+    shutil.chown(due, GRADER, GRADER)
+    now = time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC", time.gmtime())
+    home = {name: Path(pwd.getpwnam(name).pw_dir) / COURSE / PS for name in STUDENTS}
+    # student1: their notebook, and "their" answers a link to student2's collected ones
+    plant(
+        "student1",
+        f"student1+{PS}+{now}+link",
+        {f"{PS}.ipynb": str(home["student1"] / f"{PS}.ipynb")},
+        links={f"{PS}.answers.json": str(submitted / "student2" / answers)},
+    )
+    # student3, in student2's name: an empty answers file that would replace student2's submission
+    empty = json.dumps({"medialit_answers": 1, "name": PS, "labels": {}})
+    plant("student3", f"student2+{PS}+{now}+impostor", {}, {f"{PS}.answers.json": empty})
+    # student3's own new submission, claiming 2020 in its name and its timestamp.txt
+    own = {f: str(home["student3"] / f) for f in (f"{PS}.ipynb", f"{PS}.answers.json")}
+    plant("student3", f"student3+{PS}+{FORGED}+forged", own, {"timestamp.txt": FORGED})
+    collected = dep.as_grader("medialit", "collect", PS, "exchange", "--course", str(COURSE_DIR), check=False)
+    said = collected.stdout + collected.stderr
+    graded = dep.as_grader(
+        "medialit", "autograde", PS, "--course", str(COURSE_DIR), "--executor", "celery", "--quiet",
+        *(x for s in STUDENTS for x in ("--student", s)), check=False,
+    )  # fmt: skip
+    statuses = json.loads((COURSE_DIR / "status" / f"{PS}.json").read_text(encoding="utf-8"))
+    statuses = statuses.get("students", statuses)
+    return {
+        "collect": said,
+        "autograde": graded.stdout + graded.stderr,
+        "victim_kept": (submitted / "student2" / answers).read_bytes() == victim_before,
+        "linked_got": (submitted / "student1" / answers).read_bytes() == victim_before
+        if (submitted / "student1" / answers).is_file()
+        else False,
+        "victim_score": (score_before, status_of(COURSE_DIR)["student2"]),
+        "forger_late": statuses["student3"].get("late", ""),
+    }
+
+
+def search_for_keys(name: str) -> list[str]:
+    """What the account ``name`` finds of the answer keys, hidden tests and masters where the deployment puts files."""
+    places = [str(PREFIX), "/srv", "/home"]
+    patterns = ["key: solid", "key: weak", "BEGIN HIDDEN TESTS", "water-prices.key", "### BEGIN SOLUTION"]
+    grep = as_account(name, "grep", "-rIl", *(x for p in patterns for x in ("-e", p)), *places, timeout=300)
+    named = as_account(name, "find", *places, "-readable", "(", "-name", "*.key.*", "-o", "-path", "*/keys/*", ")")
+    found = [line for line in (grep.stdout + named.stdout).splitlines() if line.strip()]
+    return [f for f in found if "/site-packages/nbgrader/" not in f]  # nbgrader's own code names its delimiters
+
+
 # ---------------------------------------------------------------------------- permissions
 
 
-def as_account(name: str, *cmd: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["runuser", "-u", name, "--", *cmd], capture_output=True, text=True, timeout=60, cwd="/")
+def as_account(name: str, *cmd: str, timeout: float = 60, input: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["runuser", "-u", name, "--", *cmd], capture_output=True, text=True, timeout=timeout, cwd="/", input=input
+    )
 
 
 def check_permissions(dep: Deployment) -> None:
@@ -610,8 +698,39 @@ def check_permissions(dep: Deployment) -> None:
     assert denied.returncode != 0 and "Peer authentication failed" in denied.stderr, denied
     allowed = as_account(GRADER, *query, "-c", "SELECT count(*) FROM student")
     assert allowed.returncode == 0 and int(allowed.stdout.strip()) >= len(STUDENTS), allowed
+    # the course folder is the grader's alone; its folder in the exchange is the grader's, with nbgrader's modes
+    grader = pwd.getpwnam(GRADER).pw_uid
+    assert stat.S_IMODE(COURSE_DIR.stat().st_mode) == 0o700 and COURSE_DIR.stat().st_uid == grader
+    modes = {p: (stat.S_IMODE((EXCHANGE / COURSE / p).stat().st_mode), (EXCHANGE / COURSE / p).stat().st_uid)
+             for p in ("", "outbound", "inbound")}  # fmt: skip
+    assert modes == {"": (0o755, grader), "outbound": (0o755, grader), "inbound": (0o2733, grader)}, modes
+    assert stat.S_IMODE(EXCHANGE.stat().st_mode) == 0o1777
+    check_redis_user(dep)
     print("[deployment] permissions: student1 cannot read student2's home, the course folder, the exchange's "
-          "submissions or the gradebook database; their owners can", flush=True)  # fmt: skip
+          "submissions, the gradebook database or the broker's password; their owners can; the course's Redis user "
+          "reaches its own keys only", flush=True)  # fmt: skip
+
+
+def check_redis_user(dep: Deployment) -> None:
+    """The grader's broker URL names the course's own Redis user, which reaches nothing outside its own keys."""
+    import redis
+
+    path = Path(pwd.getpwnam(GRADER).pw_dir) / ".medialit-broker"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.stat().st_uid == pwd.getpwnam(GRADER).pw_uid
+    denied = as_account("student1", "cat", str(path))
+    assert denied.returncode != 0 and "Permission denied" in denied.stderr, denied
+    url = path.read_text().strip()
+    assert url.startswith(f"redis://medialit-{COURSE}:"), "the broker URL is not the course's own Redis user"
+    client = redis.Redis.from_url(url)
+    assert client.ping()
+    for command in (("KEYS", "*"), ("LLEN", "medialit-other:celery"), ("GET", "celery-task-meta-x"),
+                    ("CONFIG", "GET", "requirepass"), ("ACL", "LIST"), ("SCAN", "0")):  # fmt: skip
+        with pytest.raises(redis.exceptions.NoPermissionError):
+            client.execute_command(*command)
+    client.llen(f"medialit-{COURSE}:celery")  # its own keys: allowed
+    nopass = redis.Redis(host="127.0.0.1", port=dep.ports["redis"])
+    with pytest.raises(redis.exceptions.AuthenticationError):
+        nopass.ping()
 
 
 # ---------------------------------------------------------------------------- the test
@@ -672,5 +791,25 @@ def test_a_class_through_the_hub(deployment: Deployment, request: pytest.Fixture
         assert status in ("graded", "failed"), (status, reason)
         assert "died" in reason or "lost" in reason.lower(), reason
         print(f"[deployment] killed worker: {KILLED} ended {status}: {reason.splitlines()[0]}", flush=True)
+    with dep.phase("hostile students: a link, an impostor, a forged timestamp; collect and grade again"):
+        seen = hostile_students(dep)
+    said = seen["collect"]
+    print(f"[deployment] hostile students, collect said:\n{said}", flush=True)
+    assert "Traceback" not in said and "Traceback" not in seen["autograde"], said + seen["autograde"]
+    # the link: refused and named; student1 has nothing of student2's
+    assert re.search(r"student1\+.*answers\.json: it is a link", said), said
+    assert not seen["linked_got"], "student1's link gave them student2's answers"
+    # the impostor: refused, listed by both names; student2 keeps their submission and grade
+    assert re.search(r"in the name of 'student2'.*made by the account student3", said), said
+    assert seen["victim_kept"], "student2's collected submission was replaced"
+    before, after = seen["victim_score"]
+    assert after == before and after[0] == "graded", seen["victim_score"]
+    # the forged timestamp: late by the exchange's time; the claim is flagged with both times
+    assert re.search(r"student3.*timestamp\.txt says 2020-01-01", said), said
+    assert seen["forger_late"], "student3's forged timestamp.txt made them on time"
+    print(f"[deployment] student2 kept {after}; student3 late: {seen['forger_late']}", flush=True)
+    with dep.phase("a student searches the machine for keys"):
+        found = search_for_keys("student1")
+    assert not found, f"a student can read keys, hidden tests or masters: {found[:20]}"
     with dep.phase("permissions"):
         check_permissions(dep)
