@@ -29,9 +29,15 @@ Where each collected submission came from, whether the LMS marked it late, and w
 been replaced other than by ``medialit collect``).
 
 Only regular files inside the download are read. Links (to files or folders), named pipes,
-devices, zip entries that are links or whose path is absolute or climbs out with ``..``, and
-files over ``MAX_FILE_BYTES`` are skipped and named in the report: a link named like a
-student's notebook never brings another file into the course.
+devices, zip entries that are links or whose path is empty, absolute, or holds ``.`` or ``..``,
+and files over ``MAX_FILE_BYTES`` are skipped and named in the report: a link named like a
+student's notebook never brings another file into the course. Only the top-level entry says
+whose a file is (``parse_upload``); a zip's names are all read, and its caps checked, before
+anything is extracted (``lms_download``).
+
+From the exchange (``collect_exchange``), the kit reads ``inbound/`` itself (``exchange_inbound``):
+a folder is a student's only if their account owns it, only regular files are copied, and
+timestamp.txt holds when the exchange received the submission, not what the student wrote.
 """
 
 from __future__ import annotations
