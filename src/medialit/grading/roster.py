@@ -11,6 +11,9 @@ and strict where a mistake would give a file to the wrong student:
   as shifted columns, naming the file, the line and the fix (an email without ``@`` only gets a note);
 - student ids and LMS ids must be unique (an LMS id is how downloads are matched to students).
 
+The kit's own copy (``COURSE/roster.csv``) is written spreadsheet-safe (``medialit.grading.spreadsheet``):
+a name such as ``=HYPERLINK(...)`` gets a leading quote, which the reader takes off again.
+
 Every problem is a RosterError whose message names the file, the line and what to do.
 """
 
@@ -21,6 +24,8 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from medialit.grading.spreadsheet import read_cell, write_rows
 
 COLUMNS = ["student_id", "first_name", "last_name", "email", "lms_id"]
 ALIASES = {
@@ -198,7 +203,7 @@ def _values(
             f"A {SEPARATORS[sep][:-1]} inside a value (such as a name 'Haddad, Jr.') starts a new column: "
             f'put that value in double quotes ("Haddad, Jr.") or remove the {SEPARATORS[sep][:-1]}'
         )
-    values = {col: (row[i].strip() if i < len(row) else "") for col, i in where.items()}
+    values = {col: (read_cell(row[i].strip()) if i < len(row) else "") for col, i in where.items()}
     shape = _shape_problems(values)
     if shape:
         return {}, (
@@ -235,8 +240,6 @@ def _identity_problem(
 
 
 def write_roster(path: Path, students: list[Student]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for s in students:
-            writer.writerow([s.student_id, s.first_name, s.last_name, s.email, s.lms_id])
+    """Write ``students`` as a roster CSV, spreadsheet-safe (:func:`read_roster` reads the names back as given)."""
+    rows = ([s.student_id, s.first_name, s.last_name, s.email, s.lms_id] for s in students)
+    write_rows(path, COLUMNS, rows)

@@ -7,8 +7,11 @@ unknown column into a new assignment, in a notes file beside the Canvas import.
 
 Each import file is written so the LMS takes it without editing: Canvas's column is
 ``Title (assignment id)`` so it updates the existing assignment; Moodle gets no row it
-cannot match (a blank e-mail would be read as the previous row's student). Rows left
-out are named in the warnings and the notes file, and the import steps are returned.
+cannot match (a blank e-mail would be read as the previous row's student). Only students
+on the course roster are exported: a student id that reached the gradebook any other way
+(a folder planted in the exchange) is left out. Rows left out are named in the warnings
+and the notes file, and the import steps are returned. Every file is spreadsheet-safe
+(:mod:`medialit.grading.spreadsheet`): a name such as ``=HYPERLINK(...)`` is text, not a formula.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import pandas as pd
 
 from medialit.grading.assignment_settings import settings_for
 from medialit.grading.course import Course
+from medialit.grading.spreadsheet import write_frame
 from medialit.grading.status import FAILED, FLAGGED
-from medialit.reports.classdata import grade_table
+from medialit.reports.classdata import grade_table, roster_frame
 
 
 @dataclass
@@ -52,6 +56,10 @@ CSV_COLUMNS = [
 LATE_NOTE = "Submitted late (as the LMS marked it)."
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 CANVAS_POINTS_ROW = "    Points Possible"
+NOT_ON_ROSTER = (
+    "not on the course roster ({roster}), so not exported: if they are in your class, add them to the roster "
+    "and export again; if not, their submission did not come from your class"
+)
 
 
 def export_grades(
@@ -69,7 +77,8 @@ def export_grades(
     Default file: ``COURSE/exports/ASSIGNMENT-FMT.csv``. ``lms_name``/``lms_id`` (else the
     course's ``assignments.yaml``) name the LMS assignment; ``bom`` writes a UTF-8 byte-order
     mark so Excel reads accented names. For canvas and moodle, the students whose grade
-    needs attention or who were left out are listed in ``...-notes.csv`` beside it.
+    needs attention or who were left out are listed in ``...-notes.csv`` beside it (for csv,
+    when a student was left out: one who is not on the roster).
     """
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
@@ -85,15 +94,17 @@ def export_grades(
     if fmt == "csv":
         header = "score"
     result = Export(out, header)
-    rows, left_out = _importable(table, fmt)
-    frame = FORMATS[fmt](rows, header)
-    frame.to_csv(out, index=False, encoding="utf-8-sig" if bom else "utf-8")
-    if fmt != "csv":
+    on_roster = table["student_id"].isin(set(roster_frame(course)["student_id"]))
+    rows, left_out = _importable(table[on_roster], fmt)
+    strangers = table[~on_roster].assign(why=NOT_ON_ROSTER.format(roster=course.root / "roster.csv"))
+    left_out = pd.concat([left_out, strangers])
+    write_frame(FORMATS[fmt](rows, header), out, bom=bom)
+    if fmt != "csv" or len(left_out):
         notes = needs_attention(table, dict(zip(left_out["student_id"], left_out["why"], strict=True)))
         result.notes = out.with_name(f"{out.stem}-notes.csv")
-        notes.to_csv(result.notes, index=False, encoding="utf-8-sig" if bom else "utf-8")
-        for _, row in left_out.iterrows():
-            result.warnings.append(f"{row['student_id']} is not in the {fmt.title()} file: {row['why']}")
+        write_frame(notes, result.notes, bom=bom)
+    for _, row in left_out.iterrows():
+        result.warnings.append(f"{row['student_id']} is not in the {FILE_NAMES[fmt]} file: {row['why']}")
     if fmt == "canvas" and not lms_id:
         result.warnings.append(
             f"No Canvas assignment id: Canvas will update an assignment titled exactly {lms_name!r}, or create a "
@@ -209,6 +220,7 @@ def needs_attention(table: pd.DataFrame, left_out: dict[str, str] | None = None)
 
 
 NOTES_COLUMNS = ["student_id", "first_name", "last_name", "status", "late", "score", "note"]
+FILE_NAMES = {"csv": "CSV", "canvas": "Canvas", "moodle": "Moodle"}
 FORMATS: dict[str, Callable[[pd.DataFrame, str], pd.DataFrame]] = {
     "csv": plain_csv,
     "canvas": canvas_csv,

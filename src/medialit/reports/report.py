@@ -28,6 +28,7 @@ from medialit.content.article import Article
 from medialit.content.scheme import load_scheme
 from medialit.grading.course import Course
 from medialit.grading.results import Results
+from medialit.grading.spreadsheet import write_frame
 from medialit.reports.class_labels import write_class_labels
 from medialit.reports.classdata import assignment_titles, class_results, course_article, grade_table
 from medialit.reports.discernment_report import discernment_html
@@ -80,7 +81,7 @@ def write_report(course: Course, assignment: str, out: Path | None = None, notes
         if frames[name].empty:
             path.unlink(missing_ok=True)  # no stale file from an earlier report
         else:
-            frames[name].to_csv(path, index=name == "confusion.csv", encoding="utf-8")
+            write_frame(frames[name], path, index=name == "confusion.csv")
     class_note = write_class_labels(out.parent, assignment, results)  # lesson 07's class file: counts only
     if class_note and notes is not None:
         notes.append(class_note)
