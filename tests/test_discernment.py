@@ -69,8 +69,8 @@ def test_the_class_forms_keys_are_graders_only_and_the_items_carry_none():
         assert not (SEEDS / "discernment" / f"form-{name.lower()}.key.yaml").exists()
         paper = load_paper(name, SEEDS)  # what students see loads without any key
         assert [t.id for t in paper.texts] == FORMS[name].ids
-    for name in PRACTICE:  # the practice forms' keys are public, beside their items
-        assert (SEEDS / "discernment" / f"form-{name.lower()}.key.yaml").is_file()
+    for name in PRACTICE:  # the practice forms' keys are public, beside their items (every install has them)
+        assert (SEEDS / "discernment" / f"practice-{name.lower()}.feedback.yaml").is_file()
     texts = {f"{t.headline} {t.text}" for name in ("A", "B") for t in load_paper(name, SEEDS).texts}
     practice = {f"{t.headline} {t.text}" for name in PRACTICE for t in load_paper(name, SEEDS).texts}
     assert not texts & practice  # self-study never shows a text of the class's tests
@@ -110,7 +110,7 @@ def test_items_are_short_invented_practice_texts_not_the_seed_article():
     article = load_article("venezuela-prisoner-releases-2026-01-14", folder=SEEDS)
     seed_words = WORD.findall(" ".join(s.text for s in article.sentences).lower())
     seed_grams = {tuple(seed_words[i : i + 5]) for i in range(len(seed_words) - 4)}
-    for name in ("form-a.yaml", "form-b.yaml", "form-p.yaml", "form-q.yaml"):
+    for name in ("form-a.yaml", "form-b.yaml", "practice-p.yaml", "practice-q.yaml"):
         assert "INVENTED" in (SEEDS / "discernment" / name).read_text(encoding="utf-8").splitlines()[0]
     for form in FORMS.values():
         for item in form.items:
@@ -265,7 +265,7 @@ def _run_self_study(tmp_path, answers: dict | None) -> list[str]:
 def test_self_study_notebook_runs_headless_and_reports_in_plain_words(tmp_path, monkeypatch):
     monkeypatch.delenv("MEDIALIT_ANSWERS_DIR", raising=False)
     before = DiscernmentTest("P").gold_value()
-    before["items"]["p07"]["judgement"] = "solid"  # one false alarm before
+    before["items"]["p08"]["judgement"] = "solid"  # one false alarm before
     after = DiscernmentTest("Q").gold_value()
     text = "\n".join(_run_self_study(tmp_path, {"before": before, "after": after}))
     assert "Before the lessons (form P)" in text and "After the lessons (form Q)" in text

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 CLASS = load_forms(SEEDS)
 PRACTICE_FORMS = load_forms(SEEDS, names=PRACTICE)
+ALL = {**CLASS, **PRACTICE_FORMS}
+PAIRS = {"A": "B", "B": "A", "P": "Q", "Q": "P"}  # parallel forms
 REASONS = load_reasons(SEEDS)
 
 
@@ -33,11 +35,12 @@ def test_the_maximum_d_prime_is_computed_not_remembered():
     assert max_d_prime(6, 6) == Detection(6, 6, 0, 6).d_prime
 
 
-@pytest.mark.parametrize("name", FORMS)
-def test_no_surface_strategy_passes_a_class_form(name):
-    other = CLASS[next(f for f in FORMS if f != name)]
-    assert problems(CLASS[name], REASONS, other) == []
-    found = d_primes(CLASS[name], REASONS, other)
+@pytest.mark.parametrize("name", [*FORMS, *PRACTICE])
+def test_no_surface_strategy_passes_a_form(name):
+    """The class's forms A and B, and the self-study practice forms P and Q."""
+    other = ALL[PAIRS[name]]
+    assert problems(ALL[name], REASONS, other) == []
+    found = d_primes(ALL[name], REASONS, other)
     assert found["the key"] == pytest.approx(max_d_prime(6, 6))
     assert len(found) >= 19  # every strategy played (15 surface rules, 4 position rules) and the key
     assert all(abs(v) <= LIMIT for k, v in found.items() if k != "the key")
@@ -57,8 +60,9 @@ def test_the_strategies_can_fail_a_form():
     assert any("mentions a document" in p for p in found)
 
 
-def test_forms_a_and_b_look_alike_to_every_strategy():
+def test_parallel_forms_look_alike_to_every_strategy():
     assert parallel_problems(CLASS["A"], CLASS["B"], REASONS) == []
+    assert parallel_problems(PRACTICE_FORMS["P"], PRACTICE_FORMS["Q"], REASONS) == []
 
 
 def test_the_reason_boxes_quote_no_words_of_the_texts():
@@ -71,19 +75,19 @@ def test_the_reason_boxes_quote_no_words_of_the_texts():
             flat = " ".join(re.findall(r"[a-z']+", text.lower()))
             shared = {p for p in pairs if f" {p} " in f" {flat} " and set(p.split()) - STOP}
             assert not shared, (reason.id, shared, text[:60])
-    for name in FORMS:  # and no box shares a content word with the class's texts more on one side than the other
-        assert abs(d_primes(CLASS[name], REASONS)["the reason box whose words it shares"]) <= LIMIT
+    for form in ALL.values():  # and no box shares a content word with the texts more on one side than the other
+        assert abs(d_primes(form, REASONS)["the reason box whose words it shares"]) <= LIMIT
     assert words("Experts say thousands") == {"experts", "say", "thousands"}
 
 
 def test_the_counter_cue_items_break_the_named_source_rule():
     """Named sources that are weak, unnamed ones that are solid, and a precise text with no source at all."""
-    for name in FORMS:
-        reasons = Counter(r for i in CLASS[name].items for r in i.reasons)
+    for form in ALL.values():
+        reasons = Counter(r for i in form.items for r in i.reasons)
         assert reasons["stake"] and reasons["outside_field"] and reasons["confirmed"] and reasons["no_source"]
         named = next(s for s in strategies(REASONS) if s.name == "a named person says it")
-        weak_named = [i.id for i in CLASS[name].items if not i.solid and named.says_solid(i, CLASS[name])]
-        solid_unnamed = [i.id for i in CLASS[name].items if i.solid and not named.says_solid(i, CLASS[name])]
+        weak_named = [i.id for i in form.items if not i.solid and named.says_solid(i, form)]
+        solid_unnamed = [i.id for i in form.items if i.solid and not named.says_solid(i, form)]
         assert len(weak_named) >= 2 and len(solid_unnamed) >= 2, (weak_named, solid_unnamed)
 
 
@@ -92,7 +96,7 @@ def test_the_counter_cue_items_break_the_named_source_rule():
 
 @pytest.mark.parametrize("name", [*FORMS, *PRACTICE])
 def test_every_order_a_student_can_see_alternates_and_hides_the_key_in_no_position(name):
-    form = {**CLASS, **PRACTICE_FORMS}[name]
+    form = ALL[name]
     keys = {i.id: i.key for i in form.items}
     orders = all_orders(form.ids)
     assert len({tuple(o) for o in orders}) == 24

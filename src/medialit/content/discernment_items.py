@@ -6,8 +6,9 @@ What students see and what graders use are separate files:
   forms (headline and text, nothing else). They ship with every install.
 * ``keys/discernment/form-a.key.yaml`` (and ``form-b``): their **key** (solid or weak, the right
   reasons, the deciding words, a why), for graders only; the student install has no ``keys/``.
-* ``seeds/discernment/form-p.yaml`` and ``form-q``: the self-study practice forms, whose keys are
-  public and sit beside them (``form-p.key.yaml``).
+* ``seeds/discernment/practice-p.yaml`` and ``practice-q``: the self-study practice forms, whose keys
+  are public and sit beside them (``practice-p.feedback.yaml``: the key and the feedback the
+  self-study notebook gives; every install carries it, unlike a ``*.key.yaml``).
 * ``reasons.yaml``: the reasons a student can tick.
 
 This module owns those files: it loads and checks them and says, in words, what to fix. The
@@ -132,13 +133,15 @@ def keys_folder(seeds: str | Path | None = None, keys: str | Path | None = None)
 
 
 def items_path(name: str, seeds: str | Path | None = None) -> Path:
-    return folder(seeds) / f"form-{name.lower()}.yaml"
+    """The texts of form ``name``: ``form-a.yaml`` for the class's forms, ``practice-p.yaml`` for practice."""
+    return folder(seeds) / f"{'practice' if name in PRACTICE else 'form'}-{name.lower()}.yaml"
 
 
 def key_path(name: str, seeds: str | Path | None = None, keys: str | Path | None = None) -> Path:
     """Where form ``name``'s key is: graders' keys/ for A and B, beside the items for practice forms."""
-    where = folder(seeds) if name in PRACTICE else keys_folder(seeds, keys)
-    return where / f"form-{name.lower()}.key.yaml"
+    if name in PRACTICE:
+        return folder(seeds) / f"practice-{name.lower()}.feedback.yaml"
+    return keys_folder(seeds, keys) / f"form-{name.lower()}.key.yaml"
 
 
 def _read(path: Path, missing: str = "") -> dict[str, Any]:

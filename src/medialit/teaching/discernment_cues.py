@@ -42,7 +42,7 @@ HEDGES = re.compile(
 UNNAMED = re.compile(
     r"\b(sources?|insiders?|people familiar|experts? (?:say|warn|believe)|officials? (?:say|said)|"
     r"asked not to be named|anonymity|unnamed|a person who|someone who|"
-    r"(?:residents?|locals?) (?:say|said|told|fear))\b",
+    r"(?:residents?|locals?|neighbours?|shopkeepers?|parents?) (?:say|said|told|fear))\b",
     re.I,
 )
 MARKER = re.compile(r"[:!?'\"“”‘’]|\b(warn|slam|blast|shock|insiders|experts)\b", re.I)
@@ -51,7 +51,7 @@ TITLE = re.compile(
 )
 BODY = re.compile(
     r"\b(council|office|ministry|department|police|agency|authority|trust|company|board|inspectorate|operator|"
-    r"regulator|university|hospital|club|theatre|service|commission|court|government)\b",
+    r"regulator|university|hospital|club|theatre|service|commission|committee|court|government)\b",
     re.I,
 )
 LOADED = re.compile(

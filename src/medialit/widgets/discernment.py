@@ -13,6 +13,7 @@ them needs no key; Check's feedback does (it is not shown in graded tests).
 from __future__ import annotations
 
 import html
+import os
 from typing import Any
 
 import ipywidgets as w
@@ -34,6 +35,7 @@ __all__ = ["BLANK", "JUDGEMENTS", "PRACTICE", "WORDS", "DiscernmentTest"]
 
 BLANK = "— choose —"
 PRACTICE = "Practice text (invented: the places, people and figures are made up)"
+GRADING_ENV = "NBGRADER_EXECUTION"  # set while nbgrader runs a notebook (validate, autograde)
 
 
 class DiscernmentTest(AnswerWidget):
@@ -72,7 +74,8 @@ class DiscernmentTest(AnswerWidget):
         self._restore()
         if not self.seed:  # no saved order: the student's own (from their id), or a new one, saved at once
             self.seed = task.default_seed()
-            if not student_id() and self.store is not None and self.store.get(self.key) is None:
+            unsaved = self.store is not None and self.store.get(self.key) is None
+            if unsaved and not student_id() and not os.environ.get(GRADING_ENV):  # never while nbgrader runs it
                 self._save()
         self._show_form()
 
