@@ -17,6 +17,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from medialit.teaching.tasks.access import LIVE_CLASS
 from medialit.widgets.base import STYLE, AnswerWidget, badge, plain
 
 FEEDBACK_CLASS = "medialit-fb"  # what AnswerWidget.check() writes; a restored-answers note has none
@@ -92,6 +93,7 @@ class Reveal:
         )
         self.button.on_click(lambda _: self.show())
         self.body = w.HTML(layout=w.Layout(width="100%"))  # empty until shown: the text is not on the page
+        self.body.add_class(LIVE_CLASS)  # read out when shown (teaching/tasks/access.py)
         self.shown = False
         after.feedback.observe(self._feedback_changed, names="value")
         self._offer(self._answered() and after.store is not None and after.store.get(after.key) is not None)
