@@ -22,6 +22,8 @@ SEED_ID = "venezuela-prisoner-releases-2026-01-14"
 # Tests of these files share machine-wide state; each group runs on one worker, in turn.
 GROUPS = {
     "browser/": "browser",
+    "test_instructor_outputs.py": "instructor-class",  # both use the session's graded class (``built``)
+    "test_class_report.py": "instructor-class",
     "deploy/": "accounts",
     "test_sandbox_nonroot.py": "accounts",
 }
@@ -106,3 +108,22 @@ def store(tmp_path: Path):
     from medialit.grading.answers import AnswerStore
 
     return AnswerStore("test", tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """tests/instructor_class.py's graded class and each student's answers, built once (read it, do not change it)."""
+    from instructor_class import build_class
+
+    return build_class(tmp_path_factory.mktemp("instructor"))
+
+
+@pytest.fixture(scope="session")
+def reports(built) -> dict[str, Path]:
+    """The class report of each assignment of the graded class (``built``)."""
+    from instructor_class import ASSIGNMENTS
+
+    from medialit.reports.report import write_report
+
+    course, _ = built
+    return {ps: write_report(course, ps) for ps in ASSIGNMENTS}

@@ -1,8 +1,9 @@
 """The class report says who each figure counts, shows percentages, mean, median and part averages,
 and warns when the class is too small for its figures to mean much.
 
-The graded class is test_instructor_outputs' (ps1-sources: the master, ana and ben with answers,
-blank with a score of 0 and no answers, carl failed, dana never submitted).
+The graded class is tests/instructor_class.py's, shared through conftest's ``built`` (ps1-sources:
+the master, ana and ben with answers, blank with a score of 0 and no answers, carl failed, dana
+never submitted).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import statistics
 
 import pandas as pd
 import pytest
-from test_instructor_outputs import CORRUPT_REASON, EXPECTED, built, reports  # noqa: F401  (fixtures)
+from instructor_class import CORRUPT_REASON, EXPECTED
 
 from medialit.grading.results import Code, PartResult, Results
 from medialit.reports.report import SMALL_CLASS, _who_html, counted_students, left_out
@@ -32,7 +33,7 @@ def _csv(path) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def ps1(built, reports):  # noqa: F811
+def ps1(built, reports):
     course, _ = built
     path = reports[PS]
     return course, path, path.read_text(encoding="utf-8")
