@@ -47,6 +47,12 @@ def _cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _scratch():
+    yield
+    shutil.rmtree(SCRATCH, ignore_errors=True)
+
+
 def _autograde(course: Course) -> dict[str, float | None]:
     assert main(["autograde", PS, "--course", str(course.root), "--quiet"]) in (0, 1)
     return {s: st.score for s, st in load_status(course.root, PS).items()}
@@ -299,6 +305,35 @@ def test_a_file_dropped_into_a_classmates_folder_is_refused(clean, accounts):
     assert f"skipped inbound/{folder.name}/extra.ipynb: it belongs to the account {alice}" in done.stdout
     assert not (course.submission_dir(PS, bob) / "extra.ipynb").exists()
     assert _autograde(course)[bob] == FULL
+
+
+def test_exchange_size_and_count_caps_refuse_by_student_and_file(clean, accounts, monkeypatch, capsys):
+    from medialit.grading import exchange_inbound
+
+    course, base, work = clean
+    alice, bob, cara = accounts["alice"], accounts["bob"], accounts["cara"]
+    monkeypatch.setattr(exchange_inbound, "FILE_BYTES", 200_000)
+    monkeypatch.setattr(exchange_inbound, "SUBMISSION_BYTES", 400_000)
+    monkeypatch.setattr(exchange_inbound, "MAX_FILES", 10)
+    monkeypatch.setattr(tempfile, "tempdir", str(SCRATCH))
+    _honest(course, bob, work)
+    first = _honest(course, alice, work)  # alice's first submission, then two that break a cap
+    files = {f"{PS}.ipynb": work["notebook"], f"{PS}.answers.json": work["gold"]}
+    big = _submit(course, alice, alice, {**files, "video.mp4": "x" * 300_000})
+    many = _submit(course, alice, alice, {**files, **{f"page{i}.txt": "x" * 100 for i in range(12)}})
+    heavy = _submit(course, cara, cara, {**files, **{f"part{i}.bin": "x" * 150_000 for i in range(3)}})
+
+    assert main(["collect", PS, "exchange", "--course", str(course.root)]) == 1  # refusals: the teacher looks
+    out = capsys.readouterr().out
+    assert f"  refused inbound/{many.name} ({alice}): it holds more than 10 files" in out
+    assert f"  refused inbound/{heavy.name} ({cara}): it holds more than 400 kB (the cap for one submission)" in out
+    # alice's newest is over the file-count cap: the one before it (with video.mp4 refused) is collected
+    assert collect_record(course, PS, alice)["inbound"] == big.name != first.name
+    assert f"  skipped inbound/{big.name}/video.mp4: it is 300 kB, over the 200 kB cap for one file (not copied)" in out
+    assert not (course.submission_dir(PS, alice) / "video.mp4").exists()
+    assert not course.submission_dir(PS, cara).exists() and _leftovers(course) == []
+    scores = _autograde(course)
+    assert scores[bob] == FULL and scores[alice] == FULL and scores.get(cara) is None
 
 
 def test_a_forged_timestamp_does_not_make_a_late_submission_on_time(clean, accounts):

@@ -151,6 +151,11 @@ def _ignored(name: str) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in IGNORE)
 
 
+def size_text(size: int) -> str:
+    """A size in words: MB, or kB below one MB."""
+    return f"{size / 1e6:.0f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1e3))} kB"
+
+
 def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
 
@@ -217,7 +222,7 @@ def _copy_folder(fd: int, rel: str, dest: Path, staged: Staged, owner_uid: int |
             staged.refused.append(f"{path}: it is {_kind(info.st_mode)}, not a file")
         elif info.st_size > FILE_BYTES:
             staged.refused.append(
-                f"{path}: it is {info.st_size / 1e6:.0f} MB, over the {FILE_BYTES / 1e6:.0f} MB limit"
+                f"{path}: it is {size_text(info.st_size)}, over the {size_text(FILE_BYTES)} cap for one file"
             )
         else:
             _copy_file(name, fd, path, dest, staged, info, rel == "" and name == TIMESTAMP)
@@ -249,13 +254,13 @@ def _copy_file(name: str, fd: int, path: str, dest: Path, staged: Staged, before
                     if size > FILE_BYTES:
                         break
                     if staged.size + size > SUBMISSION_BYTES:
-                        raise Refused(
-                            f"it holds more than {SUBMISSION_BYTES / 1e6:.0f} MB (the limit for one submission)"
-                        )
+                        raise Refused(f"it holds more than {size_text(SUBMISSION_BYTES)} (the cap for one submission)")
                     out.write(chunk)
             if size > FILE_BYTES:
                 (dest / name).unlink()
-                staged.refused.append(f"{path}: it grew over the {FILE_BYTES / 1e6:.0f} MB limit while being read")
+                staged.refused.append(
+                    f"{path}: it grew over the {size_text(FILE_BYTES)} cap for one file while being read"
+                )
                 return
             staged.size += size
             staged.received = max(staged.received or _utc(0), _utc(os.fstat(src).st_ctime))
