@@ -286,6 +286,8 @@ def test_the_instructor_install_grades_to_full_marks(instructor_seen, env_dir):
     assert seen["package"].startswith(str(env_dir))
     assert seen["grading_kit"].startswith(str(env_dir)) and "medialit_instructor" in seen["grading_kit"]
     assert seen["keys"].startswith(seen["grading_kit"]) and seen["solutions"].startswith(seen["grading_kit"])
+    keys = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "keys").rglob("*.key.yaml"))
+    assert keys and seen["course_keys"] == keys  # course init copied the pre/post-test keys into the course
     for assignment, full in (("ps1-sources", 16), ("pre-test", 12)):
         grade = seen["grades"][assignment]
         assert grade["status"] == "graded", grade

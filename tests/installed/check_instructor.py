@@ -29,6 +29,7 @@ seen: dict = {
 roster = work / "roster.csv"
 roster.write_text("student_id,first_name,last_name,email,lms_id\ns01,Sam,One,,\n", encoding="utf-8")
 course = Course.init(work / "course", roster=roster)
+seen["course_keys"] = sorted(p.relative_to(course.root).as_posix() for p in (course.root / "keys").rglob("*.key.yaml"))
 seen["grades"] = {}
 for assignment in ("ps1-sources", "pre-test"):
     release = course.release(assignment, to="exchange")

@@ -107,6 +107,8 @@ class Course(Layout):
         layout = Layout(root)
         shutil.copytree(kit / "solutions", layout.source_root, ignore=shutil.ignore_patterns("*.answers*.json"))
         shutil.copytree(kit / "seeds", layout.seeds)
+        if (kit / "keys").is_dir():  # the pre/post-test keys: graders only, like the masters in source/
+            shutil.copytree(kit / "keys", root / "keys")
         for folder in (layout.release_root, layout.submitted_root, layout.autograded_root, layout.feedback_root):
             folder.mkdir()
         if own_exchange:

@@ -22,14 +22,17 @@ from medialit.grading.course import BACKUPS_DIR, Course, CourseError
 
 
 def upgrade(course: Course, kit: str | Path | None = None) -> list[str]:
-    """Copy the kit's seeds and masters into ``course``; return what changed, in plain lines."""
+    """Copy the kit's seeds, masters and keys into ``course``; return what changed, in plain lines."""
     kit = Path(kit) if kit else grading_kit()
     if not (kit / "solutions").is_dir() or not (kit / "seeds").is_dir():
         raise CourseError(f"{kit} has no solutions/ and seeds/ folders; pass the medialit folder with --kit.")
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     backup = course.root / BACKUPS_DIR / f"before-upgrade-{stamp}"
     changes: list[str] = []
-    for kit_dir, mine in ((kit / "seeds", course.seeds), (kit / "solutions", course.source_root)):
+    folders = [(kit / "seeds", course.seeds), (kit / "solutions", course.source_root)]
+    if (kit / "keys").is_dir():  # the pre/post-test keys
+        folders.append((kit / "keys", course.root / "keys"))
+    for kit_dir, mine in folders:
         for path in sorted(p for p in kit_dir.rglob("*") if p.is_file() and ".answers" not in p.name):
             target = mine / path.relative_to(kit_dir)
             if target.exists() and filecmp.cmp(path, target, shallow=False):
