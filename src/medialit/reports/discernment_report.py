@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from medialit.content.discernment_items import FORMS, ItemsError, load_papers
 from medialit.grading.course import Course
 from medialit.grading.results import Results
+from medialit.grading.spreadsheet import write_frame
 from medialit.reports.classdata import class_results, roster_frame
 from medialit.teaching.discernment import (
     SAME_D,
@@ -184,7 +185,7 @@ def discernment_html(course: Course, assignment: str, out_dir: Path | None = Non
     graded = graded_tests(course)
     table = prepost_table(course, graded)
     if out_dir is not None:
-        table.to_csv(Path(out_dir) / CSV, index=False, encoding="utf-8")
+        write_frame(table, Path(out_dir) / CSV)
     _, summary = changes(course, graded)
     body = [_synthetic_note(course), _forms_html(table, assignment)]
     if summary is None:
@@ -198,7 +199,7 @@ def discernment_html(course: Course, assignment: str, out_dir: Path | None = Non
     body.append(f'<p class="note">Full table: <code>{CSV}</code>.</p>')
     items = item_table(graded[1][assignment])
     if out_dir is not None and not items.empty:
-        items.to_csv(Path(out_dir) / ITEMS_CSV, index=False, encoding="utf-8")
+        write_frame(items, Path(out_dir) / ITEMS_CSV)
     body.append(_items_html(items))
     return (
         f'<section id="prepost"><h2>Discernment before and after (pre-test → post-test)</h2>{"".join(body)}</section>'
