@@ -307,6 +307,29 @@ def test_a_file_dropped_into_a_classmates_folder_is_refused(clean, accounts):
     assert _autograde(course)[bob] == FULL
 
 
+def test_a_folder_in_the_name_of_a_student_without_an_account_is_still_refused_when_a_classmate_made_it(
+    clean, accounts
+):
+    """A machine where some students have no account: a classmate's account is still no one else's."""
+    course, base, work = clean
+    alice = accounts["alice"]
+    roster = (course.root / "roster.csv").read_text(encoding="utf-8")
+    dan = f"nobody-{secrets.token_hex(3)}"
+    try:
+        write_roster(
+            course.root / "roster.csv", [*course.roster(), Student(dan, "Dan", "Doe", "dan@school.example", "")]
+        )
+        planted = _submit(course, alice, dan, {f"{PS}.ipynb": work["notebook"], f"{PS}.answers.json": work["gold"]})
+        done = _cli("collect", PS, "exchange", "--course", str(course.root))
+    finally:
+        (course.root / "roster.csv").write_text(roster, encoding="utf-8")
+    assert f"  refused inbound/{planted.name}: in the name of '{dan}' (Dan Doe), but made by the account {alice}" in (
+        done.stdout
+    )
+    assert f"  note: ownership could not be checked for {dan}: no account of that name on this machine" in done.stdout
+    assert not course.submission_dir(PS, dan).exists() and _leftovers(course) == []
+
+
 def test_exchange_size_and_count_caps_refuse_by_student_and_file(clean, accounts, monkeypatch, capsys):
     from medialit.grading import exchange_inbound
 

@@ -742,6 +742,7 @@ def collect_exchange(course: Course, assignment: str) -> CollectReport:
     report.refused += [f"inbound/{text}; refused, collected for nobody" for text in not_folders]
     candidates: dict[str, list[InboundEntry]] = {}
     unchecked: set[str] = set()
+    checked: set[str] = set()  # students named by an entry that reached the ownership check
     for entry in entries:
         claim = f"inbound/{entry.name}: in the name of {entry.student!r}"
         if not SAFE_ID.match(entry.student):
@@ -754,9 +755,10 @@ def collect_exchange(course: Course, assignment: str) -> CollectReport:
             )
             continue
         uid = account_uid(entry.student)
+        checked.add(entry.student)
         if uid is None:
             unchecked.add(entry.student)
-        elif entry.uid != uid:
+        if (uid is not None and entry.uid != uid) or (entry.owner in names and entry.owner != entry.student):
             report.refused.append(
                 f"{claim} ({names.get(entry.student, entry.student)}), but made by the account {entry.owner}"
                 f"{_who(entry.owner, names)}, not {entry.student}'s: refused, collected for nobody; "
@@ -769,7 +771,7 @@ def collect_exchange(course: Course, assignment: str) -> CollectReport:
         check = None if student in unchecked else account_uid(student)
         _collect_inbound(course, assignment, student, candidates[student], check, records, report, names)
     if unchecked:
-        if len(unchecked) == len({e.student for e in entries if SAFE_ID.match(e.student)}):
+        if not any(account_uid(student) is not None for student in set(names) | checked):
             report.notes.append(
                 "ownership cannot be checked here: no student has an account of that name on this machine (as on a "
                 "teacher's own computer), so a submission in a student's name was taken as theirs"
