@@ -64,7 +64,11 @@ def test_csv_export_has_exact_scores(built, ps):
     path = export_grades(course, ps, "csv").path
     assert path == course.root / "exports" / f"{ps}-csv.csv"
     table = _csv(path).set_index("student_id")
+    roster = {s.student_id for s in course.roster()}
     for student, score in EXPECTED[ps].items():
+        if student not in roster:  # the master and 'blank' are graded but not on the roster: never exported
+            assert student not in table.index
+            continue
         assert float(table.at[student, "score"]) == pytest.approx(score, abs=1e-9), student
         assert table.at[student, "status"] == NOT_PLAIN.get((ps, student), "graded")
 
@@ -84,9 +88,10 @@ def test_a_failed_regrade_keeps_and_exports_the_earlier_result(built, pages, rep
 
 def test_csv_export_columns_and_failed_rows(built):
     course, _ = built
-    table = _csv(export_grades(course, "ps1-sources", "csv").path)
+    done = export_grades(course, "ps1-sources", "csv")
+    table = _csv(done.path)
     assert list(table.columns) == CSV_COLUMNS
-    assert list(table["student_id"]) == ["ana", "ben", "carl", "dana", "blank", "master"]  # roster order first
+    assert list(table["student_id"]) == ["ana", "ben", "carl", "dana"]  # the roster's students, in its order
     rows = table.set_index("student_id")
     assert rows.loc["ana", ["first_name", "last_name", "email"]].tolist() == ["Ana", "Alvarez", "ana@example.edu"]
     assert float(rows.at["ana", "max_score"]) == 16 and float(rows.at["ana", "percent"]) == 91.8
@@ -94,7 +99,9 @@ def test_csv_export_columns_and_failed_rows(built):
     assert (carl["score"], carl["percent"], carl["status"], carl["reason"]) == ("", "", FAILED, CORRUPT_REASON)
     dana = rows.loc["dana"]
     assert (dana["score"], dana["status"], dana["reason"]) == ("", FAILED, "no submission received")
-    assert rows.at["blank", "score"] == "0.0" and rows.at["blank", "status"] == "graded"
+    notes = _csv(done.notes).set_index("student_id")  # students not on the roster: listed, never exported
+    assert notes.at["blank", "score"] == "0.0" and notes.at["blank", "status"] == "graded"
+    assert notes.at["blank", "note"].startswith("not on the course roster") and "master" in notes.index
 
 
 def test_csv_export_flags_review_and_manual_grading(built):
@@ -109,7 +116,6 @@ def test_csv_export_flags_review_and_manual_grading(built):
         "ben": "True",
         "carl": "False",
         "dana": "False",
-        "master": "True",
     }
 
 
@@ -123,12 +129,12 @@ def test_canvas_export(built, tmp_path):
     assert rows.loc["ana", ["Student", "ID"]].tolist() == ["Alvarez, Ana", "1001"]
     assert float(rows.at["ana", "ps1-sources"]) == pytest.approx(EXPECTED["ps1-sources"]["ana"])
     assert rows.at["carl", "ps1-sources"] == "" and rows.at["dana", "ps1-sources"] == ""  # empty, not 0
-    # Canvas matches students by ID: a student with no lms_id ('master') is left out and listed, never a blank ID
+    # only the roster's students, each with an ID Canvas matches them by; the others are listed in the notes
     assert "master" not in rows.index and (table.iloc[1:]["ID"] != "").all()
     notes = _csv(tmp_path / "canvas-notes.csv").set_index("student_id")
     assert set(notes.index) == {"carl", "dana", "master", "blank"}  # master, blank: not on the roster
     assert notes.at["carl", "note"] == f"Not graded: {CORRUPT_REASON}"
-    assert notes.at["master", "note"].startswith("no lms_id in the roster")
+    assert notes.at["master", "note"].startswith("not on the course roster")
 
 
 def test_moodle_export(built):
