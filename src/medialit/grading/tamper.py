@@ -68,7 +68,7 @@ def find_tampering(submitted: nbformat.NotebookNode, released: nbformat.Notebook
     settings: dict[str, list[str]] = {}  # a change of grading settings -> the cells it was made in
     for gid, cell in cells:
         if gid not in order:
-            if gid is not None or cell.metadata.get("nbgrader"):
+            if gid is not None or cell.get("metadata", {}).get("nbgrader"):
                 report.flags += _added(gid, cell)
             continue
         if gid in first:
