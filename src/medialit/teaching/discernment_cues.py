@@ -59,6 +59,16 @@ LOADED = re.compile(
     r"crisis|slams?|fury|furious|huge|massive|devastating|brave|heroic|miracle|slashed?|soaring)\b",
     re.I,
 )
+PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
+DATE = re.compile(
+    r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|yesterday|today|last week|next week)\b"
+)
+REPORTED = re.compile(r"\b(says?|said|finds?|found|shows?|reports?|according)\b", re.I)
+SWEEPING = re.compile(r"\b(every|all|always|never|nobody|everyone|each)\b", re.I)
+CONFIRM = re.compile(r"\bconfirm", re.I)
+NO_REPLY = re.compile(r"\b(did not|would not|declined to) (reply|respond|comment|confirm)", re.I)
+ACADEMIC = re.compile(r"\b(university|journal|professor|study|survey|research)", re.I)
 STOP = frozenset(
     {
         "a",
@@ -131,6 +141,10 @@ def _longer(item: Item, form: Form) -> bool:
     return len(_all(item).split()) > median
 
 
+def _long_headline(item: Item, form: Form) -> bool:
+    return len(item.headline.split()) > statistics.median(len(i.headline.split()) for i in form.items)
+
+
 def _number_rich(item: Item, form: Form) -> bool:
     median = statistics.median(len(NUMBER.findall(_all(i))) for i in form.items)
     return len(NUMBER.findall(_all(item))) > median
@@ -173,6 +187,16 @@ def strategies(reasons: dict[str, Reason]) -> list[Strategy]:
         Strategy("an office or body named", has(BODY)),
         Strategy("no loaded words", lacks(LOADED)),
         Strategy("the reason box whose words it shares", _reason_words(reasons)),
+        Strategy("a percent sign", has(PERCENT)),
+        Strategy("a day or a month named", has(DATE)),
+        Strategy("the headline says who says or finds it", lambda i, f: bool(REPORTED.search(i.headline))),
+        Strategy("a headline longer than the median", _long_headline),
+        Strategy("no sweeping word (every, all, never ...)", lacks(SWEEPING)),
+        Strategy("'confirm' in the text", has(CONFIRM)),
+        Strategy("nobody declined to reply or confirm", lacks(NO_REPLY)),
+        Strategy("a university, journal, study or survey", has(ACADEMIC)),
+        Strategy("no 'new' in the headline", lambda i, f: "new" not in i.headline.lower().split()),
+        Strategy("the headline announces a plan ('to close', 'to leave' ...)", lambda i, f: " to " in i.headline),
     ]
 
 
