@@ -60,9 +60,9 @@ def _partial(assignment: str, answers: dict) -> tuple[dict, float]:
     elif assignment in ("pre-test", "post-test"):
         items = a["discernment"]["items"]
         items["a01"]["judgement"] = "weak"  # wrong judgement: 0 of 3, whatever the reasons
-        items["a07"]["reasons"].append("confident")  # one right, one wrong reason: 2 of 3
-        items["a10"]["reasons"].remove("loaded")  # two of its three reasons: 2 + 2/3
-        expected = round(12 * (36 - 3 - 1 - 1 / 3) / 36, 2)
+        items["a07"]["reasons"].append("confident")  # two right, one wrong of its two reasons: 2 + 1/2
+        items["a12"]["reasons"].remove("loaded")  # one of its two reasons: 2 + 1/2
+        expected = round(12 * (36 - 3 - 1 / 2 - 1 / 2) / 36, 2)
     else:  # a new assignment must add its own partial case here
         raise AssertionError(f"no partial-credit case for {assignment}")
     return {**answers, "answers": a}, round(expected, 2)
