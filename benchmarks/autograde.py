@@ -165,7 +165,7 @@ def compare_celery(n: int, ps: str, jobs: int, concurrency: int = 2) -> None:
         copies = {name: Course(shutil.copytree(base.root, Path(tmp) / name)) for name in ("stock", "local", "celery")}
         times = {"stock": time_stock(copies["stock"], ps)}
         times["local"] = time_medialit(copies["local"], ps, jobs)
-        with redis_server() as broker, grading_worker(broker, Path(tmp) / "worker", concurrency):
+        with redis_server() as broker, grading_worker(broker, Path(tmp) / "worker", copies["celery"].root, concurrency):
             executor = CeleryExecutor(broker)
             times["celery"] = time_medialit(copies["celery"], ps, None, executor=executor)
         grades = {name: course.scores(ps) for name, course in copies.items()}
