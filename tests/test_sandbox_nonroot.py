@@ -2,12 +2,13 @@
 
 A real account is made (``useradd``; the tests run as root, as CI does) and owns a small
 course. One student's answer cell attacks: it writes ``manual_score`` into the course's
-gradebook, writes outside its folder, opens a network connection and writes a huge file.
-In the sandbox (a user namespace) every attack fails, the classmate keeps 0 and the report
-says the notebooks ran sandboxed. Where no sandbox can start, ``--execute`` refuses and
-``--no-sandbox`` runs; the same attack then succeeds, and the merge check catches it: the
-changed grades are not merged, and the run says whose and which cell. The merge check is
-also tested in-process, with a hook that edits the gradebook while a submission is graded.
+gradebook, writes outside its folder, opens a network connection, writes a huge file and
+forks 200 sleeping children. In the sandbox (a user namespace) every attack fails, the
+classmate keeps 0 and the report says the notebooks ran sandboxed. Where no sandbox can
+start, ``--execute`` refuses and ``--no-sandbox`` runs; the same attack then succeeds, and
+the merge check catches it: the changed grades are not merged, and the run says whose and
+which cell. The merge check is also tested in-process, with a hook that edits the gradebook
+while a submission is graded.
 """
 
 from __future__ import annotations
@@ -77,6 +78,19 @@ try:
 except Exception as exc:
     report["huge"] = f"{type(exc).__name__} errno {getattr(exc, 'errno', None)}"
 report["huge_size"] = os.path.getsize("huge.bin") if os.path.exists("huge.bin") else 0
+kids = []
+try:
+    for _ in range(200):
+        pid = os.fork()
+        if pid == 0:
+            os.closerange(0, 1024)  # holds none of the grader's pipes: only the sandbox can stop it
+            import time
+            time.sleep(120)
+            os._exit(0)
+        kids.append(pid)
+    report["forks"] = [len(kids), "no error"]
+except OSError as exc:
+    report["forks"] = [len(kids), type(exc).__name__]
 print("ATTACK-REPORT " + json.dumps(report))
 """
 
@@ -277,6 +291,8 @@ def test_every_attack_fails_in_the_sandbox(sandboxed: dict[str, Any]) -> None:
     assert report["network"] != "connected" and not sandboxed["connected"], report
     assert report["huge"].startswith("OSError errno 27"), report  # EFBIG: the file-size limit
     assert 0 < report["huge_size"] <= FILE_LIMIT, report
+    count, error = report["forks"]
+    assert count < 200 and error in ("BlockingIOError", "OSError"), report  # the process limit
 
 
 def test_the_classmate_keeps_0_and_nothing_outside_changed(sandboxed: dict[str, Any]) -> None:
@@ -292,7 +308,7 @@ def test_the_classmate_keeps_0_and_nothing_outside_changed(sandboxed: dict[str, 
 
 
 def test_no_process_of_the_grader_outlives_the_run(sandboxed: dict[str, Any]) -> None:
-    assert sandboxed["leftover"] == []
+    assert sandboxed["leftover"] == []  # the forks above sleep 120 s: they died with the sandbox's PID namespace
 
 
 # ---------------------------------------------------------------- no sandbox: refused, unless asked for by name
