@@ -71,6 +71,18 @@ CELL_STATES = """(path) => {
   }
   return null;
 }"""
+# What JupyterLab last saved of a notebook (its contents model); it changes once a save has completed.
+SAVED_STATE = """(path) => {
+  const app = window.jupyterapp;
+  if (!app) { return null; }
+  for (const widget of app.shell.widgets('main')) {
+    if (widget.context && widget.context.path === path && widget.context.contentsModel) {
+      const model = widget.context.contentsModel;
+      return [model.last_modified, model.hash || ''];
+    }
+  }
+  return null;
+}"""
 KERNEL_NAME = '#jp-main-statusbar .jp-StatusBar-TextItem[title^="Change kernel"]'
 KERNEL_IDLE = re.compile(r"^(?!No Kernel).*\| Idle$")
 NEWS_OFF = {"fetchNews": "false", "checkForUpdates": False}
@@ -381,15 +393,26 @@ class Notebook:
         assert status == 200, f"contents API answered {status} for {self.relpath}"
         return model["last_modified"]
 
+    def saved_state(self) -> tuple[str, str]:
+        """(last_modified, hash) of the notebook as JupyterLab last saved or loaded it."""
+        state = self.page.evaluate(SAVED_STATE, self.relpath)
+        if state is None:
+            raise AssertionError(f"{self.relpath} is not open, or JupyterLab does not expose window.jupyterapp")
+        return state[0], state[1]
+
     def save(self, timeout: float = UI_MS / 1000) -> None:
-        """Save with Ctrl+S and wait until the file on disk has been rewritten."""
-        before = self.modified()
+        """Save with Ctrl+S and wait until JupyterLab has finished the save.
+
+        The file on disk changes before JupyterLab has heard back: another save started in
+        between (Validate saves first) would find the file changed under it and ask "File Changed".
+        """
+        before, on_disk = self.saved_state(), self.modified()
         self.page.keyboard.press("Control+s")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.modified() != before:
+            if self.saved_state() != before and self.modified() != on_disk:
                 return
-            time.sleep(0.1)
+            self.page.wait_for_timeout(100)
         raise AssertionError(f"{self.relpath} was not saved within {timeout:.0f} s of Ctrl+S")
 
 

@@ -46,7 +46,7 @@ GRADING_ENV = "NBGRADER_EXECUTION"  # nbgrader sets it ("validate" / "autograde"
 WRAP = 64  # nbgrader validate cuts lines at 87 characters; its Validate dialog does not wrap (about 70 fit)
 SHOWN_IDS = 6  # ids listed in the one-line status before "and N more"
 NOT_COMPLETE = " is not complete yet: "
-ADVICE = "When it is done, save (Ctrl+S) and validate again."
+ADVICE = "When it is done, press Validate again (it saves first)."
 
 
 def under_nbgrader() -> bool:

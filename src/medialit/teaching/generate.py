@@ -209,7 +209,7 @@ def exercise_notebook(name: str, article: Article, rewrite_model: str = "") -> n
         _cell(
             "markdown",
             "Run the cell below. Its **submission receipt** shows what will be graded and keeps a copy "
-            "of your answers inside this notebook. Then save the notebook (Ctrl+S) and press **Validate**.",
+            "of your answers inside this notebook. Then press **Validate** (it saves the notebook first).",
             "done",
         ),
         _cell(
