@@ -47,7 +47,8 @@ def _partial(assignment: str, answers: dict) -> tuple[dict, float]:
         _set(a, "claims", "p6s1#1", "attributed", "status")  # half the row wrong
         a["reliability"] = dict.fromkeys(a["reliability"], "shaky")  # everything shaky: no discernment
         a["hedges"]["p10s1"] = []  # one hedge word of ten missed: recall 0.9, precision 1
-        expected = round(6 * 9.5 / 10, 2) + 0 + round(4 * (2 * 0.9 / 1.9), 2)
+        claims = len(a["claims"])  # every checkable claim of the key (12 since issue 24 added p4s1's and p8s2's)
+        expected = round(6 * (claims - 0.5) / claims, 2) + 0 + round(4 * (2 * 0.9 / 1.9), 2)
     elif assignment == "ps3-framing":
         _set(a, "voices", "p8s3#1", "writer")  # one of nine voices wrong
         expected = 6 + round(4 * 8 / 9, 2)
