@@ -25,22 +25,28 @@ from medialit.grading.kernels import IpcKernelManager
 work = Path.cwd()
 seen: dict = {"package": medialit.__file__, "kit": str(kit_root()), "instructor_kit": str(instructor_kit() or "")}
 
-# a student: copy the lessons, run the first one headless
+
+def run_headless(lesson: Path) -> tuple[list[str], str]:
+    """Execute a lesson as Jupyter would; its errors and its HTML output."""
+    nb = nbformat.read(lesson, as_version=4)
+    NotebookClient(
+        nb,
+        timeout=180,
+        kernel_name="python3",
+        kernel_manager_class=IpcKernelManager,
+        resources={"metadata": {"path": str(lesson.parent)}},
+    ).execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    html = " ".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", []))
+    return [f"{e['ename']}: {e['evalue']}" for e in errors], html
+
+
+# a student: copy the lessons, run the first one headless, and the self-study discernment check (public keys)
 assert main(["lessons", str(work / "lessons")]) == 0
-lesson = work / "lessons" / "00-start-here.ipynb"
-nb = nbformat.read(lesson, as_version=4)
-NotebookClient(
-    nb,
-    timeout=180,
-    kernel_name="python3",
-    kernel_manager_class=IpcKernelManager,
-    resources={"metadata": {"path": str(lesson.parent)}},
-).execute()
-errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-html = " ".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", []))
 seen["lessons"] = sorted(p.name for p in (work / "lessons").glob("*.ipynb"))
-seen["lesson_errors"] = [f"{e['ename']}: {e['evalue']}" for e in errors]
+seen["lesson_errors"], html = run_headless(work / "lessons" / "00-start-here.ipynb")
 seen["lesson_shows_headline"] = "Venezuela Starts Freeing Prisoners" in html
+seen["self_study_errors"], _ = run_headless(work / "lessons" / "discernment-check.ipynb")
 
 # the public folders are there; the sealed ones are not, and say what to install
 seen["public"] = {f: kit_path(f).is_dir() for f in ("seeds", "exercises", "notebooks")}
