@@ -602,3 +602,21 @@ def test_utf8_names_without_the_utf8_flag_are_read_and_canvas_ids_decide(lms_cle
     assert "collected 1 submission(s): s04" in done.stdout, done.stdout
     assert collect_record(course, PS, "s04")["matched_by"] == "lms_id"
     assert _autograde(course)["s04"] == FULL
+
+
+def test_an_extracted_download_folder_copies_only_students_files(lms_clean, tmp_path, monkeypatch):
+    from medialit.grading import collect
+
+    course, base, work = lms_clean
+    download = tmp_path / "extracted"
+    download.mkdir()
+    for name, data in {**_both("amesalice_101_9000_", work), "zeros.bin": _zeros(5)}.items():
+        (download / name).write_bytes(data)
+    staged: list[str] = []
+    real = collect._stage_file
+    monkeypatch.setattr(
+        collect, "_stage_file", lambda root, rel, target: staged.append(str(rel)) or real(root, rel, target)
+    )
+    report = collect.collect_lms(course, PS, download)
+    assert sorted(staged) == [f"amesalice_101_9000_{PS}.answers.json", f"amesalice_101_9000_{PS}.ipynb"]
+    assert report.unrecognised == ["zeros.bin"] and list(report.collected) == ["s01"]

@@ -492,14 +492,17 @@ def _stage_file(root: Path, rel: Path, target: Path) -> tuple[datetime | None, s
     return datetime.fromtimestamp(now.st_mtime), ""
 
 
-def _folder_entries(source: Path, tmp: Path, skipped: list[str]) -> list[Entry]:
-    """Stage the regular files of a download folder; links, pipes and devices go to ``skipped``."""
+def _folder_entries(
+    source: Path, tmp: Path, skipped: list[str], wanted: Callable[[str], bool] = lambda name: True
+) -> list[tuple[str, Path | None, datetime]]:
+    """Stage the regular files of a download folder that are ``wanted`` (the others: listed, not copied);
+    links, pipes and devices go to ``skipped``."""
 
     def unreadable(exc: OSError) -> None:
         shown = Path(exc.filename or source).relative_to(source).as_posix()
         skipped.append(f"{shown}/: the folder could not be read ({exc.strerror or exc})")
 
-    entries: list[Entry] = []
+    entries: list[tuple[str, Path | None, datetime]] = []
     for top, dirs, files in os.walk(source, followlinks=False, onerror=unreadable):
         here = Path(top)
         for name in sorted(dirs):
@@ -510,6 +513,11 @@ def _folder_entries(source: Path, tmp: Path, skipped: list[str]) -> list[Entry]:
         dirs.sort()
         for name in sorted(files):
             rel = (here / name).relative_to(source)
+            with contextlib.suppress(OSError):
+                info = (here / name).lstat()
+                if stat.S_ISREG(info.st_mode) and not wanted(rel.as_posix()):  # no student's: never copied
+                    entries.append((rel.as_posix(), None, datetime.fromtimestamp(info.st_mtime)))
+                    continue
             target = tmp / str(len(entries))
             when, reason = _stage_file(source, rel, target)
             if when is None:
@@ -541,9 +549,7 @@ def collect_lms(course: Course, assignment: str, source: str | Path, caps: Caps 
 
     with tempfile.TemporaryDirectory(prefix="medialit-collect-") as tmp:
         if source.is_dir():
-            entries: list[Entry | tuple[str, Path | None, datetime]] = list(
-                _folder_entries(source, Path(tmp), report.skipped)
-            )
+            entries = _folder_entries(source, Path(tmp), report.skipped, wanted)
         elif source.is_file() and zipfile.is_zipfile(source):
             entries = list(zip_entries(source, Path(tmp), report.skipped, wanted, caps))
         else:
