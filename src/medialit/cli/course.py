@@ -80,8 +80,9 @@ def cmd_collect(args: argparse.Namespace) -> int:
     said = [f"{len(report.missing)} roster student(s) have no submission"] if report.missing else []
     said += [f"{unplaced} file(s) were given to no student"] if unplaced else []
     print(
-        f"\n{' and '.join(said)} (listed above). Fix the roster (lms_id, names) or ask for the missing "
-        "files, then collect again; what was collected is kept.",
+        f"\n{' and '.join(said)} (listed above). Fix the roster {course.root / 'roster.csv'} (lms_id, names; "
+        "a late enrollee: `medialit roster add ID --first ... --last ... --lms-id ...`, or `medialit roster "
+        "import` a new export) or ask for the missing files, then collect again; what was collected is kept.",
         file=sys.stderr,
     )
     return 1
@@ -185,6 +186,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         lms_name=args.lms_name,
         lms_id=args.lms_id,
         bom=args.bom,
+        match=args.match,
     )
     if args.save and (args.lms_name is not None or args.lms_id is not None):
         saved = save_settings(course.root, args.assignment, lms_name=args.lms_name, lms_id=args.lms_id)
@@ -249,7 +251,12 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     course_sub = course.add_subparsers(dest="course_command", metavar="COMMAND", required=True)
     init = course_sub.add_parser("init", help="create a course workspace outside the repository")
     init.add_argument("dir", metavar="DIR", help="a new, empty folder")
-    init.add_argument("--roster", metavar="CSV", help="students: student_id, first_name, last_name, email, lms_id")
+    init.add_argument(
+        "--roster",
+        metavar="CSV",
+        help="students: Canvas's gradebook export, Moodle's participants download, or a CSV with "
+        "student_id, first_name, last_name, email, lms_id",
+    )
     init.add_argument(
         "--kit",
         metavar="PATH",
@@ -284,6 +291,10 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
         help="the medialit checkout (default: the instructor install, medialit-instructor, or this checkout)",
     )
     upgrade.set_defaults(func=cmd_course_upgrade)
+
+    from medialit.cli.roster import add_roster_commands
+
+    add_roster_commands(sub, course_opt)
 
     release = sub.add_parser("release", parents=[course_opt], help="release an assignment to students")
     release.add_argument("assignment", metavar="ASSIGNMENT")
@@ -364,6 +375,12 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
         "--lms-id", metavar="NUMBER", help="Canvas: the number after /assignments/ in the assignment's address"
     )
     export.add_argument("--bom", action="store_true", help="add a UTF-8 byte-order mark (for Excel)")
+    export.add_argument(
+        "--match",
+        choices=["email", "idnumber"],
+        default="email",
+        help="moodle: identify students by email (default) or by ID number (the student id here)",
+    )
     export.add_argument("--save", action="store_true", help="keep --lms-name/--lms-id in assignments.yaml")
     export.set_defaults(func=cmd_export)
 

@@ -9,7 +9,9 @@ and strict where a mistake would give a file to the wrong student:
 - a line with more values than the header (an unquoted comma inside a name moves the email into
   the LMS-id column), a number in the email column, or an ``@`` in a name or an LMS id is refused
   as shifted columns, naming the file, the line and the fix (an email without ``@`` only gets a note);
-- student ids and LMS ids must be unique (an LMS id is how downloads are matched to students).
+- student ids and LMS ids must be unique (an LMS id is how downloads are matched to students);
+- Canvas's gradebook export and Moodle's participants download are read as they come
+  (``medialit.grading.lms_roster``): names split, ids made, the Canvas user id as ``lms_id``.
 
 The kit's own copy (``COURSE/roster.csv``) is written spreadsheet-safe (``medialit.grading.spreadsheet``):
 a name such as ``=HYPERLINK(...)`` gets a leading quote, which the reader takes off again.
@@ -25,6 +27,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from medialit.grading.lms_roster import lms_format, lms_students
 from medialit.grading.spreadsheet import read_cell, write_rows
 
 COLUMNS = ["student_id", "first_name", "last_name", "email", "lms_id"]
@@ -119,13 +122,18 @@ def read_roster(path: str | Path, notes: list[str] | None = None) -> list[Studen
     notes = notes if notes is not None else []
     sep, rows = _rows(path, _read_text(path), notes)
     header_line, raw_header = rows[0]
-    where = _columns(path, header_line, raw_header, notes)
+    fmt = lms_format([_norm(h) for h in raw_header])
+    if fmt:
+        read = lms_students(path, fmt, [_norm(h) for h in raw_header], rows[1:], notes)
+    else:
+        where = _columns(path, header_line, raw_header, notes)
+        read = [(line, _values(path, line, row, raw_header, where, sep, notes)) for line, row in rows[1:]]
     problems: list[str] = []
     students: list[Student] = []
     seen: dict[str, int] = {}
     seen_lms: dict[str, int] = {}
-    for line, row in rows[1:]:
-        values, problem = _values(path, line, row, raw_header, where, sep, notes)
+    for line, got in read:
+        values, problem = got if isinstance(got, tuple) else (got, "")
         if not problem:
             problem = _identity_problem(path, line, values, seen, seen_lms)
         if problem:

@@ -71,12 +71,14 @@ def export_grades(
     lms_name: str | None = None,
     lms_id: str | None = None,
     bom: bool = False,
+    match: str = "email",
 ) -> Export:
     """Write the grades of ``assignment`` as ``fmt`` (csv, canvas or moodle).
 
     Default file: ``COURSE/exports/ASSIGNMENT-FMT.csv``. ``lms_name``/``lms_id`` (else the
     course's ``assignments.yaml``) name the LMS assignment; ``bom`` writes a UTF-8 byte-order
-    mark so Excel reads accented names. For canvas and moodle, the students whose grade
+    mark so Excel reads accented names. ``match`` (moodle): the column Moodle identifies students by,
+    ``email`` or ``idnumber`` (the student id as Moodle's ID number). For canvas and moodle, the students whose grade
     needs attention or who were left out are listed in ``...-notes.csv`` beside it (for csv,
     when a student was left out: one who is not on the roster).
     """
@@ -95,7 +97,9 @@ def export_grades(
         header = "score"
     result = Export(out, header)
     on_roster = table["student_id"].isin(set(roster_frame(course)["student_id"]))
-    rows, left_out = _importable(table[on_roster], fmt)
+    if match not in MATCHES:
+        raise ValueError(f"--match {match!r}: choose {' or '.join(MATCHES)}")
+    rows, left_out = _importable(table[on_roster], fmt if (fmt, match) != ("moodle", "idnumber") else "csv")
     strangers = table[~on_roster].assign(why=NOT_ON_ROSTER.format(roster=course.root / "roster.csv"))
     left_out = pd.concat([left_out, strangers])
     write_frame(FORMATS[fmt](rows, header), out, bom=bom)
@@ -110,7 +114,8 @@ def export_grades(
             f"No Canvas assignment id: Canvas will update an assignment titled exactly {lms_name!r}, or create a "
             "new one. Give --lms-id (the number after /assignments/ in the assignment's address)."
         )
-    result.steps = import_steps(fmt, result, assignment)
+    maximum = table["max_score"].dropna()
+    result.steps = import_steps(fmt, result, assignment, match, float(maximum.iloc[0]) if len(maximum) else None)
     return result
 
 
@@ -126,11 +131,26 @@ def _importable(table: pd.DataFrame, fmt: str) -> tuple[pd.DataFrame, pd.DataFra
     return table[~blank], table[blank].assign(why=why)
 
 
-def import_steps(fmt: str, export: Export, assignment: str) -> list[str]:
-    """The few clicks that bring this file into the LMS."""
+def _points(maximum: float | None) -> str:
+    return "" if maximum is None else f"{maximum:g}"
+
+
+def import_steps(
+    fmt: str, export: Export, assignment: str, match: str = "email", maximum: float | None = None
+) -> list[str]:
+    """The few clicks that bring this file into the LMS (with the points the assignment must be out of)."""
     name = export.path.name
+    points = _points(maximum)
     if fmt == "canvas":
         return [
+            *(
+                [
+                    f"The assignment is out of {points} points: set Points in Canvas's assignment to {points} "
+                    "(the file's 'Points Possible' row says so too)."
+                ]
+                if points
+                else []
+            ),
             "In Canvas: Grades > Import (top right).",
             f"Choose {name} and press Upload Data.",
             f"Check that the column {export.header!r} is matched to your existing assignment "
@@ -139,10 +159,20 @@ def import_steps(fmt: str, export: Export, assignment: str) -> list[str]:
             "under review, late, or not in the file).",
         ]
     if fmt == "moodle":
+        column = "Email address" if match == "email" else "ID number"
         return [
+            *(
+                [
+                    f"The assignment is out of {points} points: set its Maximum grade in Moodle to {points} (Moodle's "
+                    "default is 100, and imported grades are not rescaled)."
+                ]
+                if points
+                else []
+            ),
             "In Moodle: the course's Grades > Import > CSV file.",
             f"Upload {name}; encoding UTF-8, separator comma; press Upload grades.",
-            "Identify user: map from 'Email address' to 'Email address'.",
+            f"Identify user: map from {column!r} to {column!r}"
+            + ("." if match == "email" else " (the students' ID number in Moodle must be their id here)."),
             f"Grade item mappings: map {export.header!r} to your assignment and 'Feedback: {export.header}' to its "
             "feedback; then Upload grades.",
         ]
@@ -220,6 +250,7 @@ def needs_attention(table: pd.DataFrame, left_out: dict[str, str] | None = None)
 
 
 NOTES_COLUMNS = ["student_id", "first_name", "last_name", "status", "late", "score", "note"]
+MATCHES = ("email", "idnumber")
 FILE_NAMES = {"csv": "CSV", "canvas": "Canvas", "moodle": "Moodle"}
 FORMATS: dict[str, Callable[[pd.DataFrame, str], pd.DataFrame]] = {
     "csv": plain_csv,
