@@ -188,9 +188,11 @@ class Exercise(Lesson):
         return RichHTML(STYLE + line)
 
     def check_complete(self, widget_key: str, part: str = "") -> None:
-        """A completeness cell (0 points): show one status line; under nbgrader, fail if incomplete.
+        """A completeness cell (0 points): show one live status line; under nbgrader, fail if incomplete.
 
-        In a student's session it never raises, so Run All runs every cell and no traceback shows.
+        The line is redrawn whenever an answer is saved, so it never contradicts the widget above it
+        (nor, once saved, in the handed-in notebook). In a student's session it never raises, so Run All
+        runs every cell and no traceback shows.
         When nbgrader validates (toolbar Validate, ``nbgrader validate``, ``medialit validate``) or
         autogrades, an incomplete part raises :class:`Incomplete` (short lines, no traceback), so the
         cell counts as failed. Returns None: a grade cell's value would be read as partial credit.
@@ -200,7 +202,11 @@ class Exercise(Lesson):
             raise Incomplete(part or widget_key, _gap(widget_key, gap))
         from IPython.display import display
 
-        display(self.completeness(widget_key, part))
+        handle = display(self.completeness(widget_key, part), display_id=True)
+        if handle is not None:  # the line follows every later change of an answer, as the receipt does
+            self.store.listeners[f"complete:{widget_key}"] = lambda _doc: handle.update(
+                self.completeness(widget_key, part)
+            )
 
     def award(self, widget_key: str, points: float) -> float:
         """This notebook's own score of a widget's saved answer, shown as nbgrader's partial credit.

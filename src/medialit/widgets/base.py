@@ -182,11 +182,14 @@ class AnswerWidget:
     def _save(self) -> None:
         if self.store is not None:
             self.store.set(self.key, self.get_value())
+        if self.graded and getattr(self, "_checked", False):  # what is still missing follows the answer
+            self.feedback.value = STYLE + f'<div class="medialit-fb">{self.completeness_html()}</div>'
 
     def check(self) -> str:
         """Show feedback (or, when graded, completeness) and return it as plain text."""
         markup = self.completeness_html() if self.graded else self.feedback_html()
         self._restored_note = False
+        self._checked = True
         self.feedback.value = STYLE + f'<div class="medialit-fb">{markup}</div>'
         return plain(markup)
 
