@@ -32,6 +32,7 @@ from medialit.teaching.discernment import (
     detection,
     score_item,
     score_test,
+    shown_order,
 )
 from medialit.widgets.discernment import DiscernmentTest
 
@@ -315,3 +316,21 @@ def test_check_annotations_checks_the_forms(tmp_path):
     )
     assert bad.returncode == 1 and "item b02: a solid item needs a source that vouches for it" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_the_graded_widget_shows_and_checks_the_texts_without_any_key(tmp_path, monkeypatch):
+    """A student's install has no keys/: the pre-test still shows every text, saves and checks completeness."""
+    import medialit.content.discernment_items as items
+
+    monkeypatch.setattr(items, "keys_folder", lambda seeds=None, keys=None: tmp_path / "no-keys")
+    test = DiscernmentTest(graded=True)
+    test.value = {
+        "form": "A",
+        "order": "00ff00ff00ff00ff",
+        "items": {"a03": {"judgement": "weak", "reasons": ["no_source"]}},
+    }
+    assert test.order == shown_order(FORMS["A"].ids, "00ff00ff00ff00ff", "A")  # this student's order, no key needed
+    shown = test.check()
+    assert "11 texts still need a judgement" in shown and not re.search(r"\ba\d\d\b", shown)
+    with pytest.raises(ItemsError, match="for graders only"):  # scoring is the grader's, with the key
+        test.score()
