@@ -27,15 +27,24 @@ GROUPS = {
     "deploy/": "accounts",
     "test_sandbox_nonroot.py": "accounts",
 }
-# Modules that take more than ~20 s on a quiet machine (kernels, whole graded classes, servers):
-# deselect them with -m "not slow" (make test-fast). Single slow tests are marked in their module.
-SLOW_MODULES = {
+# Modules (and single tests, "file::name") that take more than a few seconds on a quiet machine
+# (kernels, whole graded classes, servers, subprocesses): make test-fast (-m "not slow") leaves them out.
+SLOW = {
     "test_adversarial.py",
     "test_celery_executor.py",
     "test_course_upgrade.py",
     "test_course_workflow.py",
     "test_demo.py",
     "test_deployment.py",
+    "test_generated_notebooks.py",
+    "test_instructor_notebook.py",
+    "test_own_article.py",
+    "test_quiet_terminal.py",
+    "test_receipt.py",
+    "test_fuzz_annotations.py::test_structural_corruption_gives_clear_errors",
+    "test_layering.py::test_the_grader_and_the_reports_never_load_the_widgets",
+    "test_discernment.py::test_check_annotations_checks_the_forms",
+    "test_completeness.py::test_in_a_kernel",
     "test_discernment_demo.py",
     "test_exercises.py",
     "test_feedback_lms.py",
@@ -49,6 +58,25 @@ SLOW_MODULES = {
     "test_teacher_week.py",
     "test_wheel.py",
 }
+
+
+# Groups that take longest, started first so that no worker is left with one of them at the end.
+LONGEST_FIRST = (
+    "browser",
+    "test_wheel.py",
+    "test_teacher_week.py",
+    "accounts",
+    "test_demo.py",
+    "test_celery_executor.py",
+    "test_fuzz_annotations.py",
+    "instructor-class",
+    "test_forgery.py",
+    "test_adversarial.py",
+    "test_gradebook_backends.py",
+    "test_quiet_terminal.py",
+    "test_discernment_demo.py",
+    "test_lessons.py",
+)
 
 
 def _where(item: pytest.Item) -> str:
@@ -69,10 +97,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         rel = _where(item)
         if rel.startswith("browser/"):
             item.add_marker(pytest.mark.browser)
-        if item.path.name in SLOW_MODULES:
+        if item.path.name in SLOW or f"{item.path.name}::{item.originalname}" in SLOW:
             item.add_marker(pytest.mark.slow)
         if not any(True for _ in item.iter_markers("xdist_group")):
             item.add_marker(pytest.mark.xdist_group(_group(rel)))
+    rank = {group: n for n, group in enumerate(LONGEST_FIRST)}
+    # the longest groups first (xdist hands out groups in this order: --no-loadscope-reorder)
+    items.sort(key=lambda item: rank.get(_group(_where(item)), len(rank)))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under xdist, hand out the groups in collection order (longest first), not by number of tests."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 def check_file(path: Path) -> list:
