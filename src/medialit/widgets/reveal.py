@@ -119,7 +119,7 @@ class Reveal:
         else:
             self.note.value = (
                 f'{STYLE}<div class="medialit-todo">{badge("missing")} Answer the question above and press '
-                f"<b>Check</b> first: then you can show the discussion here.</div>"
+                f"<b>Check</b> first: then “{html.escape(self.label)}” appears here.</div>"
             )
 
     def show(self) -> None:
