@@ -821,15 +821,22 @@ def _collect_inbound(
             except Refused as exc:
                 report.refused.append(f"inbound/{entry.name} ({student}): {exc}; not collected")
                 continue
-            report.skipped += [f"inbound/{entry.name}/{text}" for text in staged.refused]
             received = staged.received.strftime(TIME_FORMAT) + " UTC" if staged.received else ""
             if not _newer(folder, records.get(student), entry, received):
                 return
+            try:
+                write_timestamp(staging, received)
+                _swap(staging, folder)
+            except OSError as exc:
+                why = exc.strerror or exc
+                report.refused.append(
+                    f"inbound/{entry.name} ({student}): it could not be stored ({why}); not collected"
+                )
+                return
+            report.skipped += [f"inbound/{entry.name}/{text}" for text in staged.refused]
             flag = time_flag(staged, entry)
             if flag:
                 report.flags.append(f"{student} ({names.get(student, student)}): {flag}")
-            write_timestamp(staging, received)
-            _swap(staging, folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         report.collected[student] = sorted(staged.files)

@@ -202,7 +202,11 @@ def _copy_folder(fd: int, rel: str, dest: Path, staged: Staged, owner_uid: int |
             continue
         if len(staged.files) + len(staged.refused) >= MAX_FILES:
             raise Refused(f"it holds more than {MAX_FILES} files (the limit for one submission)")
-        info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+        try:
+            info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+        except OSError as exc:
+            staged.refused.append(f"{path}: it could not be read ({exc.strerror or exc})")
+            continue
         if owner_uid is not None and info.st_uid != owner_uid:
             staged.refused.append(f"{path}: it belongs to the account {account_name(info.st_uid)}, not the student's")
             continue
@@ -276,7 +280,7 @@ def time_flag(staged: Staged, entry: InboundEntry) -> str:
         return ""
     server = f"the exchange received it at {received:%Y-%m-%d %H:%M:%S} UTC"
     if not staged.claimed:
-        return f"it has no timestamp.txt; {server}, which is the time used"
+        return f"it has no timestamp.txt (its folder name says {entry.stamp[:40]!r}); {server}, which is the time used"
     claimed = parse_timestamp(staged.claimed)
     if claimed is None:
         return f"its timestamp.txt holds {staged.claimed[:40]!r}, not a time; {server}, which is the time used"
