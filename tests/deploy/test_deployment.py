@@ -564,7 +564,8 @@ def kill_a_worker_mid_task(dep: Deployment) -> tuple[str, str]:
     log = (dep.work / "test-worker.log").open("wb")
     worker = subprocess.Popen(
         cmd, cwd=COURSE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        user=entry.pw_uid, group=entry.pw_gid, extra_groups=[],
+        user=entry.pw_uid, group=entry.pw_gid,
+        extra_groups=[g for g in os.getgrouplist(GRADER, entry.pw_gid) if g != entry.pw_gid],  # medialit-graders
     )  # fmt: skip
     try:
         wait_for_worker(broker, worker)
@@ -601,9 +602,10 @@ def plant(owner: str, folder_name: str, copies: dict[str, str], texts: dict[str,
     folder = EXCHANGE / COURSE / "inbound" / folder_name
     made = as_account(owner, "mkdir", str(folder))
     assert made.returncode == 0, made.stderr
-    for name, source in copies.items():  # copied by the student from their own files
+    for name, source in copies.items():  # copied by the student from their own files, readable as nbgrader's are
         copied = as_account(owner, "cp", source, str(folder / name))
         assert copied.returncode == 0, copied.stderr
+        assert as_account(owner, "chmod", "0644", str(folder / name)).returncode == 0
     for name, text in (texts or {}).items():
         written = as_account(owner, "tee", str(folder / name), input=text)
         assert written.returncode == 0, written.stderr
@@ -618,7 +620,7 @@ def hostile_students(dep: Deployment) -> dict[str, Any]:
     submitted = COURSE_DIR / "submitted"
     answers = f"{PS}/{PS}.answers.json"
     victim_before = (submitted / "student2" / answers).read_bytes()
-    score_before = status_of(COURSE_DIR)["student2"]
+    score_before = exported_grade(dep, "student2")  # the gradebook's, with the instructors' manual scores
     due = COURSE_DIR / "assignments.yaml"  # due yesterday: what counts is when the exchange got it
     yesterday = time.strftime("%Y-%m-%d %H:%M +00:00", time.gmtime(time.time() - 86400))
     due.write_text(f"{PS}:\n  due: {yesterday}\n", encoding="utf-8")
@@ -653,20 +655,29 @@ def hostile_students(dep: Deployment) -> dict[str, Any]:
         "linked_got": (submitted / "student1" / answers).read_bytes() == victim_before
         if (submitted / "student1" / answers).is_file()
         else False,
-        "victim_score": (score_before, status_of(COURSE_DIR)["student2"]),
+        "victim_score": (score_before, exported_grade(dep, "student2")),
         "forger_late": statuses["student3"].get("late", ""),
     }
+
+
+def exported_grade(dep: Deployment, student: str) -> tuple[str, str]:
+    """``student``'s (status, score) in the course's CSV export (the gradebook's grades)."""
+    exported = dep.as_grader("medialit", "export", PS, "--course", str(COURSE_DIR), "--format", "csv").stdout
+    row = grades_csv(Path(re.search(r"^wrote (\S+\.csv)", exported, re.M).group(1)))[student]  # type: ignore[union-attr]
+    return row["status"], row["score"]
 
 
 def search_for_keys(name: str) -> list[str]:
     """What the account ``name`` finds of the answer keys, hidden tests and masters where the deployment puts files."""
     places = [str(PREFIX), "/srv", "/home"]
-    patterns = ["key: solid", "key: weak", "BEGIN HIDDEN TESTS", "water-prices.key", "### BEGIN SOLUTION"]
+    patterns = ["key: solid", "key: weak", "GRADERS ONLY", "BEGIN HIDDEN TESTS", "water-prices.key"]
+    patterns.append("### BEGIN SOLUTION")
     grep = as_account(name, "grep", "-rIl", *(x for p in patterns for x in ("-e", p)), *places, timeout=300)
     named = as_account(name, "find", *places, "-readable", "(", "-name", "*.key.*", "-o", "-path", "*/keys/*", ")")
     found = [line for line in (grep.stdout + named.stdout).splitlines() if line.strip()]
     code = ("/site-packages/nbgrader/", "/site-packages/medialit/teaching/generate.py")  # code naming the delimiters
-    return [f for f in found if not any(c in f for c in code)]
+    public = ("/seeds/discernment/practice-",)  # the self-study practice form's key is public (issue 23, 4.)
+    return [f for f in found if not any(c in f for c in (*code, *public))]
 
 
 # ---------------------------------------------------------------------------- permissions
@@ -804,7 +815,7 @@ def test_a_class_through_the_hub(deployment: Deployment, request: pytest.Fixture
     assert re.search(r"in the name of 'student2'.*made by the account student3", said), said
     assert seen["victim_kept"], "student2's collected submission was replaced"
     before, after = seen["victim_score"]
-    assert after == before and after[0] == "graded", seen["victim_score"]
+    assert after[1] == before[1] and float(after[1]) > 0 and after[0] in ("graded", "flagged"), seen["victim_score"]
     # the forged timestamp: late by the exchange's time; the claim is flagged with both times
     assert re.search(r"student3.*timestamp\.txt says 2020-01-01", said), said
     assert seen["forger_late"], "student3's forged timestamp.txt made them on time"
