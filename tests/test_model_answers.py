@@ -8,6 +8,7 @@ automatic pre-checks a student's answer gets. exercises/ is generated from the m
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import nbformat
@@ -113,3 +114,22 @@ def test_the_old_ps3_model_fails_the_pre_checks():
     p2s2 = load_article(SEED_ID, SEEDS).sentence("p2s2")
     failed = {c.name for c in rewrite_checks(p2s2, old) if not c.passed}
     assert failed == {"loaded words gone", "attribution kept", "meaning kept"}
+
+
+def test_no_model_rewrite_repeats_words_the_key_calls_wrong():
+    """A claim the key rates weak because it is wrong (its differs says so): a model rewrite must not repeat
+    the wrong words. Lesson 04's p5s1 kept "last week" for a capture on 3 January (issue 24, B1)."""
+    checked = []
+    for where, kind, article, sid, answer in MODELS:
+        if kind != "rewrite":
+            continue
+        sentence = article.sentence(sid)
+        for claim in sentence.claims:
+            if "wrong" not in claim.get("differs", ""):
+                continue
+            wrong = [q for q in re.findall(r'"([^"]+)"', claim["differs"]) if q in sentence.text]
+            assert wrong, f"{sid}: differs quotes none of the sentence's words"
+            for words in wrong:
+                assert words not in answer, f"{where}: the model rewrite of {sid} repeats {words!r}"
+            checked.append(sid)
+    assert "p5s1" in checked
