@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -299,11 +300,15 @@ def test_a_file_dropped_into_a_classmates_folder_is_refused(clean, accounts):
     course, base, work = clean
     alice, bob = accounts["alice"], accounts["bob"]
     folder = _honest(course, bob, work)
+    time.sleep(1.5)
     dropped = folder / "extra.ipynb"  # the folder is 0777, as nbgrader leaves it
     subprocess.run(["runuser", "-u", alice, "--", "/usr/bin/touch", str(dropped)], check=True)
+    dropped_at = datetime.fromtimestamp(dropped.stat().st_ctime, UTC).replace(tzinfo=None)
     done = _cli("collect", PS, "exchange", "--course", str(course.root))
     assert f"skipped inbound/{folder.name}/extra.ipynb: it belongs to the account {alice}" in done.stdout
     assert not (course.submission_dir(PS, bob) / "extra.ipynb").exists()
+    received = read_timestamp(course.submission_dir(PS, bob))
+    assert received is not None and received < dropped_at  # alice's drop does not make bob look later
     assert _autograde(course)[bob] == FULL
 
 

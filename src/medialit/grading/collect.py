@@ -676,9 +676,9 @@ TIMESTAMP_IS = {
     "canvas": "the file's date in the download (in Canvas's zip: when Canvas built the zip), not the submission time",
     "moodle": "the file's date in the download (in Moodle's zip: when Moodle built the zip), not the submission time",
     "exchange": (
-        "when the exchange received the submission: the latest change time (st_ctime) of its inbound folder and "
-        "files, which a student can move later but never earlier (student_timestamp: what the student's own "
-        "timestamp.txt said)"
+        "when the exchange received the submission: the latest change time (st_ctime) of the student's files in "
+        "its inbound folder, which a student can move later but never earlier (student_timestamp: what the "
+        "student's own timestamp.txt said)"
     ),
 }
 

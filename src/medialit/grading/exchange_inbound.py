@@ -10,11 +10,13 @@ submission folder ``0777``), so everything there is hostile input:
   ``collect`` says so once.
 - **When.** The folder name and ``timestamp.txt`` are written by the student's own process, so
   both can say anything. The time kept is the server's: the latest *change time* (``st_ctime``)
-  of the folder and of every file in it. The kernel sets ``st_ctime`` to the clock's time on
-  every change (``touch`` and ``utime`` included), so its owner can move it later but never
-  earlier; ``st_mtime`` can be set back with ``touch -d``, which is why it is not used. (Copying
-  the exchange with ``cp -a``/``rsync`` or restoring it from a backup sets every ``st_ctime`` to the
-  copy's time: collect before moving it.)
+  of the student's own files in it (the folder's own, only when it holds none). The kernel sets
+  ``st_ctime`` to the clock's time on every change (``touch`` and ``utime`` included), so its owner
+  can move it later but never earlier; ``st_mtime`` can be set back with ``touch -d``, which is why
+  it is not used. The folder's time is left out because another account can change it (by adding
+  a file to the ``0777`` folder), which would make its owner look late. (Copying the exchange with
+  ``cp -a``/``rsync`` or restoring it from a backup sets every ``st_ctime`` to the copy's time:
+  collect before moving it.)
 - **What.** Only regular files are copied, each opened with ``O_NOFOLLOW`` folder by folder:
   links, named pipes, devices and sockets are refused and named, and per-file, per-submission
   and file-count caps hold. Nothing is half copied: a submission is staged in a folder of its
@@ -79,7 +81,7 @@ class Staged:
 
     files: list[str] = field(default_factory=list)  # relative paths, as stored
     refused: list[str] = field(default_factory=list)  # "path: why" for each file not copied
-    received: datetime | None = None  # the server's time (UTC, naive): the latest st_ctime
+    received: datetime | None = None  # the server's time (UTC, naive): the latest st_ctime of the student's files
     claimed: str = ""  # what the student's timestamp.txt says ('' when there is none)
     size: int = 0
 
@@ -184,8 +186,9 @@ def stage(inbound: Path, entry: InboundEntry, dest: Path, owner_uid: int | None)
             info = os.fstat(fd)
             if info.st_uid != entry.uid:
                 raise Refused("its owner changed while it was being collected")
-            staged.received = _utc(info.st_ctime)
             _copy_folder(fd, "", dest, staged, owner_uid, 0)
+            if staged.received is None:  # no file: the folder's own time
+                staged.received = _utc(info.st_ctime)
     except OSError as exc:
         raise Refused(f"it could not be read ({exc.strerror or exc})") from exc
     finally:
@@ -217,7 +220,6 @@ def _copy_folder(fd: int, rel: str, dest: Path, staged: Staged, owner_uid: int |
                 with _opened(name, fd, os.O_RDONLY | _DIRECTORY) as inner:
                     if os.fstat(inner).st_ino != info.st_ino:
                         raise OSError(0, "it was replaced while being read")
-                    staged.received = max(staged.received or _utc(0), _utc(os.fstat(inner).st_ctime))
                     (dest / name).mkdir()
                     _copy_folder(inner, path + "/", dest / name, staged, owner_uid, depth + 1)
             except OSError as exc:
