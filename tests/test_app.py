@@ -25,6 +25,8 @@ from medialit.grading.answers import FOLDER_ENV
 NOTEBOOKS = ROOT / "notebooks"
 LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
 # What only makes sense where there are cells to run, a kernel menu and a toolbar.
+# What a notebook has and an app page has not (the app shows lessons, with no cells).
+NOT_IN_APP = re.compile(r"notebook|arrow keys move between cells", re.I)
 LAB_ONLY = re.compile(r"Run All|Run →|Shift \+ Enter|run (the|this|each|every) cells?|Restart Kernel|Kernel →", re.I)
 
 
@@ -52,6 +54,22 @@ def test_no_lab_instruction_reaches_the_app(path):
     nb = for_app(nbformat.read(path, as_version=4))
     lab_only = [c.source[:120] for c in nb.cells if c.cell_type == "markdown" and LAB_ONLY.search(c.source)]
     assert not lab_only, f"{path.name}: give these cells an app version (metadata.medialit.{APP_KEY}): {lab_only}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_the_app_never_says_notebook(path):
+    """The app shows lessons, not notebooks with cells: such a paragraph needs an app version."""
+    nb = for_app(nbformat.read(path, as_version=4))
+    found = [c.source[:120] for c in nb.cells if c.cell_type == "markdown" and NOT_IN_APP.search(c.source)]
+    assert not found, f"{path.name}: give these cells an app version (metadata.medialit.{APP_KEY}): {found}"
+
+
+def test_a_lesson_in_the_app_links_back_to_the_index():
+    nb = for_app(nbformat.read(LESSONS[1], as_version=4), "/srv/a", index_url="/base/")
+    assert nb.cells[0].cell_type == "code" and FOLDER_ENV in nb.cells[0].source  # the answers folder first
+    assert nb.cells[1].cell_type == nb.cells[-1].cell_type == "markdown"
+    assert nb.cells[1].source == nb.cells[-1].source == "[← All lessons](/base/)"
+    assert len({c.id for c in nb.cells}) == len(nb.cells)
 
 
 def test_app_versions_swap_or_drop_markdown_and_never_touch_code():
@@ -111,6 +129,11 @@ def test_the_command_line(tmp_path):
     assert argv[0] == str(NOTEBOOKS.resolve()) or argv[0].endswith("notebooks")
     assert f"--MedialitVoila.per_student_dir={tmp_path.resolve()}" in argv and "--no-browser" in argv
     assert "--Voila.ip=127.0.0.1" in argv
+    # A closed page's kernel is culled after 10 minutes; two kernels are kept started for the next pages.
+    assert "--MappingKernelManager.cull_idle_timeout=600" in argv and "--MedialitVoila.warm_kernels=2" in argv
+    assert "--MappingKernelManager.cull_connected=False" in argv
+    argv = voila_argv(build_parser().parse_args(["app", "--cull-idle", "0", "--warm-kernels", "0"]))
+    assert "--MappingKernelManager.cull_idle_timeout=0" in argv and "--MedialitVoila.warm_kernels=0" in argv
 
 
 def test_per_student_answers_inside_the_lessons_folder_are_refused():

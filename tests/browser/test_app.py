@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,62 @@ def test_lesson01_in_the_app(browser: Browser, app: AppServer) -> None:
     finally:
         first.close()
         second.close()
+
+
+# What only a notebook in JupyterLab has: the app's pages must not mention it.
+LAB_WORDS = re.compile(r"notebook|arrow keys move between cells", re.I)
+
+
+@pytest.mark.parametrize("lesson", ["00-start-here.ipynb", "06-verify.ipynb", "07-agreement.ipynb"])
+def test_app_pages_speak_of_lessons_and_link_back_to_the_index(page: Page, app: AppServer, lesson: str) -> None:
+    """No "notebook" and no cells on an app page; "All lessons" (top and end) goes back to the index."""
+    open_lesson(page, app, lesson)
+    text = page.locator("body").inner_text()
+    found = sorted({m.group(0).lower() for m in LAB_WORDS.finditer(text)})
+    assert not found, f"{lesson} in the app says {found}: give the paragraph an app version (metadata.medialit.app)"
+    back = page.get_by_role("link", name="← All lessons")
+    expect(back).to_have_count(2)
+    back.first.click()
+    expect(page.get_by_role("list", name="Lessons").get_by_role("link")).to_have_count(8)
+
+
+@pytest.fixture
+def culling_app(chromium: Path, kit_copy: Path, tmp_path: Path):
+    """A server of its own that culls a closed page's kernel after 4 s, with one kernel kept waiting."""
+    server = AppServer(
+        kit_copy / "notebooks",
+        tmp_path,
+        per_student=tmp_path / "students",
+        extra_env={"MEDIALIT_SEEDS": str(kit_copy / "seeds")},
+        args=("--cull-idle=4", "--warm-kernels=1"),
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_kernels_are_shut_down_when_a_page_is_left_and_culled_when_forgotten(
+    browser: Browser, culling_app: AppServer
+) -> None:
+    """Six page views leave one kernel per open page (and the one kept waiting); a page nobody opened is culled."""
+    app = culling_app
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        for lesson in ["00-start-here.ipynb", LESSON, "02-who-says-so.ipynb"] * 2:
+            open_lesson(page, app, lesson)
+        # The page open now has its kernel; the five left were shut down (the page asks as it goes).
+        wait_for(lambda: app.kernels() <= 2, "the kernels of the pages left to be shut down", page, 30_000)
+        assert "_xsrf" not in app.log_tail(100_000), app.log_tail()
+    finally:
+        context.close()
+    # A page fetched without a browser never connects and never says goodbye: culled after 4 s.
+    with urllib.request.urlopen(app.lesson_url(LESSON), timeout=120) as response:
+        assert response.status == 200
+    deadline = time.monotonic() + 60
+    while app.kernels() > 1 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert app.kernels() <= 1, f"{app.kernels()} kernels left: only the one kept waiting should be\n{app.log_tail()}"
+    assert "seconds of inactivity" in app.log_tail(100_000)  # jupyter_server's culler did it

@@ -1,8 +1,9 @@
 """Helpers for the browser tests of the app: `medialit app` (Voila) as a real server.
 
 Voila renders the lesson while its kernel runs the cells, so a page is ready when the labeller is
-visible and Voila's spinner is gone. Each page view starts a kernel; Voila shuts it down when the
-page is left (and ``stop`` shuts every one down).
+visible and Voila's spinner is gone. Each page view takes a kernel (one started ahead when there is
+one); Voila shuts it down when the page is left, the server culls the ones left without a word, and
+``stop`` shuts every one down.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import psutil
 from playwright.sync_api import Page, expect
 
 from .jlab import KERNEL_READY_MS, end_server, free_port, isolated_env, log_tail
@@ -25,8 +27,16 @@ SERVER_START_TIMEOUT = 90.0
 class AppServer:
     """``medialit app FOLDER --no-browser`` on 127.0.0.1, optionally ``--per-student DIR``."""
 
-    def __init__(self, folder: Path, home: Path, per_student: Path | None = None, extra_env: dict | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        home: Path,
+        per_student: Path | None = None,
+        extra_env: dict | None = None,
+        args: tuple[str, ...] = (),
+    ):
         self.folder = Path(folder)
+        self.args = args
         self.home = Path(home)
         self.per_student = per_student
         self.port = free_port()
@@ -37,7 +47,7 @@ class AppServer:
 
     def start(self) -> AppServer:
         cmd = [sys.executable, "-m", "medialit.cli.main", "app", str(self.folder), "--no-browser", "--exact-port"]
-        cmd += [f"--port={self.port}"]
+        cmd += [f"--port={self.port}", *self.args]
         if self.per_student is not None:
             cmd += ["--per-student", str(self.per_student)]
         with self.log_path.open("wb") as log:
@@ -65,6 +75,15 @@ class AppServer:
 
     def log_tail(self, chars: int = 4000) -> str:
         return log_tail(self.log_path, chars)
+
+    def kernels(self) -> int:
+        """How many kernels the server is running now (its ipykernel child processes)."""
+        assert self.proc is not None
+        count = 0
+        for child in psutil.Process(self.proc.pid).children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                count += "ipykernel" in " ".join(child.cmdline())
+        return count
 
     def lesson_url(self, name: str) -> str:
         return f"{self.url}/voila/render/{name}"

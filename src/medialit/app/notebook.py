@@ -39,8 +39,21 @@ def answers_cell(folder: str) -> dict[str, Any]:
     }
 
 
-def for_app(nb: Any, answers_folder: str | None = None) -> Any:
-    """``nb`` (an nbformat notebook, changed in place and returned) as the app shows it."""
+def back_link_cell(index_url: str, where: str) -> dict[str, Any]:
+    """A markdown cell linking back to the app's list of lessons (``where``: top or end)."""
+    return {
+        "cell_type": "markdown",
+        "id": f"medialit-app-back-{where}",
+        "metadata": {"tags": ["medialit-app"]},
+        "source": f"[← All lessons]({index_url})",
+    }
+
+
+def for_app(nb: Any, answers_folder: str | None = None, index_url: str | None = None) -> Any:
+    """``nb`` (an nbformat notebook, changed in place and returned) as the app shows it.
+
+    ``index_url``: the app's list of lessons, linked at the top and at the end of the page.
+    """
     cells = []
     for cell in nb.cells:
         text = app_text(cell) if cell.get("cell_type") == "markdown" else None
@@ -49,9 +62,12 @@ def for_app(nb: Any, answers_folder: str | None = None) -> Any:
         elif text.strip():
             cell.source = text
             cells.append(cell)
-    if answers_folder is not None:
-        import nbformat
+    import nbformat
 
+    if index_url is not None:
+        cells.insert(0, nbformat.from_dict(back_link_cell(index_url, "top")))
+        cells.append(nbformat.from_dict(back_link_cell(index_url, "end")))
+    if answers_folder is not None:
         cells.insert(0, nbformat.from_dict(answers_cell(answers_folder)))
     nb.cells = cells
     return nb

@@ -17,10 +17,12 @@ from urllib.parse import unquote
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
-from traitlets import Unicode
+from tornado.ioloop import IOLoop
+from traitlets import Int, Unicode
 from voila.app import Voila
 
 from medialit.app.index import index_page
+from medialit.app.kernels import WarmKernelManager
 from medialit.app.lessons import LESSON_GLOB, lesson_entries
 from medialit.app.notebook import for_app
 from medialit.app.students import cookie_secret, student_folder
@@ -48,7 +50,10 @@ class Prelaunch:
             if user is None or not getattr(user, "username", ""):
                 raise web.HTTPError(403, "log in first")
             folder = str(student_folder(self.per_student_dir, user.username))
-        return for_app(notebook, folder)
+        # Voila's page asks the server to shut its kernel down when it is left, a POST that must carry
+        # the _xsrf cookie: reading the token sets that cookie on this page (voila-dashboards/voila#1458).
+        getattr(req, "xsrf_token", None)
+        return for_app(notebook, folder, index_url=getattr(req, "base_url", "/"))
 
 
 class IndexHandler(JupyterHandler):
@@ -75,6 +80,7 @@ class MedialitVoila(Voila):
 
     name = "medialit-app"
     per_student_dir = Unicode("", config=True, help="Keep each student's answers in a folder of their own here.")
+    warm_kernels = Int(2, config=True, help="Kernels kept started for the next page views (0: start one per page).")
 
     def initialize(self, argv: Any = None) -> None:
         super().initialize(argv)
@@ -89,6 +95,20 @@ class MedialitVoila(Voila):
                 )
             self.cookie_secret = cookie_secret(self.per_student_dir)
         self.voila_configuration.prelaunch_hook = Prelaunch(self.per_student_dir)
+        self.voila_configuration.multi_kernel_manager_class = WarmKernelManager
+
+    def init_settings(self) -> dict:
+        settings = super().init_settings()
+        manager = self.kernel_manager
+        manager.warm_kernels = self.warm_kernels
+        manager.warm_env = {  # as Voila sets them for a page's kernel; the page's request is added when it is taken
+            "VOILA_PREHEAT": "False",
+            "VOILA_BASE_URL": self.base_url,
+            "VOILA_SERVER_URL": self.server_url or self.base_url,
+        }
+        manager.initialize_culler()
+        IOLoop.current().add_callback(manager.fill)
+        return settings
 
     def init_handlers(self) -> list:
         index = (IndexHandler, {"root": self.root_dir, "where": where_saved(self.per_student_dir)})

@@ -15,6 +15,13 @@ def voila_argv(args: argparse.Namespace) -> list[str]:
         "--Voila.port_retries=0" if args.exact_port else "--Voila.port_retries=50",
         "--VoilaConfiguration.show_tracebacks=False",
     ]
+    cull = max(args.cull_idle, 0)
+    argv += [
+        f"--MappingKernelManager.cull_idle_timeout={cull}",  # a page left without a word (a closed laptop)
+        f"--MappingKernelManager.cull_interval={min(60, max(1, cull // 2))}",
+        "--MappingKernelManager.cull_connected=False",  # a page still open keeps its kernel
+        f"--MedialitVoila.warm_kernels={max(args.warm_kernels, 0)}",
+    ]
     if args.no_browser:
         argv.append("--no-browser")
     if args.per_student:
@@ -52,6 +59,20 @@ def add_app_command(sub: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="several students on this server: keep each browser login's answers in a folder of its own "
         "under DIR (outside the lessons' folder); without it answers are saved beside the lessons, as in Lab",
+    )
+    app.add_argument(
+        "--cull-idle",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="shut down a lesson's kernel once its page has been closed and idle this long (default 600; 0: never)",
+    )
+    app.add_argument(
+        "--warm-kernels",
+        type=int,
+        default=2,
+        metavar="N",
+        help="kernels kept started for the next pages, so a lesson opens in about a second (default 2; 0: none)",
     )
     app.add_argument("--token", default=None, help="require this login token (default: none on this computer)")
     app.set_defaults(func=cmd_app)
