@@ -93,6 +93,11 @@ def graded(tmp_path_factory):
     early = answers_file(PS, wrong)  # saved 2026-01-20: older than the receipt
     course.add_submission(PS, "only-notebook", {f"{PS}.ipynb": _with_receipt(notebook, late)})
     course.add_submission(PS, "neither", {f"{PS}.ipynb": _with_receipt(notebook, None)})
+    cut = nbformat.reads(notebook, as_version=4)  # the receipt in its own cell, a completeness check deleted
+    receipt = next(c for c in cut.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "receipt")
+    receipt.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "receipt", RECEIPT_MIME: late})]
+    cut.cells = [c for c in cut.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "labels-complete"]
+    course.add_submission(PS, "deleted-check", {f"{PS}.ipynb": nbformat.writes(cut)})
     course.add_submission(PS, "both", {f"{PS}.ipynb": _with_receipt(notebook, late), f"{PS}.answers.json": early})
     course.add_submission(PS, "file-only", {f"{PS}.ipynb": notebook, f"{PS}.answers.json": answers_file(PS, gold)})
     return course, autograde(course, PS, jobs=2, progress=False)
@@ -103,6 +108,13 @@ def test_the_notebook_alone_is_a_complete_submission(graded):
     assert (statuses["only-notebook"].status, statuses["only-notebook"].score) == ("graded", 16)
     assert (statuses["file-only"].status, statuses["file-only"].score) == ("graded", 16)
     assert (statuses["both"].status, statuses["both"].score) == ("graded", 16), "the newer receipt counts"
+
+
+def test_a_deleted_check_cell_keeps_the_receipt(graded):
+    """The repaired notebook (the check cell restored) still carries the receipt: graded from it, and flagged."""
+    st = graded[1]["deleted-check"]
+    assert st.score == 16, st
+    assert "labels-complete" in st.reason and "neither" not in st.reason
 
 
 def test_no_saved_answers_at_all_is_flagged_never_a_plain_zero(graded):

@@ -6,7 +6,9 @@ cannot: cells with stripped or changed grading settings (a flipped ``solution``/
 ``locked`` flag, an unknown ``schema_version``), graded cells that are not in the release,
 deleted answer or read-only cells, cells in the wrong order or of the wrong type. The
 repaired copy keeps the student's own answer cells and added cells (as ordinary cells);
-only the structure and the grading settings come from the release.
+only the structure and the grading settings come from the release. A locked cell the student
+kept keeps its submission receipt (the saved answers, which grading reads): a notebook with one
+deleted check cell is graded from its receipt, not as a notebook without answers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import nbformat
+
+from medialit.grading.answers import RECEIPT_MIME
 
 
 def _meta(cell: Any) -> dict[str, Any]:
@@ -159,6 +163,12 @@ def _plain(cell: Any) -> nbformat.NotebookNode:
     return copy
 
 
+def _receipt_outputs(cell: Any) -> list[Any]:
+    """A cell's outputs that carry the submission receipt (the saved answers), which grading reads."""
+    outputs = cell.get("outputs", []) if cell.get("cell_type") == "code" else []
+    return [o for o in outputs if isinstance(o, dict) and RECEIPT_MIME in (o.get("data") or {})]
+
+
 def _rebuild(
     submitted: nbformat.NotebookNode, wanted: list[Any], first: dict[str, Any], cells: list[tuple[str | None, Any]]
 ) -> nbformat.NotebookNode:
@@ -174,6 +184,9 @@ def _rebuild(
             cell.metadata["nbgrader"] = dict(_meta(original))
         else:
             cell = nbformat.from_dict(original)  # nbgrader restores locked cells from the gradebook anyway
+            receipt = _receipt_outputs(mine) if mine is not None and cell.cell_type == "code" else []
+            if receipt:  # the receipt's copy of the saved answers stays
+                cell.outputs = [nbformat.from_dict(o) for o in receipt]
         rebuilt.append(cell)
     extra = [_plain(c) for gid, c in cells if gid not in first]  # the student's own cells, at the end
     seen: set[str] = set()
