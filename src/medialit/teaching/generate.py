@@ -30,6 +30,9 @@ class GenerateError(ValueError):
     """The article cannot be turned into teaching material yet; the message says what to do."""
 
 
+EXERCISE_MARK = '<span class="medialit-exercise" hidden></span>'  # the student Lab offers Validate here only
+
+
 def reviewed_article(path: str | Path) -> Article:
     """The validated article of an annotation file; GenerateError if it still has draft notes."""
     path = Path(path)
@@ -155,7 +158,8 @@ def exercise_notebook(name: str, article: Article, rewrite_model: str = "") -> n
             "- Run every cell from the top (menu **Run → Run All Cells**). You never type code: answer with "
             "the widgets.\n"
             f"- Your answers are saved automatically in `{name}.answers.json` beside this notebook.\n"
-            "- Each part ends with a completeness check; your teacher's hidden tests score the saved answers.",
+            "- Each part ends with a completeness check; your teacher's hidden tests score the saved answers."
+            f"\n\n{EXERCISE_MARK}",
             "intro",
         ),
         _cell(
@@ -208,7 +212,8 @@ def exercise_notebook(name: str, article: Article, rewrite_model: str = "") -> n
     cells += [
         _cell(
             "markdown",
-            "Run the cell below. Its **submission receipt** shows what will be graded and keeps a copy "
+            "The box below is your **submission receipt**: Run All shows it, and it updates by itself whenever "
+            "you change an answer (nothing to run here). It shows what will be graded and keeps a copy "
             "of your answers inside this notebook. Then press **Validate** (it saves the notebook first).",
             "done",
         ),

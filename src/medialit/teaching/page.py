@@ -16,6 +16,7 @@ unless the script runs.
 from __future__ import annotations
 
 from medialit.teaching.tasks.access import ACCESS_EXTRAS
+from medialit.teaching.tasks.keys import KEYS_EXTRAS
 
 RAN_ALL_CLASS = "medialit-ran-all"
 
@@ -58,4 +59,6 @@ BACK_TO_TOP = """<script>
 })(document.currentScript && document.currentScript.previousElementSibling);
 </script>"""
 
-PAGE_EXTRAS = TABLE_STYLE + RAN_ALL_NOTE + BACK_TO_TOP + ACCESS_EXTRAS  # access: teaching/tasks/access.py
+PAGE_EXTRAS = (
+    TABLE_STYLE + RAN_ALL_NOTE + BACK_TO_TOP + ACCESS_EXTRAS + KEYS_EXTRAS
+)  # teaching/tasks/access.py, keys.py
