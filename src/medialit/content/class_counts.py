@@ -35,7 +35,7 @@ FILE_ENV = "MEDIALIT_CLASS_FILE"  # a path the teacher sets instead of the file 
 MIN_ANSWERS = 10
 MAX_BYTES = 1_000_000  # a class file of a long article is a few kilobytes
 KEYS = {FORMAT_KEY, "assignment", "article", "written", "students", "min_answers", "labels", "sentences", "left_out"}
-FIX = "Ask your teacher for a fresh copy (`medialit report ASSIGNMENT` writes it) and put it beside this notebook."
+FIX = "Ask your teacher for a fresh copy (`medialit report ASSIGNMENT` writes it) and put it in this lesson's folder."
 
 
 class ClassFileError(ValueError):

@@ -130,7 +130,7 @@ class AgreementView:
         why = (
             f'<div class="medialit-warning">{badge("warning")} {html.escape(problem)}</div>'
             if problem
-            else f"<p>There is no class file (<code>{FILE_NAME}</code>) beside this notebook, so you compare "
+            else f"<p>There is no class file (<code>{FILE_NAME}</code>) in this lesson's folder, so you compare "
             "with the key alone.</p>"
         )
         if not open_ids:
