@@ -294,7 +294,7 @@ def _teardown(dep: Deployment, made_srv: bool, made_exchange: bool) -> None:
         shutil.rmtree(SRV, ignore_errors=True)
     if made_exchange:
         shutil.rmtree(EXCHANGE.parent, ignore_errors=True)
-    ours = [str(SRV), f"--api-port {dep.ports['proxy_api']}"]  # PostgreSQL, Redis, the Hub's proxy
+    ours = [f"{SRV}/", f"--api-port {dep.ports['proxy_api']}"]  # PostgreSQL, Redis, the proxy (not /srv/medialit-x)
     left = [f"{pid}: {_cmdline(pid)}" for pid in processes_of(uids)]
     left += [f"{pid}: {_cmdline(pid)}" for pid in processes_naming(ours)]
     assert not left, f"processes left behind: {left}"
