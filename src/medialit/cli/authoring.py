@@ -30,6 +30,11 @@ def cmd_new_article(args: argparse.Namespace) -> int:
         f"wrote the draft {target}: {len(data['sentences'])} sentences ({counts}), "
         f"{sum(map(len, draft_marks(data).values()))} suggestions to review"
     )
+    from medialit.content.drafting.split import split_text
+
+    print("what the text was taken as (check it in the review):")
+    for line in split_text(text.read_text(encoding="utf-8")).layout.taken():
+        print(f"  {line}")
     print(f"next: review it in notebooks/instructor-review-article.ipynb, then medialit check-annotations {target}")
     return 0
 

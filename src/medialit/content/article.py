@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from medialit.content.annotation import SCHEMA_TAG, SENTENCE_ID, read_annotation
-from medialit.content.article_text import blocks
+from medialit.content.article_text import read_layout
 from medialit.content.kit import KitNotFoundError, kit_path
 
 if TYPE_CHECKING:
@@ -180,12 +180,13 @@ def load_text(path: str | Path, article_id: str | None = None) -> Article:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FileNotFoundError(f"Cannot read the article text {path}: {exc}") from None
-    parts = blocks(text)
-    if len(parts) < 3:
-        raise ValueError(f"{path}: expected a headline, header lines and paragraphs separated by blank lines")
-    byline = next((h for h in parts[1] if h.lower().startswith("by ")), "")
-    rows = [("h1", 0, 1, " ".join(parts[0]))]
-    for n, lines in enumerate(parts[2:], start=1):
+    try:
+        layout = read_layout(text)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+    byline = f"By {layout.byline}" if layout.byline else ""
+    rows = [("h1", 0, 1, layout.headline)]
+    for n, lines in enumerate(layout.paragraphs, start=1):
         for m, line in enumerate(lines, start=1):
             rows.append((f"p{n}s{m}", n, m, line))
     empty: dict[str, Any] = {"kind": "none"}
@@ -198,7 +199,7 @@ def load_text(path: str | Path, article_id: str | None = None) -> Article:
         title=rows[0][3],
         byline=byline.removeprefix("By ").strip(),
         published="",
-        invented=any("invented" in h.lower() for h in parts[1]),
+        invented=any("invented" in h.lower() for h in layout.header),
         provenance="",
         sentences=sentences,
         path=path,

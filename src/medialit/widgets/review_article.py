@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import ipywidgets as w
@@ -25,9 +26,18 @@ class ArticleEditor(w.VBox):
         boxes = [self.provenance, self.published, self.claim_span, self.claim_kind, self.claim_support, self.claim_note]
         for box in boxes:
             box.style.description_width = "8em"
-        super().__init__([*boxes[:2], self.invented, *boxes[2:], self.confirm])
+        self.taken = w.HTML()  # what the drafter took as headline, byline, date and body (issue 29)
+        super().__init__([self.taken, *boxes[:2], self.invented, *boxes[2:], self.confirm])
 
     def show(self, meta: dict[str, Any]) -> None:
+        notes = meta.get("draft") or {}
+        taken = [notes[f] for f in ("title", "published") if notes.get(f)]
+        self.taken.value = (
+            "<b>What the text was taken as</b> (check it, then confirm):<br>"
+            + "<br>".join(html.escape(t).replace("; ", "<br>") for t in taken)
+            if taken
+            else ""
+        )
         self.provenance.value = " ".join(meta.get("provenance", "").split())
         self.published.value = meta.get("published", "")
         self.invented.value = bool(meta.get("invented"))

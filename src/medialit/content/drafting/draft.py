@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from medialit.content.annotation import SCHEMA_TAG
+from medialit.content.article_text import parse_date
 from medialit.content.drafting.split import split_text
 from medialit.content.drafting.suggest import suggest
 
@@ -27,6 +27,11 @@ def article_id(path: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "article"
 
 
+def _iso(line: str) -> str:
+    found = parse_date(line)
+    return found.isoformat() if found else ""
+
+
 def draft_annotation(text_path: str | Path, *, invented: bool = False) -> dict[str, Any]:
     """The draft annotation of the text file (raises ValueError if its layout is wrong)."""
     path = Path(text_path)
@@ -39,12 +44,17 @@ def draft_annotation(text_path: str | Path, *, invented: bool = False) -> dict[s
     }
     if split.byline:
         meta["byline"] = split.byline
-    meta["published"] = published or date.today().isoformat()
+    meta["published"] = published or ""  # never a date the text does not give: the review asks for it
     meta["invented"] = invented or any("invented" in line.lower() for line in split.header)
     meta["provenance"] = "DRAFT: say where the text came from (outlet, date, link) and that it is quoted verbatim."
-    meta["draft"] = {"provenance": "written by the drafter; say where the text came from"}
-    if not published:
-        meta["draft"]["published"] = "no date found in the header lines; today's date stands in"
+    taken = split.layout.taken()
+    meta["draft"] = {
+        "provenance": "written by the drafter; say where the text came from",
+        "title": "taken from the first line; " + "; ".join(taken[1:]),
+        "published": f"taken from the header line {next(h for h in split.header if _iso(h) == published)!r}"
+        if published
+        else "no date found in the text: left blank; type the publication date (YYYY-MM-DD)",
+    }
     sentences = []
     for sid, text in split.sentences:
         paragraph = int(sid[1 : sid.index("s")]) if sid != "h1" else 0

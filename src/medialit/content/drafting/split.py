@@ -2,46 +2,34 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import cache
 
-from medialit.content.article_text import blocks
-
-DATE_FORMATS = ("%m/%d/%y", "%m/%d/%Y", "%d %B %Y", "%B %d, %Y", "%B %d %Y", "%Y-%m-%d", "%d %b %Y", "%b %d, %Y")
+from medialit.content.article_text import Layout, read_layout
 
 
 @dataclass(frozen=True)
 class Split:
-    """The parts of an article text."""
+    """The parts of an article text: its layout (what was taken as what) and its sentences."""
 
-    headline: str
-    header: tuple[str, ...]
+    layout: Layout
     sentences: tuple[tuple[str, str], ...]  # (id, text), h1 first
 
     @property
+    def headline(self) -> str:
+        return self.layout.headline
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return self.layout.header
+
+    @property
     def byline(self) -> str:
-        line = next((h for h in self.header if h.lower().startswith("by ")), "")
-        return line[3:].strip()
+        return self.layout.byline
 
     def published(self) -> str | None:
-        """The date in the header as ISO text, or None when no header line gives one."""
-        for line in self.header:
-            found = _date(line)
-            if found:
-                return found.isoformat()
-        return None
-
-
-def _date(line: str) -> date | None:
-    text = re.sub(r"^(published|updated|posted)( on)?:?\s*", "", line.strip(), flags=re.I).strip(" .")
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+        """The date the header gives as ISO text, or None: never a date the text does not give."""
+        return self.layout.published or None
 
 
 @cache
@@ -51,7 +39,7 @@ def _segmenter():
     return pysbd.Segmenter(language="en", clean=False)
 
 
-def sentences_of(paragraph_lines: list[str]) -> list[str]:
+def sentences_of(paragraph_lines: list[str] | tuple[str, ...]) -> list[str]:
     """A paragraph's sentences (pysbd), whose texts joined by one space give the paragraph back."""
     out: list[str] = []
     for line in paragraph_lines:  # a line break always ends a sentence (the practice texts' layout)
@@ -62,13 +50,8 @@ def sentences_of(paragraph_lines: list[str]) -> list[str]:
 
 def split_text(text: str) -> Split:
     """Split the text; raise ValueError saying what is wrong with its layout."""
-    parts = blocks(text)
-    if len(parts) < 3:
-        raise ValueError(
-            "expected the headline on the first line, a blank line, the byline and date, a blank line, "
-            "then the paragraphs separated by blank lines"
-        )
-    rows = [("h1", " ".join(parts[0]))]
-    for n, lines in enumerate(parts[2:], start=1):
+    layout = read_layout(text)
+    rows = [("h1", layout.headline)]
+    for n, lines in enumerate(layout.paragraphs, start=1):
         rows += [(f"p{n}s{m}", s) for m, s in enumerate(sentences_of(lines), start=1)]
-    return Split(rows[0][1], tuple(parts[1]), tuple(rows))
+    return Split(layout, tuple(rows))
