@@ -15,6 +15,7 @@ site-specific comes from the site file named by $MEDIALIT_SITE (see site.example
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -127,6 +128,44 @@ for course, spec in site.courses.items():
             },
         }
     )
+# ---------------------------------------------------------------- a class at once (README: "Sizing")
+# Measured with benchmarks/classroom.py. Each setting can be changed in the site file's hub: section.
+# Spawns beyond this many at once get "too many users trying to log in, try again in a minute"
+# (a starting server costs ~1 CPU-second; a class logging in together queues instead of thrashing).
+c.JupyterHub.concurrent_spawn_limit = int(site.hub.get("concurrent_spawn_limit", 10))
+# A kernel idle this long is shut down, also while its tab is open (answers are saved in files as the
+# student goes; Run All brings the widgets back). An open lesson's kernel holds ~100 MB.
+kernel_idle = int(site.hub.get("kernel_idle_timeout", 3600))
+c.Spawner.args = [
+    f"--MappingKernelManager.cull_idle_timeout={kernel_idle}",
+    f"--MappingKernelManager.cull_interval={int(site.hub.get('cull_interval', 300))}",
+    "--MappingKernelManager.cull_connected=True",
+]
+# A server nobody used for this long is stopped (jupyterhub-idle-culler, a Hub service run as nobody):
+# its kernels go with it; the student's files stay, and their next login starts it again.
+server_idle = int(site.hub.get("server_idle_timeout", 3600))
+if importlib.util.find_spec("jupyterhub_idle_culler"):  # build-env installs it (medialit[scale])
+    services.append(
+        {
+            "name": "idle-culler",
+            "command": [
+                sys.executable, "-m", "jupyterhub_idle_culler",
+                f"--timeout={server_idle}", f"--cull-every={int(site.hub.get('cull_interval', 300))}",
+            ],
+            "user": "nobody",
+            "cwd": "/",
+            "environment": {"HOME": "/", "PATH": f"{venv_bin}:/usr/bin:/bin"},
+        }
+    )  # fmt: skip
+    roles.append(
+        {
+            "name": "idle-culler",
+            "description": "stop the servers nobody used for a while",
+            "services": ["idle-culler"],
+            "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+        }
+    )
+
 c.JupyterHub.load_groups = groups
 c.JupyterHub.load_roles = roles
 c.JupyterHub.services = services
