@@ -11,7 +11,7 @@ import yaml
 from medialit.content.annotation import SCHEMA_TAG
 from medialit.content.article_text import parse_date
 from medialit.content.drafting.split import split_text
-from medialit.content.drafting.suggest import suggest
+from medialit.content.drafting.suggest import Context, suggest
 
 HEADER = """\
 # DRAFT annotation of {text_file}, written by `medialit new-article`. Every sentence's fields are
@@ -56,9 +56,10 @@ def draft_annotation(text_path: str | Path, *, invented: bool = False) -> dict[s
         else "no date found in the text: left blank; type the publication date (YYYY-MM-DD)",
     }
     sentences = []
+    context = Context()  # who spoke last, and who was named with a title: attributions span sentences
     for sid, text in split.sentences:
         paragraph = int(sid[1 : sid.index("s")]) if sid != "h1" else 0
-        found = suggest(sid, text, paragraph=paragraph)
+        found = suggest(sid, text, paragraph=paragraph, context=context)
         sentences.append({**found.sentence, "draft": found.notes})
     return {"schema": SCHEMA_TAG, "article": meta, "sentences": sentences}
 

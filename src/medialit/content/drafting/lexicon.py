@@ -22,6 +22,11 @@ class Lexicons:
     hedge_words: frozenset[str]
     evaluative: tuple[str, ...]
     causal: tuple[str, ...]
+    leadins: tuple[str, ...]
+    predicates: tuple[str, ...]
+    belief_adjectives: frozenset[str]
+    groups: frozenset[str]
+    titles: dict[str, tuple[str, ...]]
     provenance: dict[str, str]
 
 
@@ -40,7 +45,7 @@ def lexicons() -> Lexicons:
     by_length = lambda xs: tuple(sorted(_low(xs), key=lambda x: -len(x.split())))  # noqa: E731
     return Lexicons(
         cue_phrases=by_length(rep["phrases"]),
-        cue_verbs=frozenset(_low(rep["verbs"])),
+        cue_verbs=frozenset(_low(rep["verbs"] + rep.get("more_verbs", []))),
         vague_determiners=frozenset(_low(vague["determiners"])),
         vague_nouns=frozenset(_low(vague["nouns"])),
         named_nouns=frozenset(_low(vague["named_nouns"])),
@@ -48,6 +53,11 @@ def lexicons() -> Lexicons:
         hedge_words=frozenset(_low(hedge["words"])),
         evaluative=by_length(ev["words"]),
         causal=by_length(ev["causal"]),
+        leadins=by_length(ev["analysis_leadins"]),
+        predicates=by_length(ev["predicates"]),
+        belief_adjectives=frozenset(_low(rep["belief_adjectives"])),
+        groups=frozenset(_low(vague["groups"])),
+        titles={k.lower(): tuple(_low(v)) for k, v in vague["titles"].items()},
         provenance={
             n: d["provenance"]
             for n, d in zip(("cue", "source", "hedges", "loaded"), (rep, vague, hedge, ev), strict=True)

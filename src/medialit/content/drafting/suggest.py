@@ -101,6 +101,42 @@ FUTURE = re.compile(r"\b(?:will|won't|is expected to|are expected to|plans? to|i
 TAIL_STOP = {"for", "a", "an", "the", "to", "of", "in", "on", "at", "and", "by", "from", "with", "that"}
 
 
+QUOTES = ('"', "“")
+DOCUMENT_VERBS = {"shows", "showed", "show", "suggests", "suggested", "found", "finds", "concluded", "concludes"}
+PRONOUNS = {"he", "she", "him", "her"}
+
+
+@dataclass
+class Context:
+    """What the sentences before said (PARC 3.0: an attribution can span sentences): the source of
+    the sentence just before, the last person named as a source, and people named with a title."""
+
+    last: dict[str, str] | None = None  # {"kind", "who"} of the previous sentence's source
+    person: str = ""
+    titled: dict[str, str] = field(default_factory=dict)  # "speaker" -> "Speaker Mike Johnson"
+
+    def refers_to(self, span: str) -> str:
+        """The person named earlier that ``the speaker`` or ``she`` refers to, or ""."""
+        low = re.sub(r"^(?:the|this|that)\s+", "", span.strip().lower())
+        if low in self.titled and low != span.strip().lower():
+            return self.titled[low]
+        return self.person if low in PRONOUNS else ""
+
+    def learn(self, text: str, source: dict[str, str], who: str) -> None:
+        """Remember the titles named in ``text`` and the sentence's source for the next sentence."""
+        for title, words in lexicons().titles.items():
+            pattern = rf"(?<![\w.])(?i:{re.escape(title)})\.? ((?:[A-Z][\w'’.-]+ ){{0,2}}[A-Z][\w'’-]+)"
+            for m in re.finditer(pattern, text):
+                for word in words:
+                    self.titled[word] = m.group(0)
+        if source["kind"] == "none":
+            self.last = None
+            return
+        self.last = {"kind": source["kind"], "who": who}
+        if source["kind"] == "named" and any(w[:1].isupper() for w in who.split()[1:] or who.split()):
+            self.person = who
+
+
 @dataclass
 class Suggestion:
     """The suggested fields of one sentence and, per field, why (the ``draft`` note)."""
@@ -127,14 +163,21 @@ def _all(text: str, phrases: tuple[str, ...] | frozenset[str]) -> list[re.Match[
 
 
 def _clean(span: str) -> str:
-    span = span.strip().strip(",;:.").strip()
+    span = span.strip().strip(',;:."“”').strip()
     span = re.sub(r"^(and|but|yet|so|while|as|however|meanwhile)\s+", "", span, flags=re.I)
     return span.strip()
 
 
+def _belief(text: str) -> list[re.Match[str]]:
+    """'are (increasingly) confident', 'remain convinced': an attitude held, a belief cue (PARC 3.0)."""
+    adjectives = "|".join(sorted(lexicons().belief_adjectives, key=len, reverse=True))
+    pattern = rf"\b(?:is|are|was|were|remain|remains|remained|feel|feels|felt)(?: \w+ly)?,? (?:{adjectives})\b"
+    return list(re.finditer(pattern, text, re.I))
+
+
 def _cue_and_source(text: str) -> tuple[re.Match[str] | None, str]:
     lex = lexicons()
-    for m in _all(text, lex.cue_phrases) + _all(text, lex.cue_verbs):
+    for m in _all(text, lex.cue_phrases) + _all(text, lex.cue_verbs) + _belief(text):
         if m.group(0).lower() == "according to":
             after = CLAUSE_END.split(text[m.end() :], maxsplit=1)[0]
             source = _clean(after)
@@ -169,10 +212,13 @@ def source_kind(span: str, at_start: bool) -> tuple[str, str]:
     words = span.split()
     if head and head[0].lower() in lex.vague_determiners:
         return "anonymous", f"{head[0]!r} does not say who"
-    nouns = [w for w in head if w.lower().strip("'’") in lex.vague_nouns or w.lower().rstrip("s") in lex.vague_nouns]
+    stand_ins = lex.vague_nouns | lex.groups
+    nouns = [w for w in head if w.lower().strip("'’") in stand_ins or w.lower().rstrip("s") in stand_ins]
     # a capital at the start of the sentence is no name when a stand-in noun follows ("Consumer groups")
     proper = [
-        w for i, w in enumerate(head) if _is_proper(w, i == 0 and at_start) and not (i == 0 and at_start and nouns)
+        w
+        for i, w in enumerate(head)
+        if _is_proper(w, i == 0 and at_start) and not (i == 0 and at_start and nouns) and w not in nouns
     ]
     if nouns and not proper:
         return "anonymous", f"{nouns[0]!r} stands in for someone the reader cannot look up"
@@ -204,13 +250,24 @@ def _hedges(text: str, source_span: str) -> list[str]:
     return out
 
 
+def leadin(text: str) -> str:
+    """The analysis lead-in the sentence opens with ("Why it matters:"), or ""."""
+    for phrase in lexicons().leadins:
+        m = re.match(re.escape(phrase) + r"\s*:", text, re.I)
+        if m:
+            return text[: m.end() - 1].rstrip()
+    return ""
+
+
 def _loaded(text: str) -> list[str]:
     lex = lexicons()
-    found = [m.group(0) for m in PRESSURE.finditer(text)]
+    found = [leadin(text)] if leadin(text) else []
+    found += [m.group(0) for m in PRESSURE.finditer(text)]
     for m in _all(text, lex.causal):
         rest = CLAUSE_END.split(text[m.end() :], maxsplit=1)[0].split()[:3]
         found.append(" ".join([m.group(0), *rest]).rstrip(".,;"))
     found += [m.group(0) for m in _all(text, lex.evaluative)]
+    found += [m.group(0) for m in _all(text, lex.predicates)]
     out: list[str] = []
     for span in found:
         if not any(span in o or o in span for o in out):
@@ -253,23 +310,46 @@ def _first_words(text: str) -> str:
     return " ".join(chunk).rstrip(".,;:!?")
 
 
-def suggest(sid: str, text: str, *, paragraph: int) -> Suggestion:
+def suggest(sid: str, text: str, *, paragraph: int, context: Context | None = None) -> Suggestion:
     """The draft annotation of one sentence."""
     scheme = load_scheme()
     lex = lexicons()
     notes: dict[str, str] = {}
     is_headline = sid == "h1"
+    ctx = context if context is not None else Context()
     cue_m, source_span = (None, "") if is_headline else _cue_and_source(text)
+    carried = ""
+    who = source_span
     if cue_m and source_span:
-        kind, why_kind = source_kind(source_span, at_start=text.startswith(source_span))
+        opens = re.search(r"(?:^|:\s+)" + re.escape(source_span), text)  # the clause starts after a lead-in
+        kind, why_kind = source_kind(source_span, at_start=bool(opens and opens.start() <= len(leadin(text)) + 1))
+        earlier = ctx.refers_to(source_span) if kind == "anonymous" or source_span.lower() in PRONOUNS else ""
+        if earlier:
+            kind, why_kind, who = "named", f"it refers back to {earlier!r}, named earlier in the article", earlier
+        if cue_m.group(0).lower() in DOCUMENT_VERBS and kind == "anonymous" and why_kind.startswith("no name"):
+            cue_m, source_span, who = None, "", ""  # "The standoff shows ...": a thing, not a source, shows it
+    if cue_m and source_span:
         source = {"kind": kind, "span": source_span}
         cue = [cue_m.group(0)]
         notes["cue"] = f"{cue[0]!r} is a reporting word ({lex.provenance['cue']})"
         notes["source"] = f"{source_span!r} stands next to the reporting word; {kind}: {why_kind}"
+    elif not is_headline and ctx.last and text.startswith(QUOTES):
+        carried, who = text[0], ctx.last["who"]
+        source, cue = {"kind": ctx.last["kind"], "span": carried}, [carried]
+        notes["cue"] = (
+            f"the quotation mark {carried!r}: a quote that follows {who!r}'s words in the sentence before "
+            "(the speaker is carried across sentences, as PARC 3.0 allows)"
+        )
+        notes["source"] = (
+            f"carried from the sentence before: {who!r} ({ctx.last['kind']}); the span is the quotation mark "
+            "because the name is not in this sentence"
+        )
     else:
         source, cue = {"kind": "none"}, []
         notes["cue"] = "no reporting word of the lexicon found"
         notes["source"] = "no reporting word, so no source"
+    if not is_headline:
+        ctx.learn(text, source, who)
     voice = "source" if cue else "writer"
     loaded = [{"span": s, "voice": voice} for s in _loaded(text)]
     notes["loaded"] = (
@@ -299,7 +379,11 @@ def suggest(sid: str, text: str, *, paragraph: int) -> Suggestion:
         "background": f"{BACKGROUND.search(text).group(0)!r} points to the past" if BACKGROUND.search(text) else "",
         "attribution": "a detail of the report",
     }[part]
-    decisive = _decisive(text, label, source_span, cue, loaded, hedges, claims)
+    decisive = (
+        [_first_words(text.lstrip("".join(QUOTES))) or text]
+        if carried and label in ("named", "vague")
+        else _decisive(text, label, source_span, cue, loaded, hedges, claims)
+    )
     notes["label"] = f"the decision order on the suggested fields: {reason}; decisive words {decisive[0]!r}"
     sentence: dict[str, Any] = {
         "id": sid,
