@@ -74,7 +74,15 @@ def test_student_config_names_real_nbgrader_extensions():
         assert f'"{plugin}"' in bundle, f"nbgrader has no plugin {plugin}"
     server = json.loads((ROOT / "jupyter-config/student/jupyter_server_config.json").read_text(encoding="utf-8"))
     for module, enabled in server["ServerApp"]["jpserver_extensions"].items():
-        assert enabled is False
+        assert enabled is module.startswith("medialit."), module  # nbgrader's off, the kit's style sheet on
         importlib.import_module(module)
+    # the kit's custom.css styles what nbgrader draws: those class names and ids must exist there
+    from medialit.teaching.student_lab import CUSTOM
+
+    css = (CUSTOM / "custom.css").read_text(encoding="utf-8")
+    for name in ("validate-button", "validation-message", "validation-failed", "jp-RenderedText"):
+        assert name in css and f'"{name}"' in bundle, name
+    assert server["LabApp"]["custom_css"] is True
+    assert "instructor-*" in server["ContentsManager"]["hide_globs"]
     kit = json.loads((ROOT / "jupyter-config/kit/jupyter_server_config.json").read_text(encoding="utf-8"))
     assert kit["ServerApp"]["contents_manager_class"] == "medialit.teaching.lab.KitContentsManager"
