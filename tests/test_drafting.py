@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import runpy
 import shutil
 
@@ -57,7 +58,11 @@ def test_the_benchmark_prints_kappa_per_text_and_the_held_out_text_apart(capsys)
     for name in ("venezuela", "millbrook", "water-prices", "ALL DEVELOPMENT TEXTS", "harbor-town"):
         assert f"{name}" in out
     assert out.index("held out while the rules were written") < out.index("harbor-town")
-    kappas = {line.split(":")[0]: float(line.rsplit("kappa ", 1)[1]) for line in out.splitlines() if "kappa" in line}
+    kappas = {
+        line.split(":")[0]: float(re.search(r"kappa (-?[\d.]+)", line).group(1))
+        for line in out.splitlines()
+        if "kappa" in line
+    }
     assert kappas["ALL DEVELOPMENT TEXTS"] >= 0.5 and kappas["harbor-town (practice, held out)"] >= 0.5, kappas
 
 
@@ -74,3 +79,20 @@ def test_a_header_that_says_invented_marks_the_draft_invented(tmp_path):
     assert draft_annotation(tmp_path / "invented-ashford-clinic-wait-times.txt")["article"]["invented"] is True
     real = draft_annotation(tmp_path / "venezuela-prisoner-releases-2026-01-14.txt")["article"]
     assert real["invented"] is False and real["published"] == "2026-01-14" and real["byline"] == "Aksah Italo"
+
+
+def test_the_benchmark_reads_real_reports_from_a_folder_and_reports_them_apart(tmp_path, capsys):
+    (tmp_path / "fair.txt").write_text(
+        "Rain delays the market\n\nThe market opens on Sunday, the organisers said.\nWhy it matters: It is late.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "fair.gold.tsv").write_text(
+        "unsourced\tRain delays\nvague\tThe market opens\nframing\tWhy it matters\nnamed\tNo such sentence\n",
+        encoding="utf-8",
+    )
+    runpy.run_path(str(ROOT / "benchmarks/draft_quality.py"), run_name="not-main")["main"](["--real", str(tmp_path)])
+    out = capsys.readouterr().out
+    real = out[out.index("real reports, held aside") :]
+    assert "fair (real, held aside): 3 sentences" in real and "exact 3/3, acceptable 3/3" in real
+    assert "no draft sentence holds ['No such sentence']" in real and "ALL REAL REPORTS" in real
+    assert "found per gold label: vague 1/1" in real
