@@ -98,7 +98,7 @@ def test_csv_export_columns_and_failed_rows(built):
     carl = rows.loc["carl"]
     assert (carl["score"], carl["percent"], carl["status"], carl["reason"]) == ("", "", FAILED, CORRUPT_REASON)
     dana = rows.loc["dana"]
-    assert (dana["score"], dana["status"], dana["reason"]) == ("", FAILED, "no submission received")
+    assert (dana["score"], dana["status"], dana["reason"]) == ("", "missing", "no submission received")
     notes = _csv(done.notes).set_index("student_id")  # students not on the roster: listed, never exported
     assert notes.at["blank", "score"] == "0.0" and notes.at["blank", "status"] == "graded"
     assert notes.at["blank", "note"].startswith("not on the course roster") and "master" in notes.index
@@ -346,7 +346,7 @@ def test_report_is_self_contained_and_leaves_out_missing_sections(built, reports
         assert "<script" not in markup and "<link" not in markup
         assert not re.search(r"src=\"(?!data:image/png;base64,)", markup)
         scores = _csv(path.parent / "scores.csv").set_index("student_id")
-        assert scores.at["dana", "score"] == "" and scores.at["dana", "status"] == FAILED
+        assert scores.at["dana", "score"] == "" and scores.at["dana", "status"] == "missing"
         assert '<section id="scores">' in markup
     ps1 = reports["ps1-sources"].read_text()
     assert '<section id="discernment">' not in ps1 and '<section id="missed">' not in ps1

@@ -38,7 +38,9 @@ def cmd_course_init(args: argparse.Namespace) -> int:
     print(f"  exchange: {course.exchange_root}")
     print(f"  assignments: {', '.join(course.assignments())}")
     print(f"  roster: {students} student(s)" + ("" if students else " (add one later with --roster)"))
-    print(f"  next: cd {course.root} && medialit release {course.assignments()[0]}")
+    # the course is taught from the pre-test, then ps1 (not the first assignment alphabetically)
+    sequence = [a for a in ("pre-test", "ps1-sources") if a in course.assignments()] or course.assignments()
+    print(f"  next: cd {course.root} && medialit release {sequence[0]}")
     return 0
 
 
@@ -111,7 +113,11 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     )
     for notice in notices:
         print(f"NOTE: {notice}", file=sys.stderr)
-    print(status_table(statuses))
+    roster = course.roster()
+    names = {s.student_id: s.student_id if s.name == s.student_id else f"{s.name} ({s.student_id})" for s in roster}
+    submitted = set(course.submitted_students(args.assignment))
+    missing = [] if args.student else [s.student_id for s in roster if s.student_id not in submitted]
+    print(status_table(statuses, names, missing))
     for problem in problems:
         print(f"WARNING: {problem}", file=sys.stderr)
     failed = [s for s, st in statuses.items() if st.status == FAILED]

@@ -488,12 +488,21 @@ def _add_scores(
         st.late = f"late: {late[student].note}" if late[student].late else ""
 
 
-def status_table(statuses: dict[str, StudentStatus]) -> str:
-    """A plain-text table: student, status, score, reason."""
+def status_table(
+    statuses: dict[str, StudentStatus], names: dict[str, str] | None = None, missing: list[str] | None = None
+) -> str:
+    """A plain-text table: student ("Name (id)" from ``names``), status, score, reason.
+
+    ``missing``: roster students with no submission, listed as ``missing`` (nothing was graded).
+    """
+    names = names or {}
     rows = [("student", "status", "score", "reason")]
     for st in statuses.values():
         score = f"{st.score:g} / {st.max_score:g}" if st.score is not None and st.max_score else "–"
-        rows.append((st.student, st.status, score, "; ".join(x for x in (st.late, st.reason) if x)))
+        who = names.get(st.student, st.student)
+        rows.append((who, st.status, score, "; ".join(x for x in (st.late, st.reason) if x)))
+    for student in missing or []:
+        rows.append((names.get(student, student), "missing", "–", "no submission collected"))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}".rstrip() for r in rows]
     lines.insert(1, "-" * min(100, max(len(x) for x in lines)))

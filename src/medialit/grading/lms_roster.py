@@ -36,9 +36,9 @@ def lms_format(header: list[str]) -> str:
     if {"student", "id"} <= cols and cols & {"sis_user_id", "sis_login_id", "section"}:
         return CANVAS
     own = {"student_id", "student", "id", "login", "user", "lms_id", "canvas_id", "moodle_id", "sis_id", "user_id"}
-    if {"first_name", "email_address"} <= cols and cols & {"last_name", "surname"} and not cols & own:
-        if "roles" in cols or "username" not in cols:  # Moodle's user-upload columns have a username, no roles
-            return MOODLE
+    named = {"first_name", "email_address"} <= cols and cols & {"last_name", "surname"} and not cols & own
+    if named and ("roles" in cols or "username" not in cols):  # Moodle's user-upload columns: a username, no roles
+        return MOODLE
     return ""
 
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+BLANK_SUBMISSION = "blank submission"  # the flag's first words: saved answers with no part answered
 FORMAT = 2  # version of the results file; older files (written by kernels) are not trusted
 WRITER = "medialit grader"
 

@@ -15,7 +15,7 @@ from typing import Any
 from medialit.content.article import Article, find_article, from_file
 from medialit.grading.answers import RECEIPT, AnswerFileError, read_document, read_receipt, saved_later
 from medialit.grading.plan import Plan, WidgetSpec
-from medialit.grading.results import Code, PartResult, Results
+from medialit.grading.results import BLANK_SUBMISSION, Code, PartResult, Results
 from medialit.teaching.tasks.base import Task
 from medialit.teaching.tasks.markup import STYLE, plain
 from medialit.teaching.tasks.registry import TaskSpec
@@ -176,7 +176,27 @@ def score_submission(
             results.parts[cell.key] = PartResult(cell.key, title, 0.0, cell.points, problem.code, problem.message)
         else:
             results.parts[cell.key] = score_part(spec, cell.key, cell.points, answers)
+    if answers is not None and plan.awards and not any(_answered(specs[c.key], c.key, answers) for c in plan.awards):
+        results.flags.append(BLANK)
     return results
+
+
+BLANK = (
+    f"{BLANK_SUBMISSION}: the saved answers hold no answer for any part, so 0 points "
+    "(the answers may not have been saved in what was submitted)"
+)
+
+
+def _answered(spec: Spec, key: str, answers: dict[str, Any]) -> bool:
+    """True when the saved answer of ``key`` holds anything (a blank widget's value does not count)."""
+    value = answers.get(key)
+    if value in (None, "", [], {}):
+        return False
+    task = build(spec)
+    try:
+        return task.normalise(value) != task.blank()
+    except Exception:  # a wrong-form answer is something the student saved; it is reported where scored
+        return True
 
 
 def answer_html(spec: Spec | None, key: str, answers: dict[str, Any] | None) -> str:

@@ -16,6 +16,7 @@ from medialit.grading.layout import Layout
 from medialit.grading.results import Results, results_path
 
 GRADED, FLAGGED, FAILED = "graded", "flagged", "failed"
+MISSING = "missing"  # a roster student with no submission (in the tables a teacher reads; never a status file's)
 
 
 @dataclass

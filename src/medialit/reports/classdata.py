@@ -17,7 +17,7 @@ import pandas as pd
 from medialit.grading.course import Course
 from medialit.grading.results import Results
 from medialit.grading.roster import COLUMNS
-from medialit.grading.status import FAILED, GRADED, StudentStatus, load_results, load_status
+from medialit.grading.status import FAILED, GRADED, MISSING, StudentStatus, load_results, load_status
 
 if TYPE_CHECKING:
     from medialit.content.article import Article
@@ -118,7 +118,7 @@ def _grade_row(
     from medialit.grading.lateness import apply_penalty
 
     if status is None:
-        status = StudentStatus("", FAILED, NO_SUBMISSION)
+        status = StudentStatus("", MISSING, NO_SUBMISSION)
     maximum = total if total is not None else (score or {}).get("max_score")
     scored = bool(score and score.get("autograded"))
     value = apply_penalty(round(float(score["score"]), 2), maximum, late) if scored else None

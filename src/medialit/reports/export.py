@@ -25,7 +25,7 @@ import pandas as pd
 from medialit.grading.assignment_settings import settings_for
 from medialit.grading.course import Course
 from medialit.grading.spreadsheet import write_frame
-from medialit.grading.status import FAILED, FLAGGED
+from medialit.grading.status import FAILED, FLAGGED, MISSING
 from medialit.reports.classdata import grade_table, roster_frame
 
 
@@ -213,7 +213,7 @@ def canvas_csv(table: pd.DataFrame, assignment: str) -> pd.DataFrame:
 
 def _feedback(row: pd.Series) -> str:
     late = f" {LATE_NOTE}" if row.get("late") == "yes" else ""
-    if row["status"] == FAILED:
+    if row["status"] in (FAILED, MISSING):
         return f"{'Latest submission not graded' if pd.notna(row['score']) else 'Not graded'}: {row['reason']}{late}"
     if row["status"] == FLAGGED:
         return f"Graded, under review: {row['reason']}{late}"

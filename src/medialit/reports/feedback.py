@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from medialit.grading.answers import AnswerFileError, read_answers
+from medialit.grading.assignment_settings import settings_for
 from medialit.grading.course import Course, CourseError
 from medialit.grading.layout import TIMESTAMP
-from medialit.grading.results import PartResult
-from medialit.grading.status import FAILED, FLAGGED, load_results
+from medialit.grading.results import BLANK_SUBMISSION, PartResult
+from medialit.grading.status import FAILED, FLAGGED, MISSING, load_results
 from medialit.reports.classdata import (
     NO_REASON,
     NO_SUBMISSION,
@@ -143,6 +144,12 @@ def student_page(
     if row.get("late") == "yes":
         penalty = float(row.get("late_penalty") or 0)
         taken = f" The late policy took off {penalty:g}% of the points; the score above includes it." if penalty else ""
+        policy = settings_for(course.root, assignment).late_policy
+        if not penalty and policy.kind != "none":  # the LMS gave no time: the teacher applies the policy there
+            taken = (
+                f" The late policy ({html.escape(policy.describe())}) is applied in the course's LMS, not here: "
+                "the score the LMS shows may be lower than the one above."
+            )
         parts.append(f'<p class="late"><b>Submitted late.</b>{taken}</p>')
     if pd.notna(row["score"]):  # graded, flagged, or failed with the earlier result kept
         parts.append(_parts_html(course, assignment, student, cells, headings))
@@ -157,7 +164,7 @@ def _score_html(row: pd.Series) -> str:
     if pd.isna(row["score"]):
         return f"<p><b>Score: not graded</b> (out of {_points(row['max_score'])} points)</p>"
     text = f"<p><b>Score: {_points(row['score'])} / {_points(row['max_score'])}</b>"
-    if row["status"] == FAILED:
+    if row["status"] in (FAILED, MISSING):
         text += " (from your earlier submission, which still counts)"
     elif row["needs_manual_grade"]:
         text += " (your teacher has not yet graded every part; the score may go up)"
@@ -166,7 +173,7 @@ def _score_html(row: pd.Series) -> str:
 
 def _status_html(row: pd.Series, assignment: str, headings: dict[str, str] | None = None) -> str:
     reason = html.escape(student_reason(row["reason"], headings or {}) or "no reason was recorded")
-    if row["status"] == FAILED:
+    if row["status"] in (FAILED, MISSING):
         what, todo = _failed_what_todo(row["reason"], reason, assignment)
         if pd.notna(row["score"]):
             return (
@@ -179,9 +186,17 @@ def _status_html(row: pd.Series, assignment: str, headings: dict[str, str] | Non
             "This is not a zero: your teacher sees this problem too.</div>"
         )
     if row["status"] == FLAGGED:
+        todo = ""
+        if BLANK_SUBMISSION in str(row["reason"]):
+            todo = (
+                f"<br><b>What to do:</b> if you did answer, your answers were not in what you submitted. Open "
+                f"<code>{assignment}.ipynb</code> beside <code>{assignment}.answers.json</code>, run the last cell "
+                "(Submission receipt), save the notebook (Ctrl+S) and submit it again, or submit "
+                f"<code>{assignment}.answers.json</code> too."
+            )
         return (
             f'<div class="status-flagged"><b>Graded, under review.</b> Your teacher is checking this submission: '
-            f"{reason}. The score may change.</div>"
+            f"{reason}. The score may change.{todo}</div>"
         )
     return '<div class="status-graded"><b>Graded.</b> Each part below explains what was expected and why.</div>'
 

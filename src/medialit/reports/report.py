@@ -486,7 +486,12 @@ def _who_html(table: pd.DataFrame, results: dict[str, Results]) -> str:
     if len(scored):
         out += f"<p>{_mean_median(scored)}</p>"
     few = min(len(scored), len(counted))
-    if few < SMALL_CLASS:
+    if not few:
+        out += (
+            '<div class="small-class"><b>No student has a score yet</b>: collect the submissions and run '
+            "<code>medialit autograde</code> on this assignment, then write the report again.</div>"
+        )
+    elif few < SMALL_CLASS:
         who = "have a score" if few == len(scored) else "have answers the grader could score"
         out += (
             f'<div class="small-class"><b>Only {few} student{"s" if few != 1 else ""} {who}.</b> With fewer than '
