@@ -119,3 +119,15 @@ def test_the_review_shows_what_the_text_was_taken_as(tmp_path):
     editor = ArticleEditor()
     editor.show(draft_annotation(path)["article"])
     assert "publication date: none found" in editor.taken.value and editor.published.value == ""
+
+
+def test_the_review_loads_a_draft_without_a_date_and_the_teachers_date_completes_it(tmp_path):
+    from medialit.content.drafting import write_draft
+    from medialit.teaching.review import Review
+
+    path = tmp_path / "bus-lanes.txt"
+    path.write_text(BARE, encoding="utf-8")
+    review = Review(write_draft(path))
+    assert [p.where for p in review.problems()] == ["article.published"]
+    review.accept_article(published="2026-03-03", provenance="Invented for a test.")
+    assert review.problems() == [] and "published" not in (review.data["article"].get("draft") or {})
