@@ -82,3 +82,20 @@ def test_a_quote_after_an_unsourced_sentence_is_not_given_a_speaker(tmp_path):
     path.write_text('Rain delays the fair\n\nThe fair opens on Sunday.\n"It will be fine."\n', encoding="utf-8")
     s = {x["id"]: x for x in draft_annotation(path)["sentences"]}["p1s2"]
     assert s["source"] == {"kind": "none"}
+
+
+WIRE = """Mayor pulls tram plan
+
+LEEDS, England (AP) — Mayor Tom Hale withdrew the city's tram plan on Monday in a bid to win back rural voters.
+The plan would have cost too much, he said.
+"We listened."
+"""
+
+
+def test_wire_copy_motive_in_the_writers_voice_a_pronoun_and_a_carried_quote(tmp_path):
+    path = tmp_path / "tram.txt"
+    path.write_text(WIRE, encoding="utf-8")
+    s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
+    assert s["p1s1"]["label"] == "framing" and "in a bid to win back rural" in s["p1s1"]["decisive"]
+    assert s["p1s2"]["label"] == "named" and "Mayor Tom Hale" in s["p1s2"]["draft"]["source"]
+    assert s["p1s3"]["label"] == "named" and "Mayor Tom Hale" in s["p1s3"]["draft"]["source"]

@@ -129,6 +129,7 @@ class Context:
             for m in re.finditer(pattern, text):
                 for word in words:
                     self.titled[word] = m.group(0)
+                self.person = m.group(0)  # the last person named with a title: "he" may be them
         if source["kind"] == "none":
             self.last = None
             return
