@@ -157,10 +157,13 @@ def main() -> None:
             shutil.copytree(ROOT / name, kit / name, ignore=shutil.ignore_patterns("*.answers*.json", ".ipynb_*"))
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            # A browser context of its own for each: Lab's _xsrf cookie (cookies ignore the port) would
+            # otherwise reach the app on the same host and hide what a student who only uses the app sees.
+            viewport = {"width": 1366, "height": 768}
             results: dict = {}
             if not args.skip_lab:
-                results.update(lab_figures(page, kit, Path(tmp) / "lab-home"))
+                results.update(lab_figures(browser.new_page(viewport=viewport), kit, Path(tmp) / "lab-home"))
+            page = browser.new_page(viewport=viewport)
             results.update(app_figures(page, kit, Path(tmp) / "app-home", args.views, args.cull_wait, args.shot))
             browser.close()
     memory = results.pop("memory")

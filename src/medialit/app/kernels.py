@@ -111,10 +111,15 @@ class WarmKernelManager(AsyncMappingKernelManager):
             return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         client = self._clients.pop(taken)
         try:
-            env = {k: v for k, v in (kwargs.get("env") or {}).items() if k.startswith(_REQUEST_ENV)}
+            given = {
+                str(getattr(k, "value", k)): str(v) for k, v in (kwargs.get("env") or {}).items()
+            }  # Voila's keys are enums
+            env = {k: v for k, v in given.items() if k.startswith(_REQUEST_ENV)}
             if env:  # the page's request, as Voila gives a kernel it starts for the page
                 code = f"import os as _o\n_o.environ.update({env!r})\ndel _o"
-                await client.execute_interactive(code, silent=True, store_history=False, timeout=READY_TIMEOUT)
+                reply = await client.execute_interactive(code, silent=True, store_history=False, timeout=READY_TIMEOUT)
+                if reply["content"].get("status") != "ok":
+                    self.log.warning("The page's request was not passed to its kernel: %s", reply["content"])
         finally:
             client.stop_channels()
         self.get_kernel(taken).last_activity = _now()

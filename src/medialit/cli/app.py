@@ -65,7 +65,8 @@ def add_app_command(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=600,
         metavar="SECONDS",
-        help="shut down a lesson's kernel once its page has been closed and idle this long (default 600; 0: never)",
+        help="shut down a lesson's kernel once its page has been closed and idle this long "
+        "(default 600; keep it a minute or more: a page connects a few seconds after its lesson has run; 0: never)",
     )
     app.add_argument(
         "--warm-kernels",
