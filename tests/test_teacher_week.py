@@ -3,7 +3,9 @@
 Roster with accented names and a late student; Canvas-named and Moodle-named downloads
 (built by re-implementations of the LMSs' own naming code, in test_collect_lms);
 collect, autograde, export with an LMS id, feedback. Also the per-assignment settings
-(due date, late policy) and the LMS import files' rules.
+(due date, late policy) and the LMS import files' rules. Then a later week (issue 25): the
+roster imported again from Canvas's gradebook export with a late enrollee, a blank submission,
+a notebook with its receipt and a deleted check cell, and a student who submitted nothing.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def test_collect_finds_accented_and_late_students(week):
 
 def test_the_late_student_is_late_everywhere(week):
     course, runs, _ = week
-    line = next(x for x in runs["autograde"].stdout.splitlines() if x.startswith("s02"))
+    line = next(x for x in runs["autograde"].stdout.splitlines() if x.startswith("Kim Lee (s02)"))
     assert "late: marked late by Canvas" in line and "apply your policy (10% of the points per started day" in line
     rows = _csv(course.root / "exports" / f"{PS}-csv.csv").set_index("student_id")
     assert rows.at["s02", "late"] == "yes" and rows.at["s01", "late"] == "no"
@@ -225,3 +227,115 @@ def test_feedback_zips_carry_each_lms_own_names(week):
     assert len(canvas) == 2 and any("_23456_" in n for n in canvas) and any("_34567_" in n for n in canvas)
     assert len(moodle) == 2 and any(n.startswith("Zoë Ng_4242_assignsubmission_file_") for n in moodle)
     assert "not in the zip: Zoë Ng" in runs["zip-canvas"].stdout  # she came through Moodle
+
+
+# ---------------------------------------------------------------- a later week (issue 25)
+
+LATER = [  # Canvas's gradebook export: the class as Canvas has it now (SIS User ID = the kit's ids)
+    ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", f"{PS} (123456)"],
+    ["    Points Possible", "", "", "", "", "16.00"],
+    ["Muñoz Ørsted, José", "23456", "s01", "jose@school.example", "A", ""],
+    ["Lee, Kim", "34567", "s02", "kim@school.example", "A", ""],
+    ["Ng, Zoë", "56789", "s03", "zoe@school.example", "A", ""],
+    ["van der Berg, Anne-Marie", "67890", "s04", "", "A", ""],
+    ["Ortiz, Lena", "78901", "s05", "lena@school.example", "A", ""],  # enrolled late
+    ["Okafor, Nia", "78902", "s06", "nia@school.example", "A", ""],  # submits a blank notebook
+    ["Haddad, Omar", "78903", "s07", "omar@school.example", "A", ""],  # deleted a check cell
+    ["Rossi, Pia", "78904", "s08", "pia@school.example", "A", ""],  # submits nothing
+    ["Student, Test", "99999", "", "", "A", ""],
+]
+
+
+@pytest.fixture(scope="module")
+def later(week, tmp_path_factory):
+    import csv
+
+    import nbformat
+
+    from medialit.grading.answers import RECEIPT_MIME
+
+    course, _, _ = week
+    base = tmp_path_factory.mktemp("later")
+    course = Course(shutil.copytree(course.root, base / "course"))
+    root = str(course.root)
+    with (base / "gradebook.csv").open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(LATER)
+    release = (course.root / "release" / PS / f"{PS}.ipynb").read_text(encoding="utf-8")
+    gold = gold_answers(course, PS)
+    cut = nbformat.reads(release, as_version=4)
+    receipt = next(c for c in cut.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "receipt")
+    doc = json.loads(answers_file(PS, gold))
+    receipt.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "receipt", RECEIPT_MIME: doc})]
+    cut.cells = [c for c in cut.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "labels-complete"]
+    files = {
+        ("Ortiz, Lena", 78901): {f"{PS}.ipynb": release, f"{PS}.answers.json": answers_file(PS, gold)},
+        ("Okafor, Nia", 78902): {f"{PS}.ipynb": release, f"{PS}.answers.json": answers_file(PS, {})},
+        ("Haddad, Omar", 78903): {f"{PS}.ipynb": nbformat.writes(cut)},
+    }
+    download = base / "canvas-2.zip"
+    with zipfile.ZipFile(download, "w") as archive:
+        for (sortable, uid), named in files.items():
+            for n, (name, data) in enumerate(named.items()):
+                archive.writestr(canvas_entry(sortable, uid, 5000 + n + uid, name), data)
+    runs = {
+        "import": _medialit("roster", "import", str(base / "gradebook.csv"), "--course", root, cwd=base),
+        "collect": _medialit("collect", PS, str(download), "--course", root, cwd=base),
+        "autograde": _medialit("autograde", PS, "--quiet", "--course", root, cwd=base),
+        "feedback": _medialit("feedback", PS, "--course", root, cwd=base),
+        "csv": _medialit("export", PS, "--course", root, cwd=base),
+        "canvas": _medialit("export", PS, "--format", "canvas", "--course", root, cwd=base),
+        "moodle": _medialit("export", PS, "--format", "moodle", "--match", "idnumber", "--course", root, cwd=base),
+    }
+    return course, runs
+
+
+def test_later_week_roster_import_adds_the_new_students_keeping_ids(later):
+    course, runs = later
+    done = runs["import"]
+    assert done.returncode == 0 and "4 added, 0 updated" in done.stdout, (done.stdout, done.stderr)
+    assert "Canvas's Test Student" in done.stderr
+    ids = {s.student_id: s.lms_id for s in course.roster()}
+    assert ids == {"s01": "23456", "s02": "34567", "s03": "56789", "s04": "67890"} | {
+        f"s0{i}": f"7890{i - 4}" for i in range(5, 9)
+    }
+
+
+def test_later_week_collect_names_the_missing_student_and_the_roster_file(later):
+    _, runs = later
+    done = runs["collect"]
+    assert done.returncode == 1 and "Rossi" in done.stdout + done.stderr
+    assert "roster.csv" in done.stderr and "medialit roster add" in done.stderr
+
+
+def test_later_week_autograde_table_names_everyone_and_says_missing(later):
+    _, runs = later
+    done = runs["autograde"]
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    lines = {line.split("  ")[0]: line for line in done.stdout.splitlines()}
+    assert "graded" in lines["Lena Ortiz (s05)"] and "16 / 16" in lines["Lena Ortiz (s05)"]
+    blank = lines["Nia Okafor (s06)"]
+    assert "flagged" in blank and "0 / 16" in blank and "blank submission" in blank
+    cut = lines["Omar Haddad (s07)"]
+    assert "16 / 16" in cut and "labels-complete" in cut and "neither" not in cut
+    assert "missing" in lines["Pia Rossi (s08)"] and "no submission" in lines["Pia Rossi (s08)"]
+
+
+def test_later_week_export_and_feedback_give_reasons_never_a_silent_zero(later):
+    course, runs = later
+    for step in ("feedback", "csv", "canvas", "moodle"):
+        assert runs[step].returncode == 0, (step, runs[step].stderr)
+    rows = _csv(course.root / "exports" / f"{PS}-csv.csv").set_index("student_id")
+    assert rows.at["s08", "status"] == "missing" and rows.at["s08", "score"] == ""
+    assert rows.at["s06", "status"] == "flagged" and "blank submission" in rows.at["s06", "reason"]
+    assert float(rows.at["s07", "score"]) == 16
+    notes = _csv(course.root / "exports" / f"{PS}-canvas-notes.csv").set_index("student_id")
+    assert "blank submission" in notes.at["s06", "note"]
+    assert "out of 16 points: set Points in Canvas" in runs["canvas"].stdout
+    assert "set its Maximum grade in Moodle to 16" in runs["moodle"].stdout
+    moodle = _csv(course.root / "exports" / f"{PS}-moodle.csv")
+    assert "s04" in set(moodle["ID number"]), "matched on ID number, her missing email no longer leaves her out"
+    page = (course.root / "feedback" / "s06" / PS / f"{PS}.html").read_text(encoding="utf-8")
+    assert "blank submission" in page and "What to do:" in page and "Submission receipt" in page
+    assert "Graded.</b>" not in page
+    late = (course.root / "feedback" / "s02" / PS / f"{PS}.html").read_text(encoding="utf-8")
+    assert "is applied in the course's LMS" in late and "10% of the points per started day" in late
