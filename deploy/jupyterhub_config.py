@@ -20,6 +20,8 @@ import os
 import sys
 from pathlib import Path
 
+import jupyterhub
+
 sys.path.insert(0, str(Path(__file__).resolve().parent / "bin"))
 from site_file import load_site  # noqa: E402 (deploy/bin/site_file.py, beside the admin tool)
 
@@ -72,6 +74,9 @@ c.Spawner.server_token_scopes = [
 ]
 
 # ---------------------------------------------------------------- courses: groups, roles, formgraders
+# JupyterHub stops itself when a course's formgrader is not up within the service's timeout (30 s by
+# default): on a loaded machine (the classroom benchmark, load 20 on 2 cores) it took longer.
+hub_major = int(jupyterhub.__version__.split(".")[0])
 groups: dict[str, dict[str, list[str]]] = {}
 roles: list[dict] = []
 services: list[dict] = []
@@ -115,6 +120,7 @@ for course, spec in site.courses.items():
             "user": grader,
             "cwd": str(site.course_dir(course)),  # formgrader reads the course's nbgrader_config.py here
             "oauth_no_confirm": True,  # the Hub's own service: no "authorize access?" page for instructors
+            **({"timeout": 180} if hub_major >= 6 else {}),  # a busy machine: formgrader took > 30 s to start
             "environment": {
                 "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
                 "HOME": str(site.home(grader)),
