@@ -41,6 +41,26 @@ def test_stated_times_cover_the_estimate(loads):
     )
 
 
+def test_prose_reads_at_the_target_grade(loads):
+    """The prose a student must read stays at or below the target grade (Flesch-Kincaid, readers of 14 to 16)."""
+    hard = [f"{x.lesson}: grade {x.grade:.1f}" for x in loads if not 0 < x.grade <= reading_load.GRADE_TARGET]
+    assert not hard, f"shorter sentences and plainer words, to grade {reading_load.GRADE_TARGET:g} at most: " + (
+        "; ".join(hard)
+    )
+
+
+def test_reading_grade_tells_plain_from_hard_prose():
+    plain = reading_load.prose_text("## 1. Who says so?\n\n- The cat sat on the mat\n- **It** was [sunny](https://x.y)")
+    assert plain == "1. Who says so? The cat sat on the mat. It was sunny"
+    assert reading_load.reading_grade(plain) < 4
+    hard = (
+        "Epistemological considerations notwithstanding, the institutional characterisation of unattributed "
+        "assertions constitutes a methodological vulnerability for contemporary journalism."
+    )
+    assert reading_load.reading_grade(hard) > 16
+    assert reading_load.reading_grade("") == 0
+
+
 def test_doc_is_current(loads):
     doc = ROOT / reading_load.DOC
     assert doc.exists(), "run: medialit reading-load --write"
@@ -94,17 +114,21 @@ def test_lessons_state_their_time_where_the_measure_reads_it():
 
 
 def test_cli_checks_and_writes_the_doc(tmp_path, monkeypatch, capsys):
-    fixed = [LessonLoad("00-start-here", 15, 1000, 300, 100, 4, 1), LessonLoad("01-anatomy", 20, 1500, 800, 700, 45, 1)]
+    fixed = [
+        LessonLoad("00-start-here", 15, 1000, 300, 100, 4, 1, 6.0),
+        LessonLoad("01-anatomy", 20, 1500, 800, 700, 45, 1, 11.2),
+    ]
     monkeypatch.setattr(reading_load, "measure_all", lambda root: fixed)
     assert cli(["reading-load", "--root", str(tmp_path), "--check"]) == 1
     err = capsys.readouterr().err
     assert "01-anatomy states 20 minutes, but the estimate is 36" in err and "is stale" in err
+    assert "01-anatomy reads at grade 11.2, above 9" in err and "00-start-here reads" not in err
     (tmp_path / "docs").mkdir()
     assert cli(["reading-load", "--root", str(tmp_path), "--write"]) == 0
-    assert "| `01-anatomy` | 1,500 | 800 | 700 | 45 | 1 | 36 | 20 |" in (tmp_path / reading_load.DOC).read_text()
+    assert "| `01-anatomy` | 1,500 | 11.2 | 800 | 700 | 45 | 1 | 36 | 20 |" in (tmp_path / reading_load.DOC).read_text()
     assert cli(["reading-load", "--root", str(tmp_path), "--check"]) == 1
     assert "is stale" not in capsys.readouterr().err
-    fixed[1] = LessonLoad("01-anatomy", 40, 1500, 800, 700, 45, 1)
+    fixed[1] = LessonLoad("01-anatomy", 40, 1500, 800, 700, 45, 1, 8.9)
     assert cli(["reading-load", "--root", str(tmp_path), "--write"]) == 0
     assert cli(["reading-load", "--root", str(tmp_path), "--check"]) == 0
     assert "every lesson states at least its estimate" in capsys.readouterr().out
