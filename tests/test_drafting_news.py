@@ -89,6 +89,7 @@ WIRE = """Mayor pulls tram plan
 LEEDS, England (AP) — Mayor Tom Hale withdrew the city's tram plan on Monday in a bid to win back rural voters.
 The plan would have cost too much, he said.
 "We listened."
+The vote was "a relief," said Councillor Ana Ruiz (Lab).
 """
 
 
@@ -99,3 +100,4 @@ def test_wire_copy_motive_in_the_writers_voice_a_pronoun_and_a_carried_quote(tmp
     assert s["p1s1"]["label"] == "framing" and "in a bid to win back rural" in s["p1s1"]["decisive"]
     assert s["p1s2"]["label"] == "named" and "Mayor Tom Hale" in s["p1s2"]["draft"]["source"]
     assert s["p1s3"]["label"] == "named" and "Mayor Tom Hale" in s["p1s3"]["draft"]["source"]
+    assert s["p1s4"]["source"] == {"kind": "named", "span": "Councillor Ana Ruiz (Lab)"}, "the speaker after a quote"

@@ -185,7 +185,9 @@ def _cue_and_source(text: str) -> tuple[re.Match[str] | None, str]:
         else:
             before = text[: m.start()]
             chunk = _clean(CLAUSE_END.split(before)[-1])
-            if not chunk and CLAUSE_END.search(before):  # "X, a ... group, says": the words before the first comma
+            if re.search(r"[,.!?][\"”]\s*$", before):  # '"...," said Rep. Ana Ruiz': the speaker follows
+                chunk = ""
+            elif not chunk and CLAUSE_END.search(before):  # "X, a ... group, says": the words before the first comma
                 chunk = _clean(CLAUSE_END.split(before)[0])
             if not chunk:  # "..., said Mayor Ruiz."
                 chunk = _clean(CLAUSE_END.split(text[m.end() :], maxsplit=1)[0])
