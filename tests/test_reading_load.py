@@ -86,6 +86,8 @@ def test_estimate_arithmetic():
 def test_words_are_counted_as_read():
     assert count_words("U.S. citizens—at least two—remain, Foro Penal's count says.") == 10
     assert markdown_words("| a | b |\n|:---|---:|\n| [AP's blog](https://blog.ap.org/x-y) | **two** |") == 5
+    note = "<details><summary>For teachers: where this comes from</summary>\n\nA study, 2006.\n\n</details>"
+    assert markdown_words(f"Answer from memory.\n\n{note}") == 3  # a folded note for teachers is not read
     html = "<b>Score</b> — 1 correct." + folded("✓ <b>Named</b> — Correct.", "<p>A long reason here.</p>")
     assert "long reason" not in shown_text(html) and count_words(shown_text(html)) == 6  # the folded why: unread
     assert "long reason" in shown_text(html.replace("<details", "<details open"))

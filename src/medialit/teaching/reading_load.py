@@ -45,6 +45,7 @@ GRADE_TARGET = 9.0  # Flesch-Kincaid grade of the prose a student must read: 14-
 
 _WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 _STATED = re.compile(r"\*About (\d+) minutes")
+_FOLDED = re.compile(r"<details\b.*?</details>", re.S | re.I)  # a folded note (for teachers): not read by the student
 
 
 def count_words(text: str) -> int:
@@ -53,15 +54,15 @@ def count_words(text: str) -> int:
 
 
 def markdown_words(source: str) -> int:
-    """Words of a Markdown cell as read: no link targets, table rules or markup characters."""
-    text = re.sub(r"\]\([^)]*\)", "]", source)  # [label](url) -> label
+    """Words of a Markdown cell as read: no link targets, table rules, markup characters or folded notes."""
+    text = re.sub(r"\]\([^)]*\)", "]", _FOLDED.sub(" ", source))  # [label](url) -> label
     text = re.sub(r"^\s*\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*$", "", text, flags=re.M)  # |:---|:---|
     return count_words(text)
 
 
 def prose_text(source: str) -> str:
     """A Markdown cell as sentences: headings and list items end where a reader stops, no markup or code."""
-    text = re.sub(r"```.*?```", " ", source, flags=re.S)
+    text = re.sub(r"```.*?```", " ", _FOLDED.sub(" ", source), flags=re.S)
     text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [label](url) -> label
     text = re.sub(r"^\s*\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*$", "", text, flags=re.M)  # table rules
@@ -296,7 +297,7 @@ How the columns are counted:
 
 Prose, shown by code and feedback count words.
 
-- **Prose**: the lesson's text cells (link addresses and table rules left out).
+- **Prose**: the lesson's text cells (link addresses, table rules and folded notes for teachers left out).
 - **Grade**: the Flesch-Kincaid grade of that prose (the `textstat` library): about the school year
   whose readers can follow it. The target is at most {GRADE_TARGET:g} for the prose a student must read
   (readers of 14 to 16). It measures sentence and word length only: it cannot tell a plain word from
