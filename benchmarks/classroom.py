@@ -433,7 +433,7 @@ def report(bench: Bench, args: argparse.Namespace, r: dict[str, Any], load_befor
     )
     lines.append(f"kernels alive at the end: {r['kernels_end']}")
     if r["kernels_after_wait"] is not None:
-        lines.append(f"kernels alive {args.cull_wait} s later (kernel idle limit {KERNEL_IDLE} s): "
+        lines.append(f"kernels alive {args.cull_wait:.0f} s later (kernel idle limit {KERNEL_IDLE} s): "
                      f"{r['kernels_after_wait']}")  # fmt: skip
     reasons = Counter(f"{phase}: {why.split(': ', 1)[1]}" for phase, f in t.failures.items() for why in f)
     for reason, count in reasons.most_common(10):
