@@ -29,7 +29,7 @@ from medialit.grading.collect import collect_record
 from medialit.grading.course import Course
 from medialit.grading.layout import read_timestamp
 from medialit.grading.roster import Student, write_roster
-from medialit.grading.status import load_status
+from medialit.grading.status import FLAGGED, load_status
 
 PS = "ps1-sources"
 FULL = 16  # ps1-sources' points
@@ -393,6 +393,9 @@ def test_a_forged_timestamp_does_not_make_a_late_submission_on_time(clean, accou
     _autograde(course)
     statuses = load_status(course.root, PS)
     assert "after the due date" in statuses[alice].late and statuses[alice].late == statuses[bob].late
+    assert statuses[alice].status == FLAGGED  # the teacher sees both times in the grade table
+    assert "time check: its timestamp.txt says 2020-01-01 00:00:00 UTC" in statuses[alice].reason
+    assert statuses[bob].status != FLAGGED or "time check" not in statuses[bob].reason
     from nbgrader.api import Gradebook
 
     with Gradebook(course.db_url, course.course_id) as gb:

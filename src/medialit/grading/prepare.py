@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 
+from medialit.grading.collect import collect_record
 from medialit.grading.course import Course
 from medialit.grading.layout import timestamp_text
 from medialit.grading.tamper import find_tampering
@@ -85,6 +86,13 @@ def _answers_problem(folder: Path, assignment: str) -> str:
     return ""
 
 
+def _time_flag(course: Course, assignment: str, student: str) -> str:
+    """Collect's note that the student's own time disagrees with the exchange's ('' when none)."""
+    record = collect_record(course, assignment, student) or {}
+    flag = record.get("time_flag") or ""
+    return f"time check: {flag}" if isinstance(flag, str) and flag else ""
+
+
 def prepare(course: Course, assignment: str, student: str) -> tuple[Job | None, str]:
     """Check one submission, flag tampering, and decide what to grade; nothing is copied yet.
 
@@ -98,6 +106,8 @@ def prepare(course: Course, assignment: str, student: str) -> tuple[Job | None, 
     path, renamed = _find_notebook(source, assignment)
     nb, reason = _read_notebook(path)
     flags = [renamed] if renamed else []
+    if clock := _time_flag(course, assignment, student):
+        flags.append(clock)
     problem = _answers_problem(source, assignment)
     submitted = timestamp_text(source)
     if nb is None:
