@@ -339,3 +339,20 @@ def test_later_week_export_and_feedback_give_reasons_never_a_silent_zero(later):
     assert "Graded.</b>" not in page
     late = (course.root / "feedback" / "s02" / PS / f"{PS}.html").read_text(encoding="utf-8")
     assert "is applied in the course's LMS" in late and "10% of the points per started day" in late
+
+
+def test_later_week_overview_says_who_still_owes_what(later, capsys):
+    from medialit.cli.main import main
+
+    course, _ = later
+    assert main(["overview", "--course", str(course.root)]) == 0
+    out = capsys.readouterr().out
+    assert "Who still owes what:" in out and f"Pia Rossi (s08): {PS} (missing)" in out
+    assert "Lena Ortiz (s05)" not in out.split("Who still owes what:")[1]
+    table = _csv(course.root / "exports" / "overview.csv").set_index("student_id")
+    assert table.at["s08", f"{PS} status"] == "missing" and table.at["s08", f"{PS} points"] == ""
+    assert table.at["s02", f"{PS} status"] == "graded, late" and float(table.at["s05", f"{PS} points"]) == 16
+    assert table.at["s06", f"{PS} status"] == "flagged" and table.at["s01", "student"] == "José Muñoz Ørsted (s01)"
+    assert float(table.at["s05", "out of"]) == 16
+    owes = _csv(course.root / "exports" / "owes.csv")
+    assert owes[["student_id", "assignment", "status"]].values.tolist() == [["s08", PS, "missing"]]

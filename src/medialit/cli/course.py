@@ -238,6 +238,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_overview(args: argparse.Namespace) -> int:
+    from medialit.reports.overview import write_overview
+
+    course = _course(args)
+    view, table, owes = write_overview(course, Path(args.out) if args.out else None)
+    if not view.assignments:
+        print("No assignment has been collected or graded yet: nothing to show.")
+        return 0
+    print(f"wrote {table} ({len(view.table)} student(s); {', '.join(view.assignments)})")
+    print(f"wrote {owes} (who still owes what)")
+    if view.owes.empty:
+        print("Everyone on the roster has a graded submission for each of these assignments.")
+        return 0
+    print("Who still owes what:")
+    for student, rows in view.owes.groupby("student", sort=False):
+        print(f"  {student}: " + ", ".join(f"{r.assignment} ({r.status})" for r in rows.itertuples()))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from medialit.cli.demo import run_demo
 
@@ -406,6 +425,14 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     report.add_argument("assignment", metavar="ASSIGNMENT")
     report.add_argument("--out", metavar="DIR")
     report.set_defaults(func=cmd_report)
+
+    overview = sub.add_parser(
+        "overview",
+        parents=[course_opt],
+        help="every student's points and status across assignments, and who still owes what (CSV)",
+    )
+    overview.add_argument("--out", metavar="DIR", help="where overview.csv and owes.csv go (default: COURSE/exports)")
+    overview.set_defaults(func=cmd_overview)
 
     demo = sub.add_parser("demo", help="run a whole grading week on a synthetic class, headless")
     demo.add_argument("--dir", metavar="DIR", help="keep the demo course here (default: a temporary folder)")
