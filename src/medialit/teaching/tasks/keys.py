@@ -22,11 +22,12 @@ SUPPRESS = "data-lm-suppress-shortcuts"
 SCOPE = ".jp-OutputArea-output .jupyter-widgets"  # a widget drawn in a notebook output
 
 KEYS_STYLE = """<style>
-.jp-OutputArea-output .jupyter-widgets :is(select, input, textarea):focus,
+.jp-OutputArea-output .jupyter-widgets :is(select, input, textarea):focus {
+  outline: 3px solid #0b57a4 !important; outline-offset: -3px;}
 .jp-OutputArea-output .jupyter-widgets:is(button, .jupyter-button):focus-visible,
 .jp-OutputArea-output .jupyter-widgets :is(button, .jupyter-button):focus-visible {
   outline: 3px solid #0b57a4 !important; outline-offset: 2px;}
-</style>"""
+</style>"""  # inside a drop-down's edge: its box would clip a ring drawn outside
 
 KEYS_SCRIPT = f"""<script>
 (function () {{
