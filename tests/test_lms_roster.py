@@ -107,3 +107,16 @@ def test_roster_commands_add_drop_import_and_keep_ids(tmp_path, capsys):
 def test_the_kits_own_columns_are_not_taken_for_an_lms_export(tmp_path, header):
     path = _write(tmp_path / "r.csv", [header, ["s01", "Kim", "Lee", "kim@school.example", "42"]])
     assert [(s.student_id, s.lms_id) for s in read_roster(path)] == [("s01", "42")]
+
+
+def test_merge_keeps_two_students_of_the_same_name_apart():
+    from medialit.grading.roster import Student
+    from medialit.grading.roster_edit import merge
+
+    current = [Student("s01", "Kim", "Lee", "kim@school.example", "100")]
+    same_name = Student("kim.lee", "Kim", "Lee", "kim2@school.example", "200")
+    roster, added, changed = merge(current, [same_name])
+    assert [s.student_id for s in roster] == ["s01", "kim.lee"] and added == [same_name] and changed == []
+    moodle = Student("kim", "Kim", "Lee", "kim@school.example", "")  # the same student from Moodle: by email
+    roster, added, changed = merge(current, [moodle])
+    assert roster == current and added == [] and changed == []

@@ -20,8 +20,12 @@ def _same(a: Student, b: Student) -> bool:
         return True
     if a.lms_id and a.lms_id == b.lms_id:
         return True
+    if a.lms_id and b.lms_id:  # two different LMS ids are two students, whatever their names
+        return False
     if a.email and a.email.lower() == b.email.lower():
         return True
+    if a.email and b.email:
+        return False
     return bool(a.first_name and a.last_name) and (a.first_name, a.last_name) == (b.first_name, b.last_name)
 
 
