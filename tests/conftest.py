@@ -1,7 +1,7 @@
 """Shared fixtures (the repository root, a scratch copy of the seeds, the seed article, an answer store)
 and how the suite is split: ``slow`` and ``browser`` markers, and groups for pytest-xdist.
 
-``make test`` runs the suite on two workers (``-n 2 --dist loadgroup``). A module's tests stay on
+``make test`` runs the suite on two workers (``-n 2``; pytest_xdist_make_scheduler below). A module's tests stay on
 one worker (its module-scoped fixtures are built once); tests that share machine-wide things run
 on one worker too, one after another: the browser tests (one JupyterLab and one Chromium) and the
 tests that make Linux accounts or write under /srv and /opt (``accounts``).
@@ -90,26 +90,41 @@ def _group(rel: str) -> str:
     return next((group for prefix, group in GROUPS.items() if rel.startswith(prefix)), rel)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark browser tests ``browser``, slow modules ``slow``, and give each test its xdist group."""
+    """Mark browser tests ``browser`` and slow ones ``slow``; put the longest xdist groups first."""
     for item in items:
         rel = _where(item)
         if rel.startswith("browser/"):
             item.add_marker(pytest.mark.browser)
         if item.path.name in SLOW or f"{item.path.name}::{item.originalname}" in SLOW:
             item.add_marker(pytest.mark.slow)
-        if not any(True for _ in item.iter_markers("xdist_group")):
-            item.add_marker(pytest.mark.xdist_group(_group(rel)))
     rank = {group: n for n, group in enumerate(LONGEST_FIRST)}
-    # the longest groups first (xdist hands out groups in this order: --no-loadscope-reorder)
+    # the longest groups first (xdist hands the groups out in this order)
     items.sort(key=lambda item: rank.get(_group(_where(item)), len(rank)))
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Under xdist, hand out the groups in collection order (longest first), not by number of tests."""
+    """Under xdist, hand the groups out in collection order (longest first), not by number of tests."""
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """With -n N (``--dist load`` or ``loadgroup``): each group of _group on one worker.
+
+    xdist's own loadgroup reads the group from a suffix its workers add to the test ids, which
+    pytest 9 no longer lets them change; the groups here come from the test's file instead.
+    """
+    if config.option.dist not in ("load", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _group(nodeid.split("::", 1)[0].removeprefix("tests/"))
+
+    return GroupScheduling(config, log)
 
 
 def check_file(path: Path) -> list:
