@@ -8,8 +8,9 @@ It copies the kit's lessons into a scratch folder, starts the student JupyterLab
 and ``medialit app --per-student`` (as a classroom server), and prints one table:
 
 - Lab: open lesson 01 → kernel ready; Run All → first widget; Check → feedback;
-- app: index → lesson 01 visible (first widget shown, Voila's loading screen gone), cold (first
-  view) and warm (median of the next views); Check → feedback;
+- app: index → lesson 01 visible (first widget shown, Voila's loading screen gone), on a server
+  started ``--pause`` seconds before (first view), and warm (median of the next five, each
+  ``--pause`` seconds after the one before, as a student reads); Check → feedback;
 - app server: its memory (the server and every kernel it started, RSS) and its kernels after
   ``--views`` page views, each lesson left for the next as a student does, then again after the
   idle kernels had time to be culled.
@@ -102,16 +103,24 @@ def tree_memory(pid: int) -> tuple[float, int]:
     return rss / 2**20, kernels
 
 
-def app_figures(page: Page, kit: Path, home: Path, views: int, cull_wait: float, shot: Path | None) -> dict:
-    app = AppServer(
-        kit / "notebooks", home, per_student=home / "students", extra_env={"MEDIALIT_SEEDS": str(kit / "seeds")}
-    ).start()
+def app_figures(
+    page: Page,
+    kit: Path,
+    home: Path,
+    views: int,
+    cull_wait: float,
+    shot: Path | None,
+    args: tuple[str, ...] = (),
+    pause: float = 10,
+) -> dict:
+    env = {"MEDIALIT_SEEDS": str(kit / "seeds")}
+    app = AppServer(kit / "notebooks", home, per_student=home / "students", extra_env=env, args=args).start()
     assert app.proc is not None
     try:
-        time.sleep(5)  # a server as a class finds it: started a moment ago
         base_mb, _ = tree_memory(app.proc.pid)
         timings = []
         for i in range(6):
+            time.sleep(pause)  # a student reads a while before opening the next lesson
             page.goto(app.url + "/")
             link = page.get_by_role("list", name="Lessons").get_by_role("link").nth(1)
             start = time.monotonic()
@@ -149,6 +158,10 @@ def main() -> None:
         "--cull-wait", type=float, default=0, help="seconds to wait after the views, then measure again"
     )
     parser.add_argument("--skip-lab", action="store_true", help="measure the app only")
+    parser.add_argument(
+        "--app-arg", action="append", default=[], help="an option for medialit app, e.g. --app-arg=--warm-kernels=0"
+    )
+    parser.add_argument("--pause", type=float, default=10, help="seconds between two timed lesson views (default 10)")
     parser.add_argument("--shot", type=Path, help="save a screenshot of the first app lesson here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="medialit-bench-") as tmp:
@@ -164,7 +177,18 @@ def main() -> None:
             if not args.skip_lab:
                 results.update(lab_figures(browser.new_page(viewport=viewport), kit, Path(tmp) / "lab-home"))
             page = browser.new_page(viewport=viewport)
-            results.update(app_figures(page, kit, Path(tmp) / "app-home", args.views, args.cull_wait, args.shot))
+            results.update(
+                app_figures(
+                    page,
+                    kit,
+                    Path(tmp) / "app-home",
+                    args.views,
+                    args.cull_wait,
+                    args.shot,
+                    tuple(args.app_arg),
+                    args.pause,
+                )
+            )
             browser.close()
     memory = results.pop("memory")
     print(f"\n| measure (Chromium, 1366×768, load {psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} CPUs) | time |")

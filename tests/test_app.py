@@ -129,11 +129,11 @@ def test_the_command_line(tmp_path):
     assert argv[0] == str(NOTEBOOKS.resolve()) or argv[0].endswith("notebooks")
     assert f"--MedialitVoila.per_student_dir={tmp_path.resolve()}" in argv and "--no-browser" in argv
     assert "--Voila.ip=127.0.0.1" in argv
-    # A closed page's kernel is culled after 10 minutes; two kernels are kept started for the next pages.
-    assert "--MappingKernelManager.cull_idle_timeout=600" in argv and "--MedialitVoila.warm_kernels=2" in argv
+    # A closed page's kernel is culled after 10 minutes; no kernel is started ahead unless asked for.
+    assert "--MappingKernelManager.cull_idle_timeout=600" in argv and "--MedialitVoila.warm_kernels=0" in argv
     assert "--MappingKernelManager.cull_connected=False" in argv
-    argv = voila_argv(build_parser().parse_args(["app", "--cull-idle", "0", "--warm-kernels", "0"]))
-    assert "--MappingKernelManager.cull_idle_timeout=0" in argv and "--MedialitVoila.warm_kernels=0" in argv
+    argv = voila_argv(build_parser().parse_args(["app", "--cull-idle", "0", "--warm-kernels", "3"]))
+    assert "--MappingKernelManager.cull_idle_timeout=0" in argv and "--MedialitVoila.warm_kernels=3" in argv
 
 
 def test_per_student_answers_inside_the_lessons_folder_are_refused():

@@ -1,11 +1,13 @@
 """The app's kernels: a few started ahead (the kit already imported), and the idle ones culled.
 
-A lesson page needs a kernel that has started and imported the kit before its first widget can
-show: about 3 s on a classroom server, most of the wait. ``WarmKernelManager`` keeps
-``warm_kernels`` such kernels ready in the lessons' folder and hands one to each page view (then
-starts another in the background), so the page only waits for its own cells. Unlike Voila's
-``preheat_kernel`` it runs none of the lesson's cells ahead, so the prelaunch hook (lessons only,
-app text, each student's answers folder) still applies to every page.
+A lesson page needs a kernel that has started and imported the kit before its cells can run.
+``WarmKernelManager`` keeps ``warm_kernels`` such kernels ready in the lessons' folder and hands
+one to each page view (then starts another in the background), so the page only waits for its
+own cells. Unlike Voila's ``preheat_kernel`` it runs none of the lesson's cells ahead, so the
+prelaunch hook (lessons only, app text, each student's answers folder) still applies to every
+page. Measured on the kit's 2-CPU test machine it did not make a lesson appear sooner (the
+browser drawing the lesson's widgets is most of the wait; docs/app.md), so ``medialit app``
+starts none ahead unless ``--warm-kernels N`` asks for it.
 
 Waiting kernels are never culled; a page's kernel is culled as jupyter_server culls any
 (``cull_idle_timeout``, ``cull_interval``, ``cull_connected``), and shut down when the page is left.
@@ -46,7 +48,7 @@ READY_TIMEOUT = 120  # seconds for a waiting kernel to start and import the kit
 class WarmKernelManager(AsyncMappingKernelManager):
     """A mapping kernel manager that keeps ``warm_kernels`` kernels started and warmed up."""
 
-    warm_kernels = Int(2, config=True, help="Kernels kept started, the kit imported, for the next page views.")
+    warm_kernels = Int(0, config=True, help="Kernels kept started, the kit imported, for the next page views.")
     warm_kernel_name = Unicode("python3", config=True, help="The kernel the lessons use.")
     warm_path = Unicode("", config=True, help="The folder (API path) the waiting kernels start in.")
 
@@ -100,6 +102,7 @@ class WarmKernelManager(AsyncMappingKernelManager):
         """A page's kernel: a waiting one when it fits (same kernel, same folder), else a new one."""
         fits = kernel_id is None and self.warm_kernels > 0 and (path or "") == self.warm_path
         fits = fits and kwargs.get("kernel_name", self.warm_kernel_name) == self.warm_kernel_name
+        self.log.info("medialit: a page asks for a kernel in %r (%s)", path, "a waiting one" if fits else "a new one")
         taken = await self._take() if fits else None
         if fits:
             self.fill()

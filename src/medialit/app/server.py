@@ -80,7 +80,7 @@ class MedialitVoila(Voila):
 
     name = "medialit-app"
     per_student_dir = Unicode("", config=True, help="Keep each student's answers in a folder of their own here.")
-    warm_kernels = Int(2, config=True, help="Kernels kept started for the next page views (0: start one per page).")
+    warm_kernels = Int(0, config=True, help="Kernels kept started for the next page views (0: start one per page).")
 
     def initialize(self, argv: Any = None) -> None:
         super().initialize(argv)

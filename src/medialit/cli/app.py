@@ -71,9 +71,10 @@ def add_app_command(sub: argparse._SubParsersAction) -> None:
     app.add_argument(
         "--warm-kernels",
         type=int,
-        default=2,
+        default=0,
         metavar="N",
-        help="kernels kept started for the next pages, so a lesson opens in about a second (default 2; 0: none)",
+        help="kernels kept started, the kit loaded, for the next pages (default 0: on the machines measured so "
+        "far they did not make a lesson appear sooner; see docs/app.md)",
     )
     app.add_argument("--token", default=None, help="require this login token (default: none on this computer)")
     app.set_defaults(func=cmd_app)
