@@ -113,6 +113,7 @@ def test_the_late_student_is_late_everywhere(week):
     rows = _csv(course.root / "exports" / f"{PS}-csv.csv").set_index("student_id")
     assert rows.at["s02", "late"] == "yes" and rows.at["s01", "late"] == "no"
     assert rows.at["s03", "late"] == ""  # Moodle's names do not say
+    assert "marked late by Canvas" in rows.at["s02", "late_note"] and float(rows.at["s02", "late_penalty"]) == 0
     assert float(rows.at["s02", "score"]) == 16  # no time, so no automatic penalty
     notes = _csv(course.root / "exports" / f"{PS}-canvas-notes.csv").set_index("student_id")
     assert "Submitted late" in notes.at["s02", "note"]

@@ -50,6 +50,8 @@ CSV_COLUMNS = [
     "percent",
     "status",
     "late",
+    "late_note",
+    "late_penalty",
     "reason",
     "needs_manual_grade",
 ]
