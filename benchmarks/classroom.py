@@ -148,8 +148,9 @@ class Bench:
             self.admin("remove-course", COURSE, check=False)
             self.admin("stop", "postgres", check=False)
             self.admin("remove-people", check=False)
-        needles = [str(self.srv)] + ([f"--api-port {self.ports['proxy_api']}"] if self.ports else [])
-        for pid in processes_naming(needles):  # the Hub's proxy, when the Hub itself died
+        needles = [str(self.srv), f"{self.prefix}/"]  # its folders and its environment's programs (as nobody too)
+        needles += [f"--api-port {self.ports['proxy_api']}"] if self.ports else []
+        for pid in processes_naming(needles):  # the Hub's proxy when the Hub died; its idle culler
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
         logs = self.srv / "state" / "log"

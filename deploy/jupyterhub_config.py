@@ -154,8 +154,9 @@ if importlib.util.find_spec("jupyterhub_idle_culler"):  # build-env installs it 
     services.append(
         {
             "name": "idle-culler",
+            # setpriv --pdeathsig: it stops with the Hub (the classroom benchmark found it outliving a stopped Hub)
             "command": [
-                sys.executable, "-m", "jupyterhub_idle_culler",
+                "/usr/bin/setpriv", "--pdeathsig", "TERM", "--", sys.executable, "-m", "jupyterhub_idle_culler",
                 f"--timeout={server_idle}", f"--cull-every={int(site.hub.get('cull_interval', 300))}",
             ],
             "user": "nobody",
