@@ -15,12 +15,11 @@ site-specific comes from the site file named by $MEDIALIT_SITE (see site.example
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import os
 import sys
 from pathlib import Path
-
-import jupyterhub
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "bin"))
 from site_file import load_site  # noqa: E402 (deploy/bin/site_file.py, beside the admin tool)
@@ -76,7 +75,10 @@ c.Spawner.server_token_scopes = [
 # ---------------------------------------------------------------- courses: groups, roles, formgraders
 # JupyterHub stops itself when a course's formgrader is not up within the service's timeout (30 s by
 # default): on a loaded machine (the classroom benchmark, load 20 on 2 cores) it took longer.
-hub_major = int(jupyterhub.__version__.split(".")[0])
+try:
+    hub_major = int(importlib.metadata.version("jupyterhub").split(".")[0])
+except importlib.metadata.PackageNotFoundError:  # read without the Hub (tests/deploy/test_site_config.py)
+    hub_major = 0
 groups: dict[str, dict[str, list[str]]] = {}
 roles: list[dict] = []
 services: list[dict] = []
