@@ -43,10 +43,14 @@ def _reason(raw: str) -> str:
     return lines[-1] if lines else "a check failed"
 
 
+CELL_TIMEOUT = 300  # seconds a cell may run while validating (nbgrader's default is 30)
+
+
 def validate_notebook(path: str | Path) -> Validation:
     """Run the notebook's visible checks as nbgrader validate does, and explain any failure."""
     from nbgrader.preprocessors import CheckCellMetadata, ClearOutput
     from nbgrader.validator import Validator
+    from traitlets.config import Config
 
     from medialit.grading.kernels import IpcExecute
     from medialit.grading.nbgrader_env import scripts_on_path
@@ -62,7 +66,18 @@ def validate_notebook(path: str | Path) -> Validation:
         result.problems.append(f"{path} is not a readable notebook ({exc}); ask your teacher for a fresh copy")
         return result
     scripts_on_path()
-    outcome = Validator(preprocessors=[CheckCellMetadata, ClearOutput, IpcExecute]).validate(str(path.resolve()))
+    # A busy shared server can take longer than nbgrader's 30 s for a cell that loads the kit.
+    config = Config({"Execute": {"timeout": CELL_TIMEOUT}})
+    validator = Validator(config=config, preprocessors=[CheckCellMetadata, ClearOutput, IpcExecute])
+    try:
+        outcome = validator.validate(str(path.resolve()))
+    except Exception as exc:  # a kernel that did not start or answer: say what to do, never a traceback
+        detail = str(exc).splitlines()[0] if str(exc) else "no detail"
+        result.problems.append(
+            f"the checks could not run ({type(exc).__name__}: {detail}); "
+            "wait a moment and press Validate again, and if it keeps happening ask your teacher"
+        )
+        return result
     for cell in outcome.get("type_changed", []):
         result.problems.append(f"a cell's type was changed from {cell['old_type']} to {cell['new_type']}")
     for cell in outcome.get("changed", []):
