@@ -302,7 +302,10 @@ def test_graders_saving_at_the_same_time_as_a_merge_lose_nothing(courses):
         for p in graders:
             p.join(60)
     assert [p.exitcode for p in graders] == [0, 0]
-    assert {s: st.status for s, st in statuses.items()} == dict.fromkeys(["s01", "s02", "s03", "s04"], "graded")
+    # s03 saved nothing: flagged as a blank submission (never a silent zero); the others are graded
+    expected = {**dict.fromkeys(["s01", "s02", "s04"], "graded"), "s03": "flagged"}
+    assert {s: st.status for s, st in statuses.items()} == expected
+    assert "blank submission" in statuses["s03"].reason
     assert min(rounds for rounds, _ in results.values()) > 2  # they saved throughout the run
     after = _cells(course)
     for student, (_, last) in results.items():
