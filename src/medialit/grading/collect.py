@@ -58,7 +58,15 @@ from datetime import datetime
 from pathlib import Path
 
 from medialit.grading.course import Course, CourseError
-from medialit.grading.exchange_inbound import InboundEntry, Refused, account_uid, inbound_entries, stage, time_flag
+from medialit.grading.exchange_inbound import (
+    InboundEntry,
+    Refused,
+    account_uid,
+    file_kind,
+    inbound_entries,
+    stage,
+    time_flag,
+)
 from medialit.grading.layout import (
     TIME_FORMAT,
     TIMESTAMP,
@@ -403,17 +411,6 @@ def canonical(assignment: str, filename: str) -> tuple[str, str]:
 Entry = tuple[str, Path, datetime]  # name in the download, staged copy, submission time
 
 
-def _kind(mode: int) -> str:
-    """What a non-regular file is, in words."""
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (fifo)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
-
-
 def _link_reason(link: Path, root: Path, what: str = "file") -> str:
     """Why a link in the download is skipped, naming where it points."""
     try:
@@ -474,7 +471,7 @@ def _stage_file(root: Path, rel: Path, target: Path) -> tuple[datetime | None, s
     if stat.S_ISLNK(before.st_mode):
         return None, _link_reason(path, root)
     if not stat.S_ISREG(before.st_mode):
-        return None, f"it is {_kind(before.st_mode)}, not a file"
+        return None, f"it is {file_kind(before.st_mode)}, not a file"
     if before.st_size > MAX_FILE_BYTES:
         return None, f"it is {before.st_size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit"
     try:

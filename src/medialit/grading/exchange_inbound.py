@@ -125,7 +125,7 @@ def inbound_entries(inbound: Path, assignment: str) -> tuple[list[InboundEntry],
                 refused.append(f"{item.name}: it could not be read ({exc.strerror or exc})")
                 continue
             if not stat.S_ISDIR(info.st_mode):
-                what = "a link" if stat.S_ISLNK(info.st_mode) else _kind(info.st_mode)
+                what = file_kind(info.st_mode)
                 refused.append(f"{item.name}: it is {what}, not a submission folder")
                 continue
             found.append(
@@ -134,7 +134,8 @@ def inbound_entries(inbound: Path, assignment: str) -> tuple[list[InboundEntry],
     return sorted(found, key=lambda e: (e.ctime, e.name)), sorted(refused)
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words (for refusals)."""
     if stat.S_ISLNK(mode):
         return "a link"
     if stat.S_ISFIFO(mode):
@@ -225,7 +226,7 @@ def _copy_folder(fd: int, rel: str, dest: Path, staged: Staged, owner_uid: int |
             except OSError as exc:
                 staged.refused.append(f"{path}/: the folder could not be read ({exc.strerror or exc})")
         elif not stat.S_ISREG(info.st_mode):
-            staged.refused.append(f"{path}: it is {_kind(info.st_mode)}, not a file")
+            staged.refused.append(f"{path}: it is {file_kind(info.st_mode)}, not a file")
         elif info.st_size > FILE_BYTES:
             staged.refused.append(
                 f"{path}: it is {size_text(info.st_size)}, over the {size_text(FILE_BYTES)} cap for one file"

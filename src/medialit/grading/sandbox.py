@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -541,28 +542,26 @@ def namespace_pids(namespace: str) -> list[int]:
     return pids
 
 
-def _kill_namespace(namespace: str, attempts: int = 100) -> None:
+def _kill_until_gone(find: Callable[[], list[int]], attempts: int = 100) -> None:
+    """SIGKILL every process ``find`` lists, again and again, until it lists none."""
+    for _ in range(attempts):
+        pids = find()
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.02)
+
+
+def _kill_namespace(namespace: str) -> None:
     """SIGKILL every process left in the kernel's PID namespace (its init's death normally takes them all)."""
-    for _ in range(attempts):
-        pids = namespace_pids(namespace)
-        if not pids:
-            return
-        for pid in pids:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        time.sleep(0.02)
+    _kill_until_gone(lambda: namespace_pids(namespace))
 
 
-def _kill_user(uid: int, attempts: int = 100) -> None:
+def _kill_user(uid: int) -> None:
     """SIGKILL every process of ``uid`` until none is left (the uid belongs to one kernel only)."""
-    for _ in range(attempts):
-        pids = user_pids(uid)
-        if not pids:
-            return
-        for pid in pids:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        time.sleep(0.02)
+    _kill_until_gone(lambda: user_pids(uid))
 
 
 class SandboxedExecute(Execute):
