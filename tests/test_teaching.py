@@ -261,7 +261,10 @@ def test_the_reanalysis_is_cited_right():
     files.append(ROOT / "README.md")
     for path in files:
         assert not re.search(r"\bModic\b", path.read_text(encoding="utf-8")), path
-    assert "Modirrousta-Galian" in _markdown("03-numbers")
+    lesson = _markdown("03-numbers")
+    teachers = re.compile(r"<details>\s*<summary>\s*For teachers.*?</details>", flags=re.S)
+    assert "Modirrousta-Galian and Higham (2023)" in " ".join(teachers.findall(lesson))  # in a note for teachers
+    assert "Modirrousta-Galian" not in teachers.sub(" ", lesson)  # not in the text a student must read
     assert "Modirrousta-Galian & Higham (2023)" in (ROOT / "docs" / "label-scheme.md").read_text(encoding="utf-8")
 
 

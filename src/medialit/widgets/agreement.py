@@ -31,12 +31,12 @@ def _pct(share: float) -> str:
 
 
 def _kappa(a: ag.Agreement) -> str:
-    """κ with its sum, in the student's own numbers."""
+    """Kappa with its sum, in the student's own numbers (the word, not the Greek letter: read by students)."""
     if a.kappa is None:
-        return "κ cannot be computed here: every answer used the same label, so chance agreement is 100%."
+        return "Kappa cannot be worked out here: every answer used the same label, so chance agreement is 100%."
     return (
-        f"<b>κ = {a.kappa:.2f}</b> ({ag.kappa_words(a.kappa)}): you matched on {_pct(a.observed)}, chance alone "
-        f"would give {_pct(a.chance)}, so κ = ({_pct(a.observed)} − {_pct(a.chance)}) / "
+        f"<b>Kappa {a.kappa:.2f}</b> ({ag.kappa_words(a.kappa)}): you matched on {_pct(a.observed)}, chance alone "
+        f"would give {_pct(a.chance)}, so kappa = ({_pct(a.observed)} − {_pct(a.chance)}) ÷ "
         f"(100% − {_pct(a.chance)}) = {a.kappa:.2f}."
     )
 
@@ -140,8 +140,8 @@ class AgreementView:
             f"{PART}What the key itself allows</h4>{why}"
             f"<p>On {len(open_ids)} of these {len(self.ids)} sentences the key accepts a second label: {listed}. "
             f"Two careful readers who chose only labels the key accepts could still differ on all {len(open_ids)}: "
-            f"they would agree on {_pct(spread.observed)}, κ = {spread.kappa:.2f} ({ag.kappa_words(spread.kappa)}). "
-            "A low κ does not always mean someone misread: it also shows where the text does not decide.</p>"
+            f"they would agree on {_pct(spread.observed)}, kappa {spread.kappa:.2f} ({ag.kappa_words(spread.kappa)}). "
+            "A low kappa does not always mean someone misread: it also shows where the text does not decide.</p>"
         )
 
     def _class_html(self, answers: dict[str, Any], counts: ClassCounts) -> str:
@@ -160,7 +160,7 @@ class AgreementView:
         )
         them = (
             f"<p>Your classmates among themselves: two picked at random chose the same label {_pct(own.observed)} "
-            f"of the time on these sentences; κ = {own.kappa:.2f} ({ag.kappa_words(own.kappa)}).</p>"
+            f"of the time on these sentences; kappa {own.kappa:.2f} ({ag.kappa_words(own.kappa)}).</p>"
             if own.kappa is not None
             else ""
         )
