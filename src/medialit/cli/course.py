@@ -94,7 +94,10 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     from medialit.cli.grading import executor_from_args
     from medialit.grading.autograde import autograde, status_table
     from medialit.grading.status import FAILED
+    from medialit.grading.timings import Stopwatch, process_age
 
+    clock = Stopwatch()
+    clock.add("start-up", process_age() or 0.0)
     course = _course(args)
     problems: list[str] = []
     notices: list[str] = []
@@ -110,6 +113,7 @@ def cmd_autograde(args: argparse.Namespace) -> int:
         sandbox=not args.no_sandbox,
         notices_out=notices,
         executor=executor_from_args(args),
+        timings=clock,
     )
     for notice in notices:
         print(f"NOTE: {notice}", file=sys.stderr)
@@ -120,6 +124,8 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     print(status_table(statuses, names, missing))
     for problem in problems:
         print(f"WARNING: {problem}", file=sys.stderr)
+    if args.timings:
+        print(f"\nWhere the time went (seconds):\n{clock.table(process_age())}")
     failed = [s for s, st in statuses.items() if st.status == FAILED]
     if problems:
         return 1
@@ -365,6 +371,9 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     grade.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.add_argument("--verbose", action="store_true", help="let the libraries' own warnings through (for debugging)")
+    grade.add_argument(
+        "--timings", action="store_true", help="print the seconds spent in each stage (start-up, backup, merge, ...)"
+    )
     grade.add_argument(
         "--execute",
         action="store_true",

@@ -44,6 +44,7 @@ from medialit.grading.layout import Layout
 from medialit.grading.merge import Books, merge
 from medialit.grading.prepare import Job, graded_notes, prepare
 from medialit.grading.status import FAILED, FLAGGED, GRADED, StudentStatus, save_status
+from medialit.grading.timings import Stopwatch
 from medialit.grading.worker import (
     Mode,
     Outcome,
@@ -108,6 +109,7 @@ def autograde(
     notices_out: list[str] | None = None,
     verbose: bool = False,
     executor: Any = None,
+    timings: Stopwatch | None = None,
 ) -> dict[str, StudentStatus]:
     """Autograde submissions in parallel; return (and record) each student's status.
 
@@ -120,6 +122,7 @@ def autograde(
     ``verbose`` lets the libraries' own warnings through (for debugging).
     ``executor`` runs the grading: a ``LocalExecutor`` (the default: processes forked here)
     or a ``CeleryExecutor`` (``medialit grading-worker`` processes on hosts sharing the course).
+    ``timings`` receives the seconds of each stage (``medialit.grading.timings``).
     """
     from medialit.grading.nbgrader_env import scripts_on_path
 
@@ -150,19 +153,24 @@ def autograde(
     except BaseException:
         _remove_work(course, work)
         raise
-    backup = gradebook.backup(course)
-    state = _course_state(course, assignment, set(students))
+    clock = timings if timings is not None else Stopwatch()
+    with clock.stage("backup"):
+        backup = gradebook.backup(course)
+    with clock.stage("fingerprints"):
+        state = _course_state(course, assignment, set(students))
     hand = manual_grades.snapshot(course) if mode.execute else None  # students' code runs from here on
     if mode.execute:
         mode = Mode(True, mode.sandbox, (*mode.hidden, str(work)))
-    copy = gradebook.scratch_copy(course, backup, work / "gradebook-snapshot.db")
-    snapshot = (copy, file_hash(copy))  # what every worker's gradebook starts from; checked before each use
+    with clock.stage("backup"):
+        copy = gradebook.scratch_copy(course, backup, work / "gradebook-snapshot.db")
+        snapshot = (copy, file_hash(copy))  # what every worker's gradebook starts from; checked before each use
     statuses: dict[str, StudentStatus] = {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
     ready: list[Job] = []
     for student in students:
         try:
-            job, reason = prepare(course, assignment, student)
+            with clock.stage("prepare"):
+                job, reason = prepare(course, assignment, student)
         except Exception as exc:  # any problem with one submission fails that one, never the class
             job, reason = None, f"the submission could not be prepared for grading ({type(exc).__name__}: {exc})"
         if job is None:
@@ -176,20 +184,24 @@ def autograde(
         bar.update(len(students) - len(ready))
     tested = tested_class(course, assignment, students)  # the discernment tests' class, read once per run
     run = _Run(course, assignment, snapshot, work, statuses, now, mode, state["protected"], problems, executor, tested)
-    run.hand = hand
+    run.hand, run.clock = hand, clock
     try:
-        suspects = run.pool(ready, jobs, bar)
-        if suspects:  # failed, or another submission's code touched their folders: grade them again, alone
-            run.pool(suspects, 1, None, final=True)
+        with clock.stage("grading"):
+            suspects = run.pool(ready, jobs, bar)
+            if suspects:  # failed, or another submission's code touched their folders: grade them again, alone
+                run.pool(suspects, 1, None, final=True)
     finally:
         run.books.close()
         if bar is not None:
             bar.close()
         _remove_work(course, work)
-    _add_scores(course, assignment, statuses, settings)
-    save_status(course.root, assignment, statuses)
+    with clock.stage("finish"):
+        _add_scores(course, assignment, statuses, settings)
+        save_status(course.root, assignment, statuses)
     problems += _environment_problem(statuses)
-    problems += _compare_state(state, _course_state(course, assignment, set(students)), backup)
+    with clock.stage("fingerprints"):
+        after = _course_state(course, assignment, set(students))
+    problems += _compare_state(state, after, backup)
     if hand is not None:
         problems += _hand_changes(course, hand, backup)
     if warnings_out is not None:
@@ -267,6 +279,7 @@ class _Run:
     spoiled: str = ""  # the first protected file found changed: nothing is merged after that
     hand: dict[Any, Any] | None = None  # grades set by hand before students' code ran (--execute), checked at merge
     books: Books = field(default_factory=Books)
+    clock: Stopwatch = field(default_factory=Stopwatch)
     again: dict[str, str] = field(default_factory=dict)  # why a student is graded a second time, for its status
 
     def pool(self, ready: list[Job], jobs: int, bar: Any, final: bool = False) -> list[Job]:
@@ -314,7 +327,8 @@ class _Run:
 
     def _settle(self, job: Job, out: Outcome, final: bool, suspects: list[Job]) -> None:
         course, assignment, student = self.course, self.assignment, job.student
-        changed = self.spoiled or _changed(self.protected)
+        with self.clock.stage("fingerprints"):
+            changed = self.spoiled or _changed(self.protected)
         if changed:
             self.spoiled = changed
             _discard(out, job, assignment)
@@ -335,7 +349,8 @@ class _Run:
             )
             return
         try:
-            self.statuses[student] = _finish(course, assignment, job, out, self.now, self.books, self.tested)
+            with self.clock.stage("merge"):
+                self.statuses[student] = _finish(course, assignment, job, out, self.now, self.books, self.tested)
             status = self.statuses[student]
             if student in self.again and status.status != FAILED:
                 status.reason = "; ".join(x for x in (status.reason, self.again[student]) if x)

@@ -28,6 +28,24 @@ def scripts_on_path() -> None:
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
 
 
+UNUSED_CHECKERS = ("rfc3987_syntax",)  # jsonschema's optional "iri" format checker: 38 grammars built on import
+
+
+def skip_unused_checkers() -> None:
+    """Keep jsonschema from loading its optional IRI format checker, which no medialit command uses.
+
+    ``import jsonschema`` (nbformat and nbgrader import it) loads ``rfc3987_syntax`` when it is installed
+    (the Jupyter server's packages bring it), which compiles 38 lark grammars: about 2 s of every command's
+    start. nbformat and nbgrader validate without format checkers, so no validation changes; jsonschema
+    treats the package as optional (an ImportError leaves the "iri" format unchecked). Call it before
+    anything imports jsonschema; later it changes nothing.
+    """
+    if "jsonschema" in sys.modules:
+        return
+    for name in UNUSED_CHECKERS:
+        sys.modules.setdefault(name, None)  # type: ignore[assignment]  # "import name" now raises ImportError
+
+
 def cache_alembic_head() -> None:
     """Remember nbgrader's gradebook schema version instead of asking the `alembic` command again.
 
