@@ -326,6 +326,9 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
     from medialit.cli.roster import add_roster_commands
 
     add_roster_commands(sub, course_opt)
+    from medialit.cli.after_week import add_after_week_commands
+
+    add_after_week_commands(sub, course_opt)
 
     release = sub.add_parser("release", parents=[course_opt], help="release an assignment to students")
     release.add_argument("assignment", metavar="ASSIGNMENT")

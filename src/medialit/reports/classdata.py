@@ -37,6 +37,7 @@ TABLE_COLUMNS = [
     "late_note",
     "late_penalty",
     "reason",
+    "override",
     "needs_manual_grade",
     "submitted",
 ]
@@ -109,7 +110,9 @@ def grade_table(course: Course, assignment: str) -> pd.DataFrame:
         rows.append({**who, **row})
     table = pd.DataFrame(rows).reindex(columns=TABLE_COLUMNS)
     table[ROSTER_COLUMNS] = table[ROSTER_COLUMNS].fillna("")
-    return table
+    from medialit.reports.override_view import apply_overrides  # the teacher's overrides, with their reasons
+
+    return apply_overrides(course, assignment, table)
 
 
 def _grade_row(

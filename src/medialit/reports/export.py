@@ -53,6 +53,7 @@ CSV_COLUMNS = [
     "late_note",
     "late_penalty",
     "reason",
+    "override",
     "needs_manual_grade",
 ]
 LATE_NOTE = "Submitted late (as the LMS marked it)."
@@ -221,6 +222,8 @@ def _feedback(row: pd.Series) -> str:
         return f"Graded, under review: {row['reason']}{late}"
     text = "Graded automatically."
     text = text + " Parts graded by the teacher are still to come." if row["needs_manual_grade"] else text
+    if row.get("override"):
+        text = f"Graded. Your teacher's override: {row['override']}."
     return text + late
 
 
@@ -243,7 +246,8 @@ def needs_attention(table: pd.DataFrame, left_out: dict[str, str] | None = None)
     left_out = left_out or {}
     pending = table["needs_manual_grade"].astype(bool)
     outside = table["student_id"].isin(list(left_out))
-    rows = table[(table["status"] != "graded") | pending | (table["late"] == "yes") | outside].copy()
+    overridden = table["override"].fillna("").astype(str) != "" if "override" in table else False
+    rows = table[(table["status"] != "graded") | pending | (table["late"] == "yes") | outside | overridden].copy()
     rows["note"] = [
         (f"{left_out[row['student_id']]}. " if row["student_id"] in left_out else "") + _feedback(row)
         for _, row in rows.iterrows()

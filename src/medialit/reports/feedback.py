@@ -140,6 +140,7 @@ def student_page(
         f'<p class="meta">Feedback for {who} · assignment <code>{html.escape(assignment)}</code></p>',
         _score_html(row),
         _status_html(row, assignment, headings),
+        *_override_html(course, assignment, student, headings),
     ]
     if row.get("late") == "yes":
         penalty = float(row.get("late_penalty") or 0)
@@ -154,6 +155,17 @@ def student_page(
     if pd.notna(row["score"]):  # graded, flagged, or failed with the earlier result kept
         parts.append(_parts_html(course, assignment, student, cells, headings))
     return page(f"{title}: {student}", "".join(parts))
+
+
+def _override_html(course: Course, assignment: str, student: str, headings: dict[str, str]) -> list[str]:
+    """The teacher's override of this submission, with the teacher's reason (escaped: it is typed text)."""
+    from medialit.grading.overrides import active
+    from medialit.reports.override_view import student_text
+
+    return [
+        f'<p class="override"><b>{html.escape(what)}</b> Why: {html.escape(why)}</p>'
+        for what, why in student_text(active(course, assignment).get(student), headings)
+    ]
 
 
 def _points(value: float | None) -> str:
@@ -362,7 +374,7 @@ def _auto_part(key: str, part: PartResult | None, cells: Cells, headings: dict[s
         body = f'<div class="medialit-warning">No detailed feedback for this part: {why}.</div>'
     else:
         body = f'<div class="medialit-fb">{one_scale(part.html)}</div>'
-    comment = cells.comments.get(f"{key}-score")
+    comment = _teacher_comment(cells.comments.get(f"{key}-answer") or cells.comments.get(f"{key}-score"))
     if comment:
         body += f"<p><b>Your teacher's comment:</b> {html.escape(comment)}</p>"
     return _section(heading, f"{_points(score)} / {_points(maximum)}", body)
@@ -378,10 +390,17 @@ def _manual_part(name: str, answers: dict[str, Any], cells: Cells, headings: dic
         body += "<p><i>Your teacher has not graded this part yet.</i></p>"
     else:
         points = f"{_points(grade['score'])} / {_points(grade['max_score'])}"
-    comment = cells.comments.get(name)
+    comment = _teacher_comment(cells.comments.get(name))
     if comment:
         body += f"<p><b>Your teacher's comment:</b> {html.escape(comment)}</p>"
     return _section(heading, points, body)
+
+
+def _teacher_comment(text: str | None) -> str:
+    """A grader's comment on a part, without the lines an override wrote (the page shows those at the top)."""
+    from medialit.grading.overrides import ACCEPTED, MARK
+
+    return "\n".join(x for x in (text or "").splitlines() if not x.startswith((MARK, ACCEPTED))).strip()
 
 
 def _answer_html(value: Any, article: Any) -> str:
