@@ -2,23 +2,26 @@
 
 Run as root on a test machine (it makes Linux accounts and starts servers for them):
 
-    .venv/bin/python benchmarks/classroom.py [--students 30] [--time-limit 1800] [--keep-env]
+    .venv/bin/python benchmarks/classroom.py [--students 30] [--browsers 3] [--cull-wait 180] [--keep-env]
 
 It brings the deployment up as tests/deploy/test_deployment.py does (deploy/bin/build-env, then
 deploy/bin/medialit-admin), but apart from it: its own environment (/opt/medialit-bench), folders
 (/srv/medialit-bench), course (bench101), accounts (mlb-s01 ...) and loopback ports, so it never
 meets a deployment test running beside it. Then N students at once, each with their own account:
-log in through the Hub's login form, start their server, open lesson 01 (uploaded and read with the
-contents API), run its code cells in a kernel (the kernel channels, as JupyterLab's Run All), save
-it, fetch ps1 from the exchange, save answers and submit. The grader then collects, autogrades on
-Celery and exports the CSV.
+log in through the Hub's login form, start their server (asked to wait by the Hub's spawn limit,
+they wait and press Spawn again), open lesson 01 (uploaded and read with the contents API), run its
+code cells in a kernel (the kernel channels, as JupyterLab's Run All), save it, fetch ps1 from the
+exchange, save answers and submit, then open lesson 01 in the app (the Voila page of their own
+server, which runs the lesson again). The first --browsers students (default one in ten) do it in
+Chromium instead: the login form, Spawn, lesson 01 in JupyterLab (Run All), the app page; their
+files go through the APIs. The grader then collects, autogrades on Celery and exports the CSV.
 
 It prints, per phase, p50/p95/max seconds and the failures with their reasons; the machine's peak
-memory and each student's (server + kernels); CPU; the kernels alive at the end (and after the
-kernel idle limit, with --cull-wait); and the time from the last submission to grades exported.
-Everything stops by itself within --time-limit; then every account, folder and process it made is
-removed, and it checks and prints that none remains. On a shared machine the figures are noisy:
-the load average is printed with every run.
+memory and each student's (server + kernels); CPU; the kernels and servers alive at the end (and,
+with --cull-wait, after the idle limits: none may be left); and the time from the last submission
+to grades exported. Everything stops by itself within --time-limit; then every account, folder and
+process it made is removed, and it checks and prints that none remains. On a shared machine the
+figures are noisy: the load average is printed with every run.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import grp
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -48,7 +52,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "deploy")]
 # the deployment test's own helpers (its site file, processes by account, the answers a student gives)
-from hub_session import HubUser  # noqa: E402
+from hub_session import HubError, HubUser  # noqa: E402
 from test_deployment import SITE, answers_for, free_port, processes_naming, processes_of, sh, uids_of  # noqa: E402
 
 DEPLOY = ROOT / "deploy"
@@ -60,9 +64,11 @@ LESSON = "01-anatomy"
 GROUP = "medialit-bench-graders"  # build-env's and medialit-admin's group of graders, the benchmark's own
 PREFIX_ENV = {"MEDIALIT_GRADERS_GROUP": GROUP}
 DEFAULT_PREFIX = Path("/opt/medialit-bench")  # the benchmark's own environment, removed after a run
-KERNEL_IDLE = 90  # seconds: the benchmark's kernel idle limit (the site's hub.kernel_idle_timeout)
+KERNEL_IDLE = 60  # seconds: the benchmark's kernel idle limit (the site's hub.kernel_idle_timeout)
+SERVER_IDLE = 90  # seconds: its server idle limit (hub.server_idle_timeout, jupyterhub-idle-culler)
+CULL_EVERY = 15  # seconds between the checks for idle kernels and servers (hub.cull_interval)
 # --untuned: JupyterHub's and Jupyter Server's own defaults (no spawn limit to speak of, kernels never culled)
-UNTUNED = "concurrent_spawn_limit: 100, kernel_idle_timeout: 0"
+UNTUNED = "concurrent_spawn_limit: 100, kernel_idle_timeout: 0, server_idle_timeout: 0"
 
 
 def student_names(n: int) -> list[str]:
@@ -84,6 +90,8 @@ class Bench:
     passwords: dict[str, str] = field(default_factory=dict)
     made_env: bool = False
     untuned: bool = False
+    app: bool = True  # each student opens lesson 01 in the app (Voila) after submitting
+    browsers: int = 0  # the first this many students drive Chromium, the rest the APIs
 
     @property
     def site(self) -> Path:
@@ -120,7 +128,8 @@ class Bench:
         self.ports = {n: free_port() for n in ("hub", "hub_api", "proxy_api", "pg", "redis", "service")}
         site = SITE.format(prefix=self.prefix, srv=self.srv, exchange=self.srv / "exchange", course=COURSE,
                            instructors="", students=", ".join(self.students), **self.ports)  # fmt: skip
-        tuning = UNTUNED if self.untuned else f"kernel_idle_timeout: {KERNEL_IDLE}, cull_interval: 30"
+        tuning = (UNTUNED if self.untuned else f"kernel_idle_timeout: {KERNEL_IDLE}, "
+                  f"server_idle_timeout: {SERVER_IDLE}, cull_interval: {CULL_EVERY}")  # fmt: skip
         site = site.replace("admins: []}", f"admins: [], {tuning}}}")
         self.site.write_text(site, encoding="utf-8")
         self.passwords = {n: secrets.token_urlsafe(10) for n in self.students}
@@ -238,13 +247,21 @@ def user_processes(uids: set[int]) -> list[tuple[int, int, int, int]]:
     return found
 
 
-def kernels_alive(uids: set[int]) -> int:
+def alive(uids: set[int], needle: bytes) -> int:
+    """How many live processes of ``uids`` have ``needle`` in their command line."""
     count = 0
     for pid in processes_of(uids):
         with contextlib.suppress(OSError):
-            if b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                count += 1
+            count += needle in Path(f"/proc/{pid}/cmdline").read_bytes()
     return count
+
+
+def kernels_alive(uids: set[int]) -> int:
+    return alive(uids, b"ipykernel")
+
+
+def servers_alive(uids: set[int]) -> int:
+    return alive(uids, b"jupyterhub-singleuser")
 
 
 # ---------------------------------------------------------------------------- one student
@@ -255,6 +272,7 @@ class Timings:
     took: dict[str, list[float]] = field(default_factory=dict)
     failures: dict[str, list[str]] = field(default_factory=dict)
     submitted_at: list[float] = field(default_factory=list)
+    retries: list[float] = field(default_factory=list)  # seconds a student was asked to wait (spawn limit)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @contextlib.contextmanager
@@ -310,20 +328,55 @@ def run_cells(user: HubUser, path: str, deadline: float) -> int:
     return kernel
 
 
-def student(bench: Bench, name: str, answers: dict[str, Any], lesson: dict, t: Timings, deadline: float) -> None:
-    from medialit.cli.demo import answers_file
+def start_server(user: HubUser, t: Timings, deadline: float) -> None:
+    """Start the server as the Spawn button does; asked to wait (429: the Hub's spawn limit), wait and ask again."""
+    while True:
+        user.http.get(f"{user.base}/hub/home", timeout=30)  # the Hub's _xsrf cookie
+        answer = user.hub_api("POST", f"/users/{user.name}/server")
+        if answer.status_code != 429:
+            break
+        wait = float(answer.headers.get("Retry-After") or 30)
+        if time.monotonic() + wait > deadline:
+            raise TimeoutError(f"still asked to wait (429 Too many users) at the time limit: {answer.text[:120]}")
+        with t.lock:
+            t.retries.append(wait)
+        time.sleep(wait)
+    user.start_server(timeout=max(30, deadline - time.monotonic()))  # 202/400: already starting or running
 
+
+def open_in_app(user: HubUser, path: str) -> None:
+    """The lesson as the app shows it: the Voila page of the student's own server (it runs the cells)."""
+    answer = user.server("GET", f"/voila/render/{path}", timeout=600)
+    if answer.status_code != 200:
+        raise HubError(f"the app page of {path} answered {answer.status_code}: {answer.text[:200]}")
+    if "application/vnd.jupyter.widget-view+json" not in answer.text:
+        raise HubError(f"the app page of {path} shows no widget (a cell failed?)")
+
+
+def student(bench: Bench, name: str, answers: dict[str, Any], lesson: dict, t: Timings, deadline: float) -> None:
+    """A student by API: log in, start the server, run lesson 01 in a kernel, hand ps1 in, open lesson 01 in the app."""
     user = HubUser(bench.hub, name, bench.passwords[name])
     with t.phase("log in (the form)", name):
         user.login()
     with t.phase("start the server", name):
-        user.start_server(timeout=max(30, deadline - time.monotonic()))
+        start_server(user, t, deadline)
     path = f"{LESSON}.ipynb"
     with t.phase("open lesson 01 (contents API)", name):
         user.server_json("PUT", f"/api/contents/{path}", json={"type": "notebook", "format": "json", "content": lesson})
         user.server_json("GET", f"/api/contents/{path}", params={"content": "1"})
     with t.phase("run lesson 01's cells (kernel)", name):
         run_cells(user, path, deadline)
+    hand_in(user, path, answers, t, deadline)
+    if bench.app:
+        with t.phase("app: lesson 01 page (Voila)", name):
+            open_in_app(user, path)
+
+
+def hand_in(user: HubUser, path: str, answers: dict[str, Any], t: Timings, deadline: float) -> None:
+    """Save the lesson, fetch ps1, save the answers and submit (the contents and nbgrader APIs)."""
+    from medialit.cli.demo import answers_file
+
+    name = user.name
     with t.phase("save lesson 01", name):
         model = user.server_json("GET", f"/api/contents/{path}", params={"content": "1"})
         user.server_json("PUT", f"/api/contents/{path}", json={"type": "notebook", "format": "json",
@@ -335,6 +388,62 @@ def student(bench: Bench, name: str, answers: dict[str, Any], lesson: dict, t: T
         user.assignment_action("submit", COURSE, PS)
     with t.lock:
         t.submitted_at.append(time.monotonic())
+
+
+def browser_student(bench: Bench, name: str, answers: dict[str, Any], lesson: dict, t: Timings,
+                    deadline: float) -> None:  # fmt: skip
+    """A student in Chromium: the login form and Spawn, lesson 01 in JupyterLab (Run All), later in the app."""
+    from browser.jlab import CHROMIUM, CHROMIUM_ARGS, KERNEL_NAME
+    from browser.jlab import KERNEL_IDLE as READY
+    from playwright.sync_api import expect, sync_playwright
+
+    prefix = f"{bench.hub}/user/{name}"
+    path = f"{LESSON}.ipynb"
+    scratch = Path(tempfile.mkdtemp(prefix=f"chromium-{name}-", dir=bench.work))
+    env = {**os.environ, "XDG_CONFIG_HOME": str(scratch), "XDG_CACHE_HOME": str(scratch), "HOME": str(scratch)}
+    ms = lambda: max(1000, int((deadline - time.monotonic()) * 1000))  # noqa: E731
+    with sync_playwright() as playwright:  # one Playwright per thread (its sync API is not thread-safe)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env)
+        try:
+            page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+            with t.phase("Chromium: log in + Spawn → Lab", name):
+                page.goto(f"{bench.hub}/hub/login", timeout=ms())
+                page.fill("#username_input", name)
+                page.fill("#password_input", bench.passwords[name])
+                page.click("#login_submit")
+                page.wait_for_url(lambda url: "/hub/login" not in url, timeout=ms())
+                while True:  # the Spawn button; the spawn limit's page says "try again in N seconds"
+                    page.goto(f"{bench.hub}/hub/spawn/{name}", timeout=ms())
+                    try:
+                        page.wait_for_url(re.compile(rf"/user/{name}/lab"), timeout=min(ms(), 300_000))
+                        break
+                    except Exception:
+                        if "Too many users" not in page.content() or time.monotonic() > deadline - 60:
+                            raise
+                        with t.lock:
+                            t.retries.append(30.0)
+                        time.sleep(30)
+            user = HubUser(bench.hub, name, bench.passwords[name]).login()
+            start_server(user, t, deadline)  # running: its cookie for the contents API
+            with t.phase("open lesson 01 (contents API)", name):
+                user.server_json("PUT", f"/api/contents/{path}",
+                                 json={"type": "notebook", "format": "json", "content": lesson})  # fmt: skip
+            with t.phase("Chromium: Lab, lesson 01 → kernel ready", name):
+                page.goto(f"{prefix}/lab/tree/{path}?reset", timeout=ms())
+                expect(page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first).to_be_visible(timeout=ms())
+                expect(page.locator(KERNEL_NAME)).to_have_text(READY, timeout=ms())
+            with t.phase("Chromium: Run All → first widget", name):
+                page.locator('.lm-MenuBar-itemLabel:text-is("Run")').click()
+                page.locator('.lm-Menu-itemLabel:text-is("Run All Cells")').click()
+                expect(page.locator(".jp-OutputArea-output .widget-vbox").first).to_be_visible(timeout=ms())
+            hand_in(user, path, answers, t, deadline)
+            if bench.app:
+                with t.phase("Chromium: app (Voila) lesson 01 → first widget", name):
+                    page.goto(f"{prefix}/voila/render/{path}", timeout=ms())
+                    expect(page.locator("#loading")).to_have_count(0, timeout=ms())
+                    expect(page.locator(".jp-OutputArea-output .widget-vbox").first).to_be_visible(timeout=ms())
+        finally:
+            browser.close()  # the student closes the laptop: the kernels stay until culled
 
 
 # ---------------------------------------------------------------------------- the run
@@ -368,12 +477,14 @@ def run_class(bench: Bench, args: argparse.Namespace, prepared: tuple[dict[str, 
     t = Timings()
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=len(bench.students)) as pool:
-        futures = [pool.submit(student, bench, n, answers[n], lesson, t, deadline) for n in bench.students]
+        futures = [pool.submit(browser_student if i < bench.browsers else student, bench, n, answers[n], lesson, t,
+                               deadline) for i, n in enumerate(bench.students)]  # fmt: skip
         for future in futures:
             with contextlib.suppress(Exception):
                 future.result(timeout=max(1, deadline - time.monotonic()))
     class_took = time.monotonic() - started
     kernels_end = kernels_alive(set(uids))
+    servers_end = servers_alive(set(uids))
     last_submit = max(t.submitted_at, default=time.monotonic())
     grading = {}
     for name, cmd in (
@@ -393,13 +504,16 @@ def run_class(bench: Bench, args: argparse.Namespace, prepared: tuple[dict[str, 
     if status.is_file():
         data = json.loads(status.read_text(encoding="utf-8"))
         graded = sum(v.get("status") == "graded" for v in data.get("students", data).values())
-    culled = None
-    if args.cull_wait:
-        time.sleep(min(args.cull_wait, max(0, deadline - time.monotonic() - 60)))
-        culled = kernels_alive(set(uids))
+    culled = servers_left = None
+    waited = 0.0
+    if args.cull_wait:  # counted from the class's last step (the app page after submitting)
+        waited = min(args.cull_wait, max(0, deadline - time.monotonic() - 60))
+        time.sleep(max(0, started + class_took + waited - time.monotonic()))
+        culled, servers_left = kernels_alive(set(uids)), servers_alive(set(uids))
     sampler.stop.set()
     return {"t": t, "sampler": sampler, "class_took": class_took, "kernels_end": kernels_end, "grading": grading,
-            "to_grades": to_grades, "graded": graded, "kernels_after_wait": culled}  # fmt: skip
+            "to_grades": to_grades, "graded": graded, "kernels_after_wait": culled, "servers_end": servers_end,
+            "servers_after_wait": servers_left, "waited": waited}  # fmt: skip
 
 
 def report(bench: Bench, args: argparse.Namespace, r: dict[str, Any], load_before: tuple[float, ...]) -> str:
@@ -410,18 +524,20 @@ def report(bench: Bench, args: argparse.Namespace, r: dict[str, Any], load_befor
              f"{machine_total() / 2**30:.0f} GB; load average before {load_before[0]:.1f} "
              f"(1 min), during {statistics.mean(s.loads or [0]):.1f} (mean) / {max(s.loads or [0]):.1f} (max)",
              f"label: {args.label}", "",
-             f"{'phase':34} {'ok':>5} {'fail':>5} {'p50 s':>7} {'p95 s':>7} {'max s':>7}"]  # fmt: skip
+             f"{'phase':48} {'ok':>5} {'fail':>5} {'p50 s':>7} {'p95 s':>7} {'max s':>7}"]  # fmt: skip
     phases = list(dict.fromkeys([*t.took, *t.failures]))
     for name in phases:
         took = t.took.get(name, [])
         nums = [f"{pct(took, q):7.1f}" for q in (0.5, 0.95, 1.0)] if took else ["      -"] * 3
-        lines.append(f"{name:34} {len(took):5d} {len(t.failures.get(name, [])):5d} {' '.join(nums)}")
+        lines.append(f"{name:48} {len(took):5d} {len(t.failures.get(name, [])):5d} {' '.join(nums)}")
     for name, (took, rc, _) in r["grading"].items():
-        lines.append(f"{'grader: ' + name:34} {'ok' if rc == 0 else 'FAIL':>5} {'':5} {took:7.1f}")
+        lines.append(f"{'grader: ' + name:48} {'ok' if rc == 0 else 'FAIL':>5} {'':5} {took:7.1f}")
     lines.append("")
-    lines.append(f"whole class, first login to last submission: {r['class_took']:.0f} s; "
+    lines.append(f"whole class, first login to the last student's last step: {r['class_took']:.0f} s; "
                  f"submitted {len(t.submitted_at)}/{n}; graded {r['graded']}/{n}")  # fmt: skip
-    lines.append(f"last submission -> grades exported: {r['to_grades']:.0f} s")
+    grading = sum(took for took, _, _ in r["grading"].values())
+    lines.append(f"last submission -> grades exported: {r['to_grades']:.0f} s (the grader started when the class "
+                 f"was done; collect + autograde + export: {grading:.0f} s)")  # fmt: skip
     users = list(s.peak_user.values()) or [0]
     lines.append(f"machine memory in use: {mb(s.base_machine)} before, peak {mb(s.peak_machine)} "
                  f"(+{mb(s.peak_machine - s.base_machine)}, {mb((s.peak_machine - s.base_machine) / n)} per student; "
@@ -432,10 +548,15 @@ def report(bench: Bench, args: argparse.Namespace, r: dict[str, Any], load_befor
         f"CPU: machine busy mean {statistics.mean(busy):.0f}%, peak {max(busy):.0f}%; students' servers and "
         f"kernels used {sum(s.user_cpu.values()):.0f} CPU s ({sum(s.user_cpu.values()) / n:.1f} per student)"
     )
-    lines.append(f"kernels alive at the end: {r['kernels_end']}")
+    if t.retries:
+        lines.append(f"asked to wait by the spawn limit (429, then Spawn again): {len(t.retries)} times, "
+                     f"{statistics.mean(t.retries):.0f} s each on average")  # fmt: skip
+    lines.append(f"kernels alive at the end: {r['kernels_end']}; students' servers running: {r['servers_end']}")
     if r["kernels_after_wait"] is not None:
-        lines.append(f"kernels alive {args.cull_wait:.0f} s later (kernel idle limit {KERNEL_IDLE} s): "
-                     f"{r['kernels_after_wait']}")  # fmt: skip
+        lines.append(f"kernels alive {r['waited']:.0f} s after the class's last step (kernel idle limit "
+                     f"{KERNEL_IDLE} s): {r['kernels_after_wait']}")  # fmt: skip
+        lines.append(f"students' servers running {r['waited']:.0f} s after the class's last step (server idle limit "
+                     f"{SERVER_IDLE} s, checked every {CULL_EVERY} s): {r['servers_after_wait']}")  # fmt: skip
     reasons = Counter(f"{phase}: {why.split(': ', 1)[1]}" for phase, f in t.failures.items() for why in f)
     for reason, count in reasons.most_common(10):
         lines.append(f"FAILED x{count}: {reason}")
@@ -453,12 +574,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=30, help="how many students at once (default 30)")
     parser.add_argument("--time-limit", type=float, default=1800, help="seconds; then it stops and cleans up")
-    parser.add_argument("--cull-wait", type=float, default=0, help=f"wait this long (> {KERNEL_IDLE} s + 30 s) and "
-                        "count the kernels again: the idle ones must be gone")  # fmt: skip
+    parser.add_argument("--cull-wait", type=float, default=0, help="wait this long after the class's last step "
+                        f"(> {SERVER_IDLE} s + 2 x {CULL_EVERY} s) and count the kernels and servers again: the idle "
+                        "ones must be gone")  # fmt: skip
     parser.add_argument("--prefix", type=Path, default=DEFAULT_PREFIX)
     parser.add_argument("--srv", type=Path, default=Path("/srv/medialit-bench"))
     parser.add_argument("--keep-env", action="store_true", help="keep the built environment (--prefix) for a rerun")
     parser.add_argument("--untuned", action="store_true", help="JupyterHub's defaults, not deploy/'s tuning")
+    parser.add_argument("--browsers", type=int, default=None, metavar="K",
+                        help="the first K students use Chromium (/usr/bin/chromium) instead of the APIs "
+                        "(default: one in ten)")  # fmt: skip
+    parser.add_argument("--no-app", action="store_true", help="skip opening lesson 01 in the app (Voila)")
     parser.add_argument("--label", default="", help="what this run is (e.g. 'before tuning')")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
@@ -469,7 +595,9 @@ def main(argv: list[str] | None = None) -> int:
         print("classroom: --students must be between 1 and 99.", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="medialit-classroom-"))
-    bench = Bench(args.prefix, args.srv, student_names(args.students), work, untuned=args.untuned)
+    browsers = args.students // 10 if args.browsers is None else min(max(args.browsers, 0), args.students)
+    bench = Bench(args.prefix, args.srv, student_names(args.students), work, untuned=args.untuned,
+                  app=not args.no_app, browsers=browsers)  # fmt: skip
     left = bench.leftovers()
     if left:
         print(f"classroom: refusing to overwrite {', '.join(left)}. If an earlier run left them: "

@@ -152,7 +152,13 @@ c.Spawner.args = [
 # A server nobody used for this long is stopped (jupyterhub-idle-culler, a Hub service run as nobody):
 # its kernels go with it; the student's files stay, and their next login starts it again.
 server_idle = int(site.hub.get("server_idle_timeout", 3600))
-if importlib.util.find_spec("jupyterhub_idle_culler"):  # build-env installs it (medialit[scale])
+# How often a server tells the Hub it was used, and the Hub reads the proxy's activity (300 s by default):
+# a quarter of the idle limit at most, or a short limit would stop a server still in use.
+activity_every = max(10, min(300, server_idle // 4)) if server_idle > 0 else 300
+c.JupyterHub.last_activity_interval = activity_every
+c.Spawner.environment["JUPYTERHUB_ACTIVITY_INTERVAL"] = str(activity_every)
+# 0: never (jupyterhub-idle-culler is not started).
+if server_idle > 0 and importlib.util.find_spec("jupyterhub_idle_culler"):  # build-env installs it (medialit[scale])
     services.append(
         {
             "name": "idle-culler",
