@@ -96,3 +96,12 @@ def test_the_benchmark_reads_real_reports_from_a_folder_and_reports_them_apart(t
     assert "fair (real, held aside): 3 sentences" in real and "exact 3/3, acceptable 3/3" in real
     assert "no draft sentence holds ['No such sentence']" in real and "ALL REAL REPORTS" in real
     assert "found per gold label: vague 1/1" in real
+
+
+def test_the_benchmark_reads_the_committed_public_domain_reports_as_a_development_set(capsys):
+    runpy.run_path(str(ROOT / "benchmarks/draft_quality.py"), run_name="not-main")["main"]()
+    out = capsys.readouterr().out
+    assert "real reports, development set" in out and "voa-2022-who-second-booster (real, dev)" in out
+    summary = out[out.index("--- summary ---") :]
+    assert "| ALL REAL, DEVELOPMENT |" in summary and "| harbor-town (practice, held out) |" in summary
+    assert "held aside" not in out, "the held-aside set is read only when a folder is given"

@@ -59,7 +59,7 @@ def draft_annotation(text_path: str | Path, *, invented: bool = False) -> dict[s
     context = Context()  # who spoke last, and who was named with a title: attributions span sentences
     for sid, text in split.sentences:
         paragraph = int(sid[1 : sid.index("s")]) if sid != "h1" else 0
-        found = suggest(sid, text, paragraph=paragraph, context=context)
+        found = suggest(sid, text, paragraph=paragraph, context=context, new_line=sid in split.line_starts)
         sentences.append({**found.sentence, "draft": found.notes})
     return {"schema": SCHEMA_TAG, "article": meta, "sentences": sentences}
 

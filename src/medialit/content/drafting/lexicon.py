@@ -24,6 +24,7 @@ class Lexicons:
     causal: tuple[str, ...]
     leadins: tuple[str, ...]
     predicates: tuple[str, ...]
+    neutral_terms: tuple[str, ...]
     belief_adjectives: frozenset[str]
     groups: frozenset[str]
     titles: dict[str, tuple[str, ...]]
@@ -55,6 +56,7 @@ def lexicons() -> Lexicons:
         causal=by_length(ev["causal"]),
         leadins=by_length(ev["analysis_leadins"]),
         predicates=by_length(ev["predicates"]),
+        neutral_terms=by_length(ev.get("neutral_terms", [])),
         belief_adjectives=frozenset(_low(rep["belief_adjectives"])),
         groups=frozenset(_low(vague["groups"])),
         titles={k.lower(): tuple(_low(v)) for k, v in vague["titles"].items()},

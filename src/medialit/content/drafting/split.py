@@ -14,6 +14,7 @@ class Split:
 
     layout: Layout
     sentences: tuple[tuple[str, str], ...]  # (id, text), h1 first
+    line_starts: frozenset[str] = frozenset()  # ids of the sentences that begin a line (a bullet, a paragraph)
 
     @property
     def headline(self) -> str:
@@ -52,6 +53,13 @@ def split_text(text: str) -> Split:
     """Split the text; raise ValueError saying what is wrong with its layout."""
     layout = read_layout(text)
     rows = [("h1", layout.headline)]
+    starts = {"h1"}
     for n, lines in enumerate(layout.paragraphs, start=1):
-        rows += [(f"p{n}s{m}", s) for m, s in enumerate(sentences_of(lines), start=1)]
-    return Split(layout, tuple(rows))
+        m = 0
+        for line in lines:
+            for k, sentence in enumerate(sentences_of([line])):
+                m += 1
+                rows.append((f"p{n}s{m}", sentence))
+                if k == 0:
+                    starts.add(f"p{n}s{m}")
+    return Split(layout, tuple(rows), frozenset(starts))

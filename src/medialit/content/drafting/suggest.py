@@ -19,6 +19,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from medialit.content.drafting.attribution import (
+    CLAUSE_END,
+    cue_and_source,
+    leadin,
+    name_before,
+    quote_left_open,
+)
+from medialit.content.drafting.attribution import find as _find
+from medialit.content.drafting.attribution import find_all as _all
 from medialit.content.drafting.lexicon import lexicons
 from medialit.content.scheme import load_scheme
 from medialit.content.spans import occurs
@@ -96,7 +105,6 @@ PRESSURE = re.compile(r"\b[Uu]nder(?: [\w-]+){0,2} [Pp]ressure\b")
 BACKGROUND = re.compile(
     r"\b(since|has been|have been|had been|ago|last year|previously|was founded|in (?:19|20)\d\d)\b"
 )
-CLAUSE_END = re.compile(r"[,;:]")
 FUTURE = re.compile(r"\b(?:will|won't|is expected to|are expected to|plans? to|is set to|are set to|is due to)\b", re.I)
 TAIL_STOP = {"for", "a", "an", "the", "to", "of", "in", "on", "at", "and", "by", "from", "with", "that"}
 
@@ -114,6 +122,8 @@ class Context:
     last: dict[str, str] | None = None  # {"kind", "who"} of the previous sentence's source
     person: str = ""
     titled: dict[str, str] = field(default_factory=dict)  # "speaker" -> "Speaker Mike Johnson"
+    quote_open: bool = False  # a quotation opened in an earlier sentence goes on
+    analysis: tuple[int, str] = (-1, "")  # the paragraph an analysis lead-in opened, and the lead-in
 
     def refers_to(self, span: str) -> str:
         """The person named earlier that ``the speaker`` or ``she`` refers to, or ""."""
@@ -146,66 +156,23 @@ class Suggestion:
     notes: dict[str, str] = field(default_factory=dict)
 
 
-def _find(text: str, phrase: str, start: int = 0) -> re.Match[str] | None:
-    """A whole-word, case-insensitive match of ``phrase`` in ``text``."""
-    return re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", re.I).search(text, start)
-
-
-def _all(text: str, phrases: tuple[str, ...] | frozenset[str]) -> list[re.Match[str]]:
-    """Every non-overlapping match of the phrases, longer phrases first, in text order."""
-    taken: list[re.Match[str]] = []
-    for phrase in sorted(phrases, key=lambda p: -len(p)):
-        pos = 0
-        while (m := _find(text, phrase, pos)) is not None:
-            if not any(m.start() < t.end() and t.start() < m.end() for t in taken):
-                taken.append(m)
-            pos = m.end()
-    return sorted(taken, key=lambda m: m.start())
-
-
-def _clean(span: str) -> str:
-    span = span.strip().strip(',;:."“”').strip()
-    span = re.sub(r"^(and|but|yet|so|while|as|however|meanwhile)\s+", "", span, flags=re.I)
-    return span.strip()
-
-
-def _belief(text: str) -> list[re.Match[str]]:
-    """'are (increasingly) confident', 'remain convinced': an attitude held, a belief cue (PARC 3.0)."""
-    adjectives = "|".join(sorted(lexicons().belief_adjectives, key=len, reverse=True))
-    pattern = rf"\b(?:is|are|was|were|remain|remains|remained|feel|feels|felt)(?: \w+ly)?,? (?:{adjectives})\b"
-    return list(re.finditer(pattern, text, re.I))
-
-
-def _cue_and_source(text: str) -> tuple[re.Match[str] | None, str]:
-    lex = lexicons()
-    for m in _all(text, lex.cue_phrases) + _all(text, lex.cue_verbs) + _belief(text):
-        if m.group(0).lower() == "according to":
-            after = CLAUSE_END.split(text[m.end() :], maxsplit=1)[0]
-            source = _clean(after)
-        else:
-            before = text[: m.start()]
-            chunk = _clean(CLAUSE_END.split(before)[-1])
-            if re.search(r"[,.!?][\"”]\s*$", before):  # '"...," said Rep. Ana Ruiz': the speaker follows
-                chunk = ""
-            elif not chunk and CLAUSE_END.search(before):  # "X, a ... group, says": the words before the first comma
-                chunk = _clean(CLAUSE_END.split(before)[0])
-            if not chunk:  # "..., said Mayor Ruiz."
-                chunk = _clean(CLAUSE_END.split(text[m.end() :], maxsplit=1)[0])
-            source = chunk
-        words = source.split()
-        if source and len(words) <= 10 and source.lower() not in {"it", "this", "that", "there"}:
-            return m, source
-    return None, ""
-
-
 def _is_proper(word: str, first: bool) -> bool:
     bare = word.strip("'’\".,")
     if not bare[:1].isupper():
         return False
-    if not first:
+    if not first or (len(bare) > 1 and bare.isupper()):  # an acronym is a name even first ("WHO experts")
         return True
     lex = lexicons()
     return bare.lower() not in lex.vague_determiners | lex.vague_nouns | {"the", "his", "her", "their", "its"}
+
+
+def _titled_name(span: str) -> str:
+    """A formal title followed by a capitalised name in the span ("Rep. Mike Kelly"), or ""."""
+    for title in lexicons().titles:
+        m = re.search(rf"(?<![\w.])(?i:{re.escape(title)})\.? (?:[A-Z][\w'’.-]+ )*[A-Z][\w'’-]+", span)
+        if m:
+            return m.group(0)
+    return ""
 
 
 def source_kind(span: str, at_start: bool) -> tuple[str, str]:
@@ -213,6 +180,9 @@ def source_kind(span: str, at_start: bool) -> tuple[str, str]:
     lex = lexicons()
     head = re.split(r"\b(?:in|at|of|from|for|with|close to|familiar with)\b", span)[0].split()
     words = span.split()
+    titled = _titled_name(span)
+    if titled:  # "a befuddled Rep. Mike Kelly": a title and a name, whatever comes before
+        return "named", f"{titled!r} is a person named with a title"
     if head and head[0].lower() in lex.vague_determiners:
         return "anonymous", f"{head[0]!r} does not say who"
     stand_ins = lex.vague_nouns | lex.groups
@@ -221,7 +191,9 @@ def source_kind(span: str, at_start: bool) -> tuple[str, str]:
     proper = [
         w
         for i, w in enumerate(head)
-        if _is_proper(w, i == 0 and at_start) and not (i == 0 and at_start and nouns) and w not in nouns
+        if _is_proper(w, i == 0 and at_start)
+        and not (i == 0 and at_start and nouns and not w.isupper())
+        and w not in nouns
     ]
     if nouns and not proper:
         return "anonymous", f"{nouns[0]!r} stands in for someone the reader cannot look up"
@@ -253,15 +225,6 @@ def _hedges(text: str, source_span: str) -> list[str]:
     return out
 
 
-def leadin(text: str) -> str:
-    """The analysis lead-in the sentence opens with ("Why it matters:"), or ""."""
-    for phrase in lexicons().leadins:
-        m = re.match(re.escape(phrase) + r"\s*:", text, re.I)
-        if m:
-            return text[: m.end() - 1].rstrip()
-    return ""
-
-
 def _loaded(text: str) -> list[str]:
     lex = lexicons()
     found = [leadin(text)] if leadin(text) else []
@@ -269,8 +232,9 @@ def _loaded(text: str) -> list[str]:
     for m in _all(text, lex.causal):
         rest = CLAUSE_END.split(text[m.end() :], maxsplit=1)[0].split()[:3]
         found.append(" ".join([m.group(0), *rest]).rstrip(".,;"))
-    found += [m.group(0) for m in _all(text, lex.evaluative)]
-    found += [m.group(0) for m in _all(text, lex.predicates)]
+    neutral = [(m.start(), m.end()) for m in _all(text, lex.neutral_terms)]  # "at highest risk": a term of art
+    words = _all(text, lex.evaluative) + _all(text, lex.predicates)
+    found += [m.group(0) for m in words if not any(a <= m.start() < b for a, b in neutral)]
     out: list[str] = []
     for span in found:
         if not any(span in o or o in span for o in out):
@@ -313,39 +277,54 @@ def _first_words(text: str) -> str:
     return " ".join(chunk).rstrip(".,;:!?")
 
 
-def suggest(sid: str, text: str, *, paragraph: int, context: Context | None = None) -> Suggestion:
+def suggest(
+    sid: str, text: str, *, paragraph: int, context: Context | None = None, new_line: bool = True
+) -> Suggestion:
     """The draft annotation of one sentence."""
     scheme = load_scheme()
     lex = lexicons()
     notes: dict[str, str] = {}
     is_headline = sid == "h1"
     ctx = context if context is not None else Context()
-    cue_m, source_span = (None, "") if is_headline else _cue_and_source(text)
+    cue_m, source_span = cue_and_source(text, headline=is_headline, quote_open=ctx.quote_open)
+    in_quote = ctx.quote_open
+    ctx.quote_open = quote_left_open(text, in_quote)
     carried = ""
     who = source_span
     if cue_m and source_span:
         opens = re.search(r"(?:^|:\s+)" + re.escape(source_span), text)  # the clause starts after a lead-in
         kind, why_kind = source_kind(source_span, at_start=bool(opens and opens.start() <= len(leadin(text)) + 1))
         earlier = ctx.refers_to(source_span) if kind == "anonymous" or source_span.lower() in PRONOUNS else ""
+        if source_span.lower() in PRONOUNS and name_before(text, cue_m.start()):
+            earlier = name_before(text, cue_m.start())  # "Speaker Mike Johnson ... a win he claimed"
         if earlier:
             kind, why_kind, who = "named", f"it refers back to {earlier!r}, named earlier in the article", earlier
-        if cue_m.group(0).lower() in DOCUMENT_VERBS and kind == "anonymous" and why_kind.startswith("no name"):
+        elif source_span.lower() == "it":
+            if ctx.last:  # "It says ...": the body the sentence before reported
+                kind, who = ctx.last["kind"], ctx.last["who"]
+                why_kind = f"'it' refers back to {who!r}, the source of the sentence before"
+            else:
+                cue_m, source_span, who = None, "", ""
+        thing = kind == "anonymous" and why_kind.startswith("no name")
+        if cue_m and cue_m.group(0).lower() in DOCUMENT_VERBS and thing:
             cue_m, source_span, who = None, "", ""  # "The standoff shows ...": a thing, not a source, shows it
     if cue_m and source_span:
         source = {"kind": kind, "span": source_span}
         cue = [cue_m.group(0)]
         notes["cue"] = f"{cue[0]!r} is a reporting word ({lex.provenance['cue']})"
         notes["source"] = f"{source_span!r} stands next to the reporting word; {kind}: {why_kind}"
-    elif not is_headline and ctx.last and text.startswith(QUOTES):
-        carried, who = text[0], ctx.last["who"]
+    elif not is_headline and ctx.last and (text.startswith(QUOTES) or in_quote):
+        carried = text[0] if text.startswith(QUOTES) else _first_words(text)
+        who = ctx.last["who"]
         source, cue = {"kind": ctx.last["kind"], "span": carried}, [carried]
+        how = "a quote that follows" if text.startswith(QUOTES) else "the quotation goes on from"
         notes["cue"] = (
-            f"the quotation mark {carried!r}: a quote that follows {who!r}'s words in the sentence before "
+            f"{carried!r}: {how} {who!r}'s words in the sentence before "
             "(the speaker is carried across sentences, as PARC 3.0 allows)"
         )
         notes["source"] = (
-            f"carried from the sentence before: {who!r} ({ctx.last['kind']}); the span is the quotation mark "
-            "because the name is not in this sentence"
+            f"carried from the sentence before: {who!r} ({ctx.last['kind']}); the span is where the quote "
+            "goes on, because the name is not in this sentence"
         )
     else:
         source, cue = {"kind": "none"}, []
@@ -361,6 +340,16 @@ def suggest(sid: str, text: str, *, paragraph: int, context: Context | None = No
         if loaded
         else "no evaluative or causal word of the lexicon found"
     )
+    if leadin(text) and not is_headline:
+        ctx.analysis = (paragraph, leadin(text))
+    elif new_line:  # a new line or bullet ends the lead-in's reach
+        ctx.analysis = (-1, "")
+    elif not cue and not loaded and ctx.analysis[0] == paragraph:  # the lead-in's analysis goes on, same line
+        loaded = [{"span": _first_words(text) or text, "voice": "writer"}]
+        notes["loaded"] = (
+            f"{loaded[0]['span']!r}: the sentence goes on with the writer's analysis that "
+            f"{ctx.analysis[1]!r} opened earlier in the paragraph; nobody is reported"
+        )
     hedges = _hedges(text, source_span)
     notes["hedges"] = (
         f"{', '.join(map(repr, hedges))}: hedge cues ({lex.provenance['hedges']})" if hedges else "no hedge cue found"
