@@ -150,11 +150,22 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         print(f"To send the pages of students who submitted through nbgrader's exchange, run in {course.root}:")
         print(f"  {command}")
     if not args.zip:
+        if args.changed:
+            print("NOTE: --changed only applies with --zip canvas or --zip moodle", file=sys.stderr)
         return 0
     from medialit.reports.feedback_zip import LMS_NAMES, feedback_zip
 
-    done = feedback_zip(course, args.assignment, args.zip, pages, Path(args.out) if args.out else None)
+    out = Path(args.out) if args.out else None
+    done = feedback_zip(course, args.assignment, args.zip, pages, out, changed=args.changed)
     print(f"wrote {done.path} ({len(done.entries)} page(s) for {LMS_NAMES[args.zip]})")
+    if done.unchanged:
+        print(
+            f"  left out {len(done.unchanged)} page(s) unchanged since the zip of {done.since[:16].replace('T', ' ')} "
+            f"(already uploaded; grade and feedback the same): {', '.join(done.unchanged)}"
+        )
+    if args.changed and not done.entries and done.unchanged:
+        print("Nothing changed since the last zip: nothing to upload.")
+        return 0
     if not done.entries:
         print(
             f"NOTE: no submission of {args.assignment} was collected from a {LMS_NAMES[args.zip]} download: "
@@ -401,6 +412,11 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
         "Upload multiple feedback files in a zip), named after the submissions collected from its download",
     )
     feedback.add_argument("--out", metavar="ZIP", help="with --zip: where the zip goes (default: COURSE/exports)")
+    feedback.add_argument(
+        "--changed",
+        action="store_true",
+        help="with --zip: only the pages that changed since the last zip (so the LMS gets no duplicate comments)",
+    )
     feedback.set_defaults(func=cmd_feedback)
 
     export = sub.add_parser("export", parents=[course_opt], help="write a grade table for your LMS")

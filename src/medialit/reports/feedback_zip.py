@@ -21,13 +21,20 @@ collected file came from (``COURSE/collected/ASSIGNMENT.json``, see ``collect_re
 
 Students collected any other way (nbgrader's exchange, the other LMS, or replaced since) are
 left out of the zip and listed, to upload by hand.
+
+Each zip written is recorded (``COURSE/exports/ASSIGNMENT-feedback-LMS-sent.json``: a fingerprint of
+each student's page and its score, and when). With ``changed=True`` only the pages that differ from
+the last zip go in, so Canvas does not get the same comment twice; the others are counted as unchanged.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from medialit.grading.collect import CANVAS, collect_record, parse_upload
@@ -46,6 +53,9 @@ class FeedbackZip:
     entries: dict[str, str] = field(default_factory=dict)
     left_out: list[str] = field(default_factory=list)  # "Name (id): why (what to do instead)"
     steps: list[str] = field(default_factory=list)  # how to upload it, in the LMS's words
+    unchanged: list[str] = field(default_factory=list)  # with changed=True: "Name (id)" of pages already sent
+    since: str = ""  # when the zip they were in was written
+    record: Path | None = None
 
 
 def entry_name(lms: str, assignment: str, record: dict | None) -> tuple[str, str]:
@@ -84,13 +94,49 @@ def _prefix(lms: str, origin: str) -> str:
     return f"{name}_{upload.uid}_assignsubmission_file_"
 
 
+def sent_path(course: Course, assignment: str, lms: str) -> Path:
+    """The record of the pages put into the last zips for ``lms``."""
+    return course.exports_dir / f"{assignment}-feedback-{lms}-sent.json"
+
+
+def fingerprint(page: Path) -> str:
+    """What identifies a page's content: the grade and every word of feedback are in it."""
+    return hashlib.sha256(page.read_bytes()).hexdigest()
+
+
+def read_sent(path: Path) -> dict:
+    """The record of what earlier zips held ({} when none, or when it cannot be read: then every page goes in)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and isinstance(data.get("students"), dict) else {}
+
+
+def _record_sent(path: Path, done: FeedbackZip, prints: dict[str, str], when: str) -> None:
+    data = read_sent(path) or {"students": {}}
+    for student in done.entries:
+        data["students"][student] = {"page": prints[student], "zip": done.path.name, "at": when}
+    data["updated"] = when
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def feedback_zip(
-    course: Course, assignment: str, lms: str, pages: list[Path] | None = None, out: Path | None = None
+    course: Course,
+    assignment: str,
+    lms: str,
+    pages: list[Path] | None = None,
+    out: Path | None = None,
+    changed: bool = False,
 ) -> FeedbackZip:
     """Put the feedback pages of ``assignment`` into the zip ``lms`` (canvas | moodle) takes back.
 
     ``pages`` default to every page written under ``COURSE/feedback``; the zip goes to
-    ``COURSE/exports/ASSIGNMENT-feedback-LMS.zip`` unless ``out`` is given.
+    ``COURSE/exports/ASSIGNMENT-feedback-LMS.zip`` unless ``out`` is given. ``changed``: only the
+    pages that differ from the ones recorded as put into an earlier zip (``sent_path``).
     """
     if lms not in LMS_NAMES:
         raise ValueError(f"unknown LMS {lms!r}; choose one of: {', '.join(LMS_NAMES)}")
@@ -103,6 +149,9 @@ def feedback_zip(
     out = Path(out) if out else course.exports_dir / f"{assignment}-feedback-{lms}.zip"
     done = FeedbackZip(out, lms, steps=UPLOAD_STEPS[lms](out.name, assignment))
     taken: dict[str, str] = {}
+    done.record = sent_path(course, assignment, lms)
+    sent = read_sent(done.record).get("students", {}) if changed else {}
+    prints = {page.parent.parent.name: fingerprint(page) for page in pages}
     for page in pages:
         student = page.parent.parent.name
         who = student
@@ -119,6 +168,11 @@ def feedback_zip(
             done.left_out.append(f"{who}: {why} ({how})")
             continue
         taken[name] = student
+        before = sent.get(student)
+        if isinstance(before, dict) and before.get("page") == prints[student]:
+            done.unchanged.append(who)
+            done.since = max(done.since, str(before.get("at", "")))
+            continue
         done.entries[student] = name
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
@@ -128,6 +182,7 @@ def feedback_zip(
             if student in done.entries:
                 archive.write(page, done.entries[student])
     tmp.replace(out)
+    _record_sent(done.record, done, prints, datetime.now(UTC).isoformat(timespec="seconds"))
     return done
 
 
