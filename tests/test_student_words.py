@@ -39,9 +39,10 @@ CITATION = {
 
 # A name a student meets only after its idea in plain words: the name, and words that say the idea.
 PLAIN_FIRST = {
-    "causal oversimplification": re.compile(r"\b(?:one|single) cause\b"),
-    "false dilemma": re.compile(r"\btwo (?:options|explanations|choices)\b"),
-    "lateral reading": re.compile(r"\blea(?:ve|ving) (?:the page|it)\b"),
+    r"causal oversimplification": re.compile(r"\b(?:one|single) cause\b"),
+    r"false dilemma": re.compile(r"\btwo (?:options|explanations|choices)\b"),
+    r"lateral reading|reading laterally": re.compile(r"\b(?:leave|leaving|left) (?:the page|the article|it)\b"),
+    r"vertical reading|reading vertically": re.compile(r"\b(?:stay|staying|stayed) on the page\b"),
 }
 
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -143,15 +144,16 @@ def test_names_come_after_their_idea_in_plain_words():
     for term, plain in PLAIN_FIRST.items():
         for path in LESSONS:
             text = " ".join(t for _, t in notebook_texts(path))
-            at = text.lower().find(term)
-            if at >= 0:
+            named = re.search(term, text, flags=re.I)
+            if named:
+                at = named.start()
                 if not plain.search(text[:at]):
                     late.append(f"{path.name} names {term!r} before saying it in plain words")
                 break  # the first lesson that names it teaches it; later lessons may use the name
         for path in ANNOTATION_KEYS:  # feedback on a sentence, shown in any lesson: it says the idea itself
             for text in yaml_strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
-                at = text.lower().find(term)
-                if at >= 0 and not plain.search(text[:at]):
+                named = re.search(term, text, flags=re.I)
+                if named and not plain.search(text[: named.start()]):
                     late.append(f"{path.relative_to(ROOT)}: {text[:70]!r}... names {term!r} before saying it")
     assert not late, "\n".join(late)
 
