@@ -3,7 +3,7 @@ and warns when the class is too small for its figures to mean much.
 
 The graded class is tests/instructor_class.py's, shared through conftest's ``built`` (ps1-sources:
 the master, ana and ben with answers, blank with a score of 0 and no answers, carl failed, dana
-never submitted).
+never submitted). The teacher reads every roster student as "Name (id)".
 """
 
 from __future__ import annotations
@@ -55,10 +55,23 @@ def test_everyone_left_out_is_named_with_why(ps1):
     _, _, markup = ps1
     text = _visible(markup)
     assert "Left out of the per-sentence figures, and why:" in text
-    assert f"no score: {CORRUPT_REASON} (1): carl" in text
-    assert "no score: no submission received (1): dana" in text
+    assert f"no score: {CORRUPT_REASON} (1): Carl Chen (carl)" in text  # "Name (id)", as everywhere
+    assert "no score: no submission received (1): Dana Diaz (dana)" in text
     assert "a score (in the mean and median), but no answers to analyse:" in text
     assert re.search(r"no answers to analyse: [^()]*\(no answers were saved\) \(1\): blank", text)
+
+
+def test_the_score_table_names_each_student_and_flags_the_blank_one(ps1):
+    course, path, markup = ps1
+    scores = _csv(path.parent / "scores.csv").set_index("student_id")
+    assert scores.at["ana", "student"] == "Ana Alvarez (ana)" and scores.at["blank", "student"] == "blank"
+    assert scores.at["dana", "status"] == "missing" and scores.at["carl", "status"] == "failed"
+    # graded by nbgrader itself (no status recorded), with no answers: flagged with why, never a plain "graded 0"
+    assert scores.at["blank", "status"] == "flagged" and scores.at["blank", "score"] == "0.0"
+    assert "no answers were saved" in scores.at["blank", "reason"]
+    assert scores.at["master", "status"] == "graded" and scores.at["master", "reason"] == ""
+    section = re.search(r'<section id="scores">.*?</section>', markup, flags=re.S).group(0)
+    assert "Ana Alvarez (ana)" in section and "Dana Diaz (dana)" in section
 
 
 def test_shares_are_percentages_on_the_page(ps1):
@@ -147,3 +160,12 @@ def test_counts_reasons_and_the_warning_threshold():
     assert "Only" not in page  # 10 counted: no warning
     small = _visible(_who_html(*_class(SMALL_CLASS - 1)))
     assert f"Only {SMALL_CLASS - 1} students have a score." in small
+
+
+def test_scores_without_answers_are_not_called_only_0():
+    """Every scored student saved no answers: the page says so, never "Only 0 students"."""
+    page = _visible(_who_html(*_class(0, n_blank=3)))
+    assert "No student has answers the grader could score" in page and "Only 0" not in page
+    assert "3 have a score" in page
+    nobody = _visible(_who_html(*_class(0, n_failed=2)))
+    assert "No student has a score yet" in nobody and "Only 0" not in nobody

@@ -29,7 +29,7 @@ from medialit.grading.collect import collect_record
 from medialit.grading.course import Course
 from medialit.grading.layout import read_timestamp
 from medialit.grading.roster import Student, write_roster
-from medialit.grading.status import FLAGGED, load_status
+from medialit.grading.status import FLAGGED, MISSING, load_status
 
 PS = "ps1-sources"
 FULL = 16  # ps1-sources' points
@@ -487,6 +487,7 @@ def test_a_file_nested_under_another_students_moodle_folder_is_credited_to_nobod
     assert not course.submission_dir(PS, "s03").exists()
     scores = _autograde(course)
     assert scores["s02"] == FULL and scores["s01"] == FULL and scores.get("s03") is None
+    assert load_status(course.root, PS)["s03"].status == MISSING  # nothing of theirs was given to them
     assert _snapshot(tmp_path.parent, course.root) == before and _leftovers(course) == []
 
 

@@ -100,7 +100,8 @@ def test_csv_export_columns_and_failed_rows(built):
     dana = rows.loc["dana"]
     assert (dana["score"], dana["status"], dana["reason"]) == ("", "missing", "no submission received")
     notes = _csv(done.notes).set_index("student_id")  # students not on the roster: listed, never exported
-    assert notes.at["blank", "score"] == "0.0" and notes.at["blank", "status"] == "graded"
+    # graded by nbgrader itself with no answers at all: flagged with why, never a plain "graded" 0 (issue 25)
+    assert notes.at["blank", "score"] == "0.0" and notes.at["blank", "status"] == "flagged"
     assert notes.at["blank", "note"].startswith("not on the course roster") and "master" in notes.index
 
 
@@ -296,7 +297,7 @@ def test_report_lists_misread_sentences_worst_first(built, reports):
     assert "Which sentences did the class misread?" in head
     order = [head.index(f'<span class="id">{sid}</span>') for sid in ("p4s2", "p6s1", "p2s2", "p3s1")]
     assert order == sorted(order)
-    assert "Others may follow." in head and f"no score: {CORRUPT_REASON} (1): carl" in html.unescape(head)
+    assert "Others may follow." in head and f"no score: {CORRUPT_REASON} (1): Carl Chen (carl)" in html.unescape(head)
 
 
 def test_report_confusion_matches_the_submissions(built, reports):

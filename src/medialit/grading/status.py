@@ -1,7 +1,8 @@
-"""Per-student grading status of an assignment: graded, flagged or failed, with the reason.
+"""Per-student grading status of an assignment: graded, flagged, failed or missing, with the reason.
 
-Written by `medialit autograde` to ``COURSE/status/ASSIGNMENT.json`` and read by
-feedback, export and report, so no student ever gets a silent zero.
+Written by `medialit autograde` to ``COURSE/status/ASSIGNMENT.json`` (a roster student who
+submitted nothing is recorded as missing) and read by feedback, export and report, so no
+student ever gets a silent zero.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from medialit.grading.layout import Layout
 from medialit.grading.results import Results, results_path
 
 GRADED, FLAGGED, FAILED = "graded", "flagged", "failed"
-MISSING = "missing"  # a roster student with no submission (in the tables a teacher reads; never a status file's)
+MISSING = "missing"  # a roster student who submitted nothing (never "failed": nothing was there to grade)
+NO_SUBMISSION = "no submission received"
 
 
 @dataclass
@@ -24,7 +26,7 @@ class StudentStatus:
     """One student's outcome for one assignment."""
 
     student: str
-    status: str  # graded | flagged | failed
+    status: str  # graded | flagged | failed | missing
     reason: str = ""  # why flagged or failed, in words a teacher understands
     score: float | None = None  # auto score in the gradebook (None: no result exists)
     max_score: float | None = None
@@ -64,6 +66,19 @@ def save_status(course_root: Path, assignment: str, statuses: dict[str, StudentS
     tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)
     return path
+
+
+def record_missing(course_root: Path, assignment: str, students: list[str]) -> None:
+    """Record ``missing`` for roster students with no submission; a recorded result is never replaced."""
+    recorded = load_status(course_root, assignment)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    new = {
+        s: StudentStatus(s, MISSING, NO_SUBMISSION, graded_at=now)
+        for s in students
+        if s not in recorded or recorded[s].status == MISSING
+    }
+    if new:
+        save_status(course_root, assignment, new)
 
 
 def load_results(course_root: Path, assignment: str, student: str) -> Results | None:

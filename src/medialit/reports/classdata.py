@@ -17,7 +17,16 @@ import pandas as pd
 from medialit.grading.course import Course
 from medialit.grading.results import Results
 from medialit.grading.roster import COLUMNS
-from medialit.grading.status import FAILED, GRADED, MISSING, StudentStatus, load_results, load_status
+from medialit.grading.status import (
+    FAILED,
+    FLAGGED,
+    GRADED,
+    MISSING,
+    NO_SUBMISSION,
+    StudentStatus,
+    load_results,
+    load_status,
+)
 
 if TYPE_CHECKING:
     from medialit.content.article import Article
@@ -25,7 +34,6 @@ if TYPE_CHECKING:
 
 ROSTER_COLUMNS = COLUMNS  # the roster's columns, as medialit.grading.roster writes them
 NOT_AUTOGRADED = "not autograded yet"
-NO_SUBMISSION = "no submission received"
 NO_REASON = "autograding failed and no reason was recorded"
 TABLE_COLUMNS = [
     *ROSTER_COLUMNS,
@@ -60,17 +68,30 @@ def student_statuses(
 ) -> dict[str, StudentStatus]:
     """The recorded statuses, completed for every student the gradebook or submitted/ knows.
 
-    A student without a recorded status is ``graded`` once autograded, else ``failed``
-    with the reason "not autograded yet".
+    A student without a recorded status (graded by nbgrader itself, e.g. from the Formgrader)
+    is ``graded`` once autograded, ``flagged`` when the grader's results say why (a blank
+    submission, no answers saved), else ``failed`` with the reason "not autograded yet".
     """
     scores = course.scores(assignment) if scores is None else scores
     statuses = load_status(course.root, assignment)
     for student, row in scores.items():
         if student not in statuses:
             statuses[student] = (
-                StudentStatus(student, GRADED) if row["autograded"] else StudentStatus(student, FAILED, NOT_AUTOGRADED)
+                _unrecorded(course, assignment, student)
+                if row["autograded"]
+                else StudentStatus(student, FAILED, NOT_AUTOGRADED)
             )
     return statuses
+
+
+def _unrecorded(course: Course, assignment: str, student: str) -> StudentStatus:
+    """An autograded student with no recorded status: flagged by the rule `medialit autograde` applies."""
+    from medialit.grading.prepare import graded_notes
+
+    notes, serious = graded_notes(course.autograded_dir(assignment, student), assignment)
+    if serious:
+        return StudentStatus(student, FLAGGED, "; ".join(notes), flags=serious)
+    return StudentStatus(student, GRADED)
 
 
 def assignment_max_score(course: Course, assignment: str) -> float | None:

@@ -21,6 +21,7 @@ from medialit.grading.course import Course
 from medialit.grading.results import Results
 from medialit.grading.spreadsheet import write_frame
 from medialit.reports.classdata import class_results, roster_frame
+from medialit.reports.overview import display_name
 from medialit.teaching.discernment import (
     SAME_D,
     SHIFT_C,
@@ -187,7 +188,8 @@ def discernment_html(course: Course, assignment: str, out_dir: Path | None = Non
     if out_dir is not None:
         write_frame(table, Path(out_dir) / CSV)
     _, summary = changes(course, graded)
-    body = [_synthetic_note(course), _forms_html(table, assignment)]
+    names = _names(course)
+    body = [_synthetic_note(course), _forms_html(table, assignment, names)]
     if summary is None:
         body.append(
             "<p>No student has taken both tests on different forms yet: the change before → after shows "
@@ -195,7 +197,7 @@ def discernment_html(course: Course, assignment: str, out_dir: Path | None = Non
         )
     else:
         body += [_summary_html(summary), prepost_plot(table)]
-    body.append(_student_table(table))
+    body.append(_student_table(table, names))
     body.append(f'<p class="note">Full table: <code>{CSV}</code>.</p>')
     items = item_table(graded[1][assignment])
     if out_dir is not None and not items.empty:
@@ -331,9 +333,16 @@ def _summary_html(s: ClassChange) -> str:
     )
 
 
-def _forms_html(table: pd.DataFrame, assignment: str) -> str:
+def _names(course: Course) -> dict[str, str]:
+    """Each roster student as a teacher reads them: "First Last (id)" (the CSV files keep the ids)."""
+    roster = roster_frame(course)
+    return {row["student_id"]: display_name(row) for _, row in roster.iterrows()}
+
+
+def _forms_html(table: pd.DataFrame, assignment: str, names: dict[str, str] | None = None) -> str:
     column = "assigned_pre" if assignment == PRE else "assigned_post"
-    groups = {f: table.loc[table[column] == f, "student"].tolist() for f in FORMS}
+    names = names or {}
+    groups = {f: [names.get(s, s) for s in table.loc[table[column] == f, "student"]] for f in FORMS}
     lines = "".join(
         f"<li><b>Form {f}</b> ({len(who)}): {html.escape(', '.join(who))}</li>" for f, who in groups.items()
     )
@@ -344,9 +353,11 @@ def _forms_html(table: pd.DataFrame, assignment: str) -> str:
     )
 
 
-def _student_table(table: pd.DataFrame) -> str:
+def _student_table(table: pd.DataFrame, names: dict[str, str] | None = None) -> str:
     from medialit.reports.report import _table_html
 
+    names = names or {}
+    table = table.assign(student=table["student"].map(lambda sid: names.get(sid, sid))) if len(table) else table
     columns = {
         "student": "student",
         "form_pre": "form pre",

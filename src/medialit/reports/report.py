@@ -32,6 +32,7 @@ from medialit.grading.spreadsheet import write_frame
 from medialit.reports.class_labels import write_class_labels
 from medialit.reports.classdata import assignment_titles, class_results, course_article, grade_table
 from medialit.reports.discernment_report import discernment_html
+from medialit.reports.overview import display_name
 from medialit.reports.page import page
 from medialit.teaching.tasks.access import SR_ONLY
 
@@ -195,8 +196,17 @@ def discernment(results: dict[str, Results]) -> pd.DataFrame:
 
 
 def score_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Every student's score in the gradebook (empty when not graded) with status and reason."""
-    return table[["student_id", "score", "max_score", "percent", "status", "reason", "needs_manual_grade"]]
+    """Every student ("Name (id)") with their score in the gradebook (empty when not graded), status and reason."""
+    scores = table[["student_id", "score", "max_score", "percent", "status", "reason", "needs_manual_grade"]]
+    return scores.assign(student=scores["student_id"].map(student_names(table)))[["student", *scores.columns]]
+
+
+def student_names(table: pd.DataFrame) -> dict[str, str]:
+    """Each student of a grade table as a teacher reads them: "First Last (id)", or the id alone."""
+    if not {"first_name", "last_name"} <= set(table.columns):
+        return {sid: sid for sid in table["student_id"]}
+    named = table[["student_id", "first_name", "last_name"]].fillna("")
+    return {row["student_id"]: display_name(row) for _, row in named.iterrows()}
 
 
 def part_averages(course: Course, assignment: str, students: list[str], headings: dict[str, str]) -> pd.DataFrame:
@@ -373,6 +383,7 @@ def _section(anchor: str, title: str, *body: str) -> str:
 def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
     items, matrix = frames["item_accuracy.csv"], frames["confusion.csv"]
     missed, points, scores = frames["missed_phrases.csv"], frames["discernment.csv"], frames["scores.csv"]
+    names = dict(zip(scores["student_id"], scores["student"], strict=True)) if "student" in scores else {}
     out = []
     if not items.empty:
         out.append(
@@ -415,7 +426,7 @@ def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
                 "discernment without doubting everything. Calling <i>everything</i> shaky puts a student at "
                 "scepticism 1, discernment 0 (bottom right): suspicion is not judgement.</p>",
                 discernment_plot(points),
-                _table_html(points),
+                _table_html(points.assign(student=points["student"].map(lambda sid: names.get(sid, sid)))),
             )
         )
     parts = frames["parts.csv"]
@@ -437,7 +448,7 @@ def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
                 "scores",
                 "Score distribution",
                 score_plot(graded, maximum.iloc[0] if len(maximum) else None),
-                _table_html(scores),
+                _table_html(scores.drop(columns="student_id")),  # "Name (id)" is in the student column
             )
         )
     return out
@@ -479,17 +490,25 @@ def _who_html(table: pd.DataFrame, results: dict[str, Results]) -> str:
     out += "</table>"
     reasons = left_out(table, results)
     if reasons:
+        names = student_names(table)
         items = "".join(
-            f"<li>{html.escape(why)} ({len(who)}): {html.escape(', '.join(who))}</li>" for why, who in reasons.items()
+            f"<li>{html.escape(why)} ({len(who)}): {html.escape(', '.join(names.get(s, s) for s in who))}</li>"
+            for why, who in reasons.items()
         )
         out += f'<p class="note">Left out of the per-sentence figures, and why:</p><ul class="note">{items}</ul>'
     if len(scored):
         out += f"<p>{_mean_median(scored)}</p>"
     few = min(len(scored), len(counted))
-    if not few:
+    if not len(scored):
         out += (
             '<div class="small-class"><b>No student has a score yet</b>: collect the submissions and run '
             "<code>medialit autograde</code> on this assignment, then write the report again.</div>"
+        )
+    elif not few:
+        out += (
+            '<div class="small-class"><b>No student has answers the grader could score</b>, so the per-sentence '
+            "figures are empty: the reasons are listed above (ask for the answers files, collect and autograde "
+            "again).</div>"
         )
     elif few < SMALL_CLASS:
         who = "have a score" if few == len(scored) else "have answers the grader could score"
