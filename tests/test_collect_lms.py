@@ -222,13 +222,23 @@ def test_canvas_accented_names_and_late_in_any_case_are_collected(fresh, tmp_pat
     assert report.missing == ["Zoë Ng (s05)", "Wei Li (s06)", "Li Wei (s07)"]
     summary = report.summary()
     assert "  no submission: Zoë Ng (s05)" in summary.splitlines()
-    # each collected line says where each file came from
+    # the late ones named once; where each file came from is in the record, not a line per student
+    late = [line for line in summary.splitlines() if line.startswith("  marked LATE")]
+    assert late == [
+        "  marked LATE by Canvas: Kim Lee (s02), Seán Óg O'Brien-Smith (s03), Anne-Marie van der Berg (s04)"
+    ], late
+    record = str(record_path(fresh.root, PS))
+    assert f"  where each file came from: {record} (--verbose lists it here)" in summary.splitlines()
+    assert "s01 (" not in summary and "from leekim_late" not in summary
+    assert "Canvas file names carry no submission time" in summary
+    # --verbose: each collected line says where each file came from
+    verbose = report.summary(verbose=True)
     assert (
         f"  s02 (Kim Lee), marked LATE by Canvas: {PS}.ipynb from leekim_late_34567_702_{PS}.ipynb"
-        in summary.splitlines()
+        in verbose.splitlines()
     )
-    assert f"{PS}.ipynb from obriensmithseánóg_Late_45678_703_{PS}-1.ipynb" in summary
-    assert "Canvas file names carry no submission time" in summary
+    assert f"{PS}.ipynb from obriensmithseánóg_Late_45678_703_{PS}-1.ipynb" in verbose
+    assert collect_record(fresh, PS, "s02")["files"][f"{PS}.ipynb"]["from"] == f"leekim_late_34567_702_{PS}.ipynb"
 
 
 def test_the_late_flag_is_kept_per_submission(fresh, tmp_path):
@@ -371,6 +381,9 @@ def test_cli_exits_1_and_names_who_has_no_submission(fresh, tmp_path, monkeypatc
     monkeypatch.setenv("MEDIALIT_COURSE", str(fresh.root))
     assert main(["collect", PS, str(download)]) == 1
     out, err = capsys.readouterr()
+    assert "muñozørstedjosé_23456_700_" not in out and "(--verbose lists it here)" in out  # the record has it
+    assert main(["collect", PS, str(download), "--verbose"]) == 1
+    out, err = capsys.readouterr()
     assert f"  s01 (José Muñoz Ørsted): {PS}.ipynb from muñozørstedjosé_23456_700_{PS}.ipynb" in out
     for student in ROSTER[1:]:
         assert f"  no submission: {student.name} ({student.student_id})" in out
@@ -406,4 +419,4 @@ def test_exchange_collect_records_the_source_and_lists_who_is_missing(tmp_path):
     assert record["via"] == "exchange" and record["late"] is None
     assert record["timestamp_is"].startswith("when the exchange received the submission")
     assert record["files"][f"{PS}.ipynb"]["from"] == f"inbound/{record['inbound']}/{PS}.ipynb"
-    assert f"  s01 (José Muñoz Ørsted), received {record['timestamp']}: {PS}.ipynb" in report.summary()
+    assert f"  s01 (José Muñoz Ørsted), received {record['timestamp']}: {PS}.ipynb" in report.summary(verbose=True)

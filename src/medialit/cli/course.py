@@ -75,7 +75,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     else:
         caps = Caps(total=args.max_download_mb * MB, entries=args.max_entries, file=collect.MAX_FILE_BYTES)
         report = collect.collect_lms(course, args.assignment, args.source, caps)
-    print(report.summary())
+    print(report.summary(verbose=args.verbose))
     if not report.problems:
         return 0
     unplaced = len(report.unmatched) + len(report.unrecognised) + len(report.refused)
@@ -371,6 +371,9 @@ def add_course_commands(sub: argparse._SubParsersAction) -> None:
         default=Caps().entries,
         metavar="N",
         help="an LMS zip with more files is refused, nothing extracted (default %(default)s)",
+    )
+    collect.add_argument(
+        "--verbose", action="store_true", help="list where each student's files came from (always kept in the record)"
     )
     collect.set_defaults(func=cmd_collect)
 

@@ -157,18 +157,27 @@ class CollectReport:
     why: dict[str, str] = field(default_factory=dict)  # unmatched download name -> why no student fits
     details: dict[str, Collected] = field(default_factory=dict)  # student -> where it came from, late
     source: str = ""  # the download (or "nbgrader's exchange")
+    record: str = ""  # the file where each collected file's origin is kept (record_path)
 
     @property
     def problems(self) -> bool:
         """True when a roster student has no submission or a file could not be given to anyone."""
         return bool(self.missing or self.unmatched or self.unrecognised or self.refused)
 
-    def summary(self) -> str:
+    def summary(self, verbose: bool = False) -> str:
+        """What a teacher reads: who was collected, who was marked late, and every file not given to anyone.
+
+        Where each student's files came from is in the record; ``verbose`` lists it here too, a line each.
+        """
         lines = [f"collected {len(self.collected)} submission(s): {', '.join(sorted(self.collected)) or 'none'}"]
         if self.source:
             lines.append(f"  from: {self.source}")
-        for student in sorted(self.collected):
-            lines.append("  " + self._line(student))
+        if verbose:
+            lines += ["  " + self._line(student) for student in sorted(self.collected)]
+        else:
+            lines += self._late_lines()
+            if self.collected and self.record:
+                lines.append(f"  where each file came from: {self.record} (--verbose lists it here)")
         lines += [f"  file name not recognised (not a Canvas or Moodle download name): {n}" for n in self.unrecognised]
         lines += [f"  no roster match: {n}" + (f" ({self.why[n]})" if self.why.get(n) else "") for n in self.unmatched]
         lines += [f"  duplicate: {text}" for text in self.duplicates]
@@ -179,6 +188,16 @@ class CollectReport:
         lines += [f"  note: {text}" for text in self.notes]
         lines += [f"  no submission: {who}" for who in self.missing]
         return "\n".join(lines)
+
+    def _late_lines(self) -> list[str]:
+        """One line per LMS that marked submissions late, naming those students."""
+        late: dict[str, list[str]] = {}
+        for student in sorted(self.collected):
+            info = self.details.get(student)
+            if info is not None and info.late and info.via != "exchange":
+                who = f"{info.name} ({student})" if info.name != student else student
+                late.setdefault(info.via.title(), []).append(who)
+        return [f"  marked LATE by {via}: {', '.join(who)}" for via, who in late.items()]
 
     def _line(self, student: str) -> str:
         info = self.details.get(student)
@@ -685,6 +704,7 @@ def _save_records(course: Course, assignment: str, report: CollectReport) -> Non
     if not report.details:
         return
     path = record_path(course.root, assignment)
+    report.record = str(path)
     students = collect_records(course.root, assignment)
     now = datetime.now().isoformat(timespec="seconds")
     for student, info in report.details.items():
