@@ -15,6 +15,10 @@ name (never overwritten) and the problem is reported in ``warning``.
 An exercise's last cell shows a *submission receipt* whose output carries the same
 document under ``RECEIPT_MIME``; saving the notebook saves it, so the notebook alone is a
 complete submission. The grader uses the answers file or the receipt, the newer one.
+
+That rule lives in one function, :func:`submitted_answers`; the grader, the feedback pages,
+Validate and the receipt check read saved answers through it, so what a page shows is what
+was scored.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -208,6 +213,81 @@ def read_receipt(nb: dict[str, Any]) -> dict[str, Any] | None:
         return None
     text = found if isinstance(found, str) else json.dumps(found, ensure_ascii=False)
     return parse_document(text, RECEIPT)
+
+
+NOTEBOOK_CAP = 50_000_000  # bytes: a submitted notebook larger than this is not searched for a receipt
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A submission's saved answers by the one rule, or why there are none."""
+
+    answers: dict[str, Any] | None  # None: neither copy can be used
+    source: str = ""  # where they came from: the file's name, or the receipt and why it was used
+    problem: str = ""  # why there are none ('' when there are)
+    submitted: bool = True  # False: neither the answers file nor a receipt was handed in
+    receipt_found: bool = False  # the notebook carries a receipt (usable or not)
+    receipt_problem: str = ""  # why the receipt cannot be used
+    receipt_behind: bool = False  # the answers file was saved after the receipt (the notebook was not saved since)
+
+
+def submitted_answers(path: str | Path, notebook: str | Path | dict[str, Any] | None = None) -> Saved:
+    """The saved answers of a submission: the answers file ``path`` or the receipt in ``notebook``, the newer.
+
+    ``notebook`` is the notebook as the student saved it (a path, or the notebook already read).
+    Either copy alone is enough: a student who forgot the answers file but saved the notebook
+    after running its receipt cell loses nothing. Both usable: the receipt counts only when it
+    was saved later; a document that does not say when counts as oldest.
+    """
+    path = Path(path)
+    file_doc, file_problem = _file_document(path)
+    receipt_doc, receipt_problem, found = _receipt_document(notebook)
+    receipt = {"receipt_found": found, "receipt_problem": receipt_problem}
+    if file_doc is not None and receipt_doc is not None:
+        if saved_later(receipt_doc, file_doc):
+            return Saved(receipt_doc["answers"], f"{RECEIPT} (newer than {path.name})", **receipt)
+        return Saved(file_doc["answers"], path.name, receipt_behind=saved_later(file_doc, receipt_doc), **receipt)
+    if file_doc is not None:
+        return Saved(file_doc["answers"], path.name, **receipt)
+    if receipt_doc is not None:
+        why = f"{path.name} was not submitted" if not path.exists() else f"{path.name} was unusable ({file_problem})"
+        return Saved(receipt_doc["answers"], f"{RECEIPT} ({why})", **receipt)
+    if path.exists() or receipt_problem:
+        return Saved(None, problem=file_problem if path.exists() else receipt_problem, **receipt)
+    reason = f"neither {path.name} nor {RECEIPT} was submitted (no answers were saved)"
+    return Saved(None, problem=reason, submitted=False, **receipt)
+
+
+def _file_document(path: Path) -> tuple[dict[str, Any] | None, str]:
+    """The answers file's document, or (None, why) when it is missing ('') or cannot be used."""
+    if not path.exists():
+        return None, ""
+    try:
+        return read_document(path), ""
+    except AnswerFileError as exc:
+        return None, str(exc)
+
+
+def _receipt_document(notebook: str | Path | dict[str, Any] | None) -> tuple[dict[str, Any] | None, str, bool]:
+    """The receipt's document in the notebook, why it cannot be used ('' when fine or absent), whether there is one."""
+    nb = notebook
+    if isinstance(notebook, str | Path):
+        notebook = Path(notebook)
+        if not notebook.is_file():
+            return None, "", False
+        try:
+            if notebook.stat().st_size > NOTEBOOK_CAP:
+                return None, f"{notebook.name} is too large to search for a receipt", False
+            nb = json.loads(notebook.read_bytes().decode("utf-8-sig"))
+        except (OSError, ValueError, RecursionError):
+            return None, "", False  # an unreadable notebook is reported where the notebook is read
+    if nb is None:
+        return None, "", False
+    try:
+        doc = read_receipt(nb)
+    except AnswerFileError as exc:
+        return None, str(exc), True
+    return doc, "", doc is not None
 
 
 class AnswerStore:

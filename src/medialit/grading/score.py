@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 from pathlib import Path
 from typing import Any
 
 from medialit.content.article import Article, find_article, from_file
-from medialit.grading.answers import RECEIPT, AnswerFileError, read_document, read_receipt, saved_later
+from medialit.grading.answers import submitted_answers
 from medialit.grading.plan import Plan, WidgetSpec
 from medialit.grading.results import BLANK_SUBMISSION, Code, PartResult, Results
 from medialit.teaching.tasks.base import Task
@@ -108,56 +107,17 @@ def _gap(task: Task, value: Any) -> str:
 
 
 def read_saved(path: Path, notebook: Path | None = None) -> tuple[dict[str, Any] | None, PartResult | None, str]:
-    """The saved answers: from the answers file ``path`` or the receipt in ``notebook``, the newer one.
+    """The saved answers by the one rule (``answers.submitted_answers``): the file or the receipt, the newer.
 
     Returns (answers, None, where they came from) or (None, a template of why no part can
-    be scored, ""). Either copy alone is enough: a student who forgot the answers file
-    but saved the notebook after running its receipt cell loses nothing.
+    be scored, "").
     """
-    file_doc, file_problem = _document(path)
-    receipt_doc, receipt_problem = _receipt(notebook)
-    if file_doc is not None and receipt_doc is not None:
-        if saved_later(receipt_doc, file_doc):
-            return receipt_doc["answers"], None, f"{RECEIPT} (newer than {path.name})"
-        return file_doc["answers"], None, path.name
-    if file_doc is not None:
-        return file_doc["answers"], None, path.name
-    if receipt_doc is not None:
-        why = f"{path.name} was not submitted" if not path.exists() else f"{path.name} was unusable ({file_problem})"
-        return receipt_doc["answers"], None, f"{RECEIPT} ({why})"
-    if path.exists() or receipt_problem:
-        problem = file_problem if path.exists() else receipt_problem
-        return None, PartResult("", "", 0.0, 0.0, Code.UNREADABLE, f"answers unusable: {problem}"), ""
-    reason = f"neither {path.name} nor {RECEIPT} was submitted (no answers were saved)"
-    return None, PartResult("", "", 0.0, 0.0, Code.NOT_SUBMITTED, reason), ""
-
-
-NOTEBOOK_CAP = 50_000_000  # bytes: a submitted notebook larger than this is not searched for a receipt
-
-
-def _document(path: Path) -> tuple[dict[str, Any] | None, str]:
-    if not path.exists():
-        return None, ""
-    try:
-        return read_document(path), ""
-    except AnswerFileError as exc:
-        return None, str(exc)
-
-
-def _receipt(notebook: Path | None) -> tuple[dict[str, Any] | None, str]:
-    """The receipt's document in the submitted notebook (None, why) when there is none or it cannot be used."""
-    if notebook is None or not notebook.is_file():
-        return None, ""
-    try:
-        if notebook.stat().st_size > NOTEBOOK_CAP:
-            return None, f"{notebook.name} is too large to search for a receipt"
-        nb = json.loads(notebook.read_bytes().decode("utf-8-sig"))
-    except (OSError, ValueError, RecursionError):
-        return None, ""  # an unreadable notebook is reported where the notebook is read
-    try:
-        return read_receipt(nb), ""
-    except AnswerFileError as exc:
-        return None, str(exc)
+    saved = submitted_answers(path, notebook)
+    if saved.answers is not None:
+        return saved.answers, None, saved.source
+    if saved.submitted:
+        return None, PartResult("", "", 0.0, 0.0, Code.UNREADABLE, f"answers unusable: {saved.problem}"), ""
+    return None, PartResult("", "", 0.0, 0.0, Code.NOT_SUBMITTED, saved.problem), ""
 
 
 def score_submission(

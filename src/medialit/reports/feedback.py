@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from medialit.grading.answers import AnswerFileError, read_answers
+from medialit.grading.answers import submitted_answers
 from medialit.grading.assignment_settings import settings_for
 from medialit.grading.course import Course, CourseError
 from medialit.grading.layout import TIMESTAMP
@@ -112,17 +112,16 @@ def gradebook_cells(gb: Gradebook, assignment: str, student: str) -> Cells:
 
 
 def saved_answers(course: Course, assignment: str, student: str) -> tuple[dict[str, Any], str]:
-    """The student's saved answers, and why they could not be read ('' when fine)."""
-    problem = f"{assignment}.answers.json was not submitted"
-    for folder in submission_folders(course, assignment, student):
-        path = folder / f"{assignment}.answers.json"
-        if not path.exists():
-            continue
-        try:
-            return read_answers(path), ""
-        except AnswerFileError as exc:
-            problem = str(exc)
-    return {}, problem
+    """The student's saved answers as the grader read them, and why there are none ('' when there are).
+
+    The grader's rule and the grader's copies (``answers.submitted_answers``): the answers file
+    (the graded folder's copy, else the submitted one) or the submitted notebook's receipt, the newer.
+    """
+    name = f"{assignment}.answers.json"
+    folders = submission_folders(course, assignment, student)
+    path = next((folder / name for folder in folders if (folder / name).exists()), folders[-1] / name)
+    saved = submitted_answers(path, course.submission_dir(assignment, student) / f"{assignment}.ipynb")
+    return saved.answers or {}, saved.problem
 
 
 # ---------------------------------------------------------------- page

@@ -93,23 +93,21 @@ SAVE_RECEIPT = "run the last cell (Submission receipt), then save the notebook (
 
 
 def receipt_problems(nb: Any, path: Path) -> list[str]:
-    """Whether the saved notebook carries the student's latest answers in its receipt (when it has a receipt cell)."""
-    from medialit.grading.answers import AnswerFileError, answers_path, read_document, read_receipt, saved_later
+    """Whether the saved notebook carries the student's latest answers in its receipt (when it has a receipt cell).
+
+    Read by the grader's own rule (``answers.submitted_answers``): the answers file beside ``path``
+    and the receipt in ``nb``, so what Validate accepts is what will be graded.
+    """
+    from medialit.grading.answers import answers_path, submitted_answers
 
     cells = nb.get("cells", []) if isinstance(nb, dict) else []
     if not any("ex.receipt()" in "".join(c.get("source", "")) for c in cells if isinstance(c, dict)):
         return []
-    try:
-        receipt = read_receipt(nb)
-    except AnswerFileError as exc:
-        return [f"the submission receipt cannot be read ({exc}): {SAVE_RECEIPT}"]
-    if receipt is None:
+    saved = submitted_answers(answers_path(path.stem, path.parent), nb)
+    if saved.receipt_problem:
+        return [f"the submission receipt cannot be read ({saved.receipt_problem}): {SAVE_RECEIPT}"]
+    if not saved.receipt_found:
         return [f"the notebook does not carry your answers yet: {SAVE_RECEIPT}"]
-    answers = answers_path(path.stem, path.parent)
-    try:
-        newer = answers.exists() and saved_later(read_document(answers), receipt)
-    except AnswerFileError:
-        newer = False
-    if newer:
+    if saved.receipt_behind:
         return [f"your latest answers are not in the saved notebook yet: {SAVE_RECEIPT}"]
     return []

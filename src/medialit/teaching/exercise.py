@@ -38,6 +38,7 @@ from medialit.content.article import Article, from_file, load_article, load_text
 from medialit.content.keys import KEYS_ENV, SOURCE_FOLDERS, find_key  # noqa: F401  (their old home)
 from medialit.grading import score
 from medialit.grading.answers import RECEIPT_MIME, document
+from medialit.grading.results import Code
 from medialit.teaching.lesson import Lesson, RichHTML
 from medialit.teaching.tasks.markup import STYLE, badge
 from medialit.teaching.tasks.registry import TaskSpec
@@ -154,10 +155,14 @@ class Exercise(Lesson):
         """The saved answers, read from the file (not from the widgets)."""
         if self.store.warning:  # the file was unreadable and has been moved aside
             raise AssertionError(f"{self.store.path.name} could not be read")
-        answers, problem, _ = score.read_saved(self.store.path)
+        answers, problem, _ = score.read_saved(self.store.path, self._saved_notebook())
         if answers is None:
             raise AssertionError(problem.message if problem else "no answers")
         return answers
+
+    def _saved_notebook(self) -> Path | None:
+        """Under Validate, the notebook as saved: its receipt counts as the grader counts it (the newer copy)."""
+        return Path.cwd() / f"{self.name}.ipynb" if os.environ.get(GRADING_ENV) == "validate" else None
 
     def _spec(self, widget_key: str) -> TaskSpec | None:
         """The task of a widget, on the fully annotated article (the private key of a practice text)."""
@@ -168,9 +173,10 @@ class Exercise(Lesson):
     def missing(self, widget_key: str) -> str:
         """What is still missing in a widget's saved answer ('' when complete)."""
         answers = None
-        if self.store.path.exists():
-            answers, problem, _ = score.read_saved(self.store.path)
-            if answers is None and problem is not None:
+        notebook = self._saved_notebook()
+        if self.store.path.exists() or notebook is not None:
+            answers, problem, _ = score.read_saved(self.store.path, notebook)
+            if answers is None and problem is not None and problem.code == Code.UNREADABLE:
                 return f"{widget_key}: {problem.message}"
         return score.missing(self._specs.get(widget_key), widget_key, answers)  # the public article is enough
 
