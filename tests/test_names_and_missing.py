@@ -49,3 +49,17 @@ def test_the_pre_test_forms_list_and_student_table_name_each_student():
     assert "<b>Form B</b> (1): Ben Brooks (ben)" in forms and "tell each student theirs" in forms
     shown = _student_table(table, names)
     assert "Ana Alvarez (ana)" in shown and ">ben<" not in shown  # ben took no test yet: not in the table
+
+
+def test_a_late_note_shared_by_the_class_is_said_once_under_the_autograde_table():
+    from medialit.grading.autograde import status_table
+
+    canvas = "late: marked late by Canvas; the LMS gives no time, so no penalty was applied: apply your policy"
+    statuses = {s: StudentStatus(s, GRADED, score=10.0, max_score=16.0, late=canvas if s != "cy" else "") for s in "ab"}
+    statuses["cy"] = StudentStatus("cy", GRADED, score=8.0, max_score=16.0, late="late: submitted 3 h after")
+    table = status_table(statuses, {"a": "Al Ames (a)"}, missing=["dee"])
+    assert table.count(canvas) == 1 and table.splitlines()[-1] == f"[1] {canvas}"
+    rows = table.splitlines()
+    assert rows[2].startswith("Al Ames (a)") and rows[2].endswith("late [1]") and rows[3].endswith("late [1]")
+    assert rows[4].endswith("late: submitted 3 h after")  # a note of one student stays on its row
+    assert rows[5].split()[:2] == ["dee", "missing"]

@@ -29,6 +29,7 @@ import shutil
 import sys
 import tempfile
 import uuid
+from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -509,16 +510,21 @@ def status_table(
     """A plain-text table: student ("Name (id)" from ``names``), status, score, reason.
 
     ``missing``: roster students with no submission, listed as ``missing`` (nothing was graded).
+    A late note shared by several students (the LMS's marker and what to do) is said once, under the table.
     """
     names = names or {}
     rows = [("student", "status", "score", "reason")]
+    counts = Counter(st.late for st in statuses.values() if st.late)
+    shared = [text for text, n in counts.items() if n > 1]
     for st in statuses.values():
         score = f"{st.score:g} / {st.max_score:g}" if st.score is not None and st.max_score else "–"
         who = names.get(st.student, st.student)
-        rows.append((who, st.status, score, "; ".join(x for x in (st.late, st.reason) if x)))
+        late = f"late [{shared.index(st.late) + 1}]" if st.late in shared else st.late
+        rows.append((who, st.status, score, "; ".join(x for x in (late, st.reason) if x)))
     for student in missing or []:
         rows.append((names.get(student, student), "missing", "–", "no submission collected"))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}".rstrip() for r in rows]
     lines.insert(1, "-" * min(100, max(len(x) for x in lines)))
+    lines += [f"[{i}] {text}" for i, text in enumerate(shared, 1)]
     return "\n".join(lines)
