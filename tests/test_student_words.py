@@ -144,7 +144,7 @@ def test_names_come_after_their_idea_in_plain_words():
     for term, plain in PLAIN_FIRST.items():
         for path in LESSONS:
             text = " ".join(t for _, t in notebook_texts(path))
-            named = re.search(term, text, flags=re.I)
+            named = re.search(term.replace(" ", r"\s+"), text, flags=re.I)  # a name may wrap
             if named:
                 at = named.start()
                 if not plain.search(text[:at]):
@@ -152,7 +152,7 @@ def test_names_come_after_their_idea_in_plain_words():
                 break  # the first lesson that names it teaches it; later lessons may use the name
         for path in ANNOTATION_KEYS:  # feedback on a sentence, shown in any lesson: it says the idea itself
             for text in yaml_strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
-                named = re.search(term, text, flags=re.I)
+                named = re.search(term.replace(" ", r"\s+"), text, flags=re.I)  # a name may wrap
                 if named and not plain.search(text[: named.start()]):
                     late.append(f"{path.relative_to(ROOT)}: {text[:70]!r}... names {term!r} before saying it")
     assert not late, "\n".join(late)
