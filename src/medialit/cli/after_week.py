@@ -88,6 +88,95 @@ def cmd_overrides(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_regrades(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from medialit.grading import overrides, regrades
+    from medialit.grading.course import CourseError
+    from medialit.grading.spreadsheet import write_frame
+
+    course = _course(args)
+    if args.assignment:
+        course.require_assignment(args.assignment)
+    if args.close is not None:
+        if not args.assignment:
+            raise CourseError("--close needs the assignment: medialit regrades ASSIGNMENT --close N --reason ...")
+        done = regrades.close(course, args.assignment, args.close, args.reason)
+        print(f"closed request {done.number} of {done.student} ({args.assignment}) without a change: {args.reason}")
+    if args.source:
+        read = regrades.read_requests(course, args.source, args.assignment)
+        added = sum(len(v) for v in read.added.values())
+        print(
+            f"read {added} new regrade request(s) from {args.source}"
+            + (f"; {read.already} already listed" if read.already else "")
+        )
+        for line in read.refused:
+            print(f"  not a request taken: {line}")
+    names = {s.student_id: s.name for s in course.roster()}
+    rows = []
+    for assignment in [args.assignment] if args.assignment else course.assignments():
+        current = overrides.active(course, assignment)
+        for request in regrades.load(course, assignment):
+            state, answer = regrades.status(request, current)
+            who = names.get(request.student, request.student)
+            rows.append(
+                {
+                    "number": request.number,
+                    "student": f"{who} ({request.student})" if who != request.student else who,
+                    "student_id": request.student,
+                    "assignment": assignment,
+                    "part": request.part,
+                    "what": request.what,
+                    "why": request.why,
+                    "status": state,
+                    "answer": answer,
+                    "received": request.received,
+                    "from": request.source,
+                    "note": request.note,
+                }
+            )
+    table = pd.DataFrame(rows, columns=REGRADE_COLUMNS)
+    out = course.exports_dir / (f"{args.assignment}-regrades.csv" if args.assignment else "regrades.csv")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_frame(table, out)
+    waiting = table[table["status"] == regrades.OPEN]
+    print(f"wrote {out} ({len(table)} request(s), {len(waiting)} open)")
+    for row in waiting.itertuples():
+        print(f"  [{row.assignment} #{row.number}] {row.student}, part: {row.part or '(not said)'}")
+        print(f"      what: {_short(row.what)}")
+        print(f"      why:  {_short(row.why)}")
+        if row.note:
+            print(f"      note: {row.note}")
+    if len(waiting):
+        print(
+            "Answer each: medialit override STUDENT ASSIGNMENT --points P [--part PART] --reason ... (the request is "
+            "then answered), or medialit regrades ASSIGNMENT --close N --reason ... (no change)."
+        )
+    elif not len(table):
+        print("No regrade requests yet. Read them from the LMS's download with --from DOWNLOAD.")
+    return 0
+
+
+REGRADE_COLUMNS = [
+    "number",
+    "student",
+    "student_id",
+    "assignment",
+    "part",
+    "what",
+    "why",
+    "status",
+    "answer",
+    "received",
+    "from",
+    "note",
+]
+
+
+def _short(text: str, width: int = 200) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def add_after_week_commands(sub: argparse._SubParsersAction, course_opt: argparse.ArgumentParser) -> None:
     """Register override, overrides and regrades."""
     over = sub.add_parser(
@@ -109,3 +198,22 @@ def add_after_week_commands(sub: argparse._SubParsersAction, course_opt: argpars
     listing = sub.add_parser("overrides", parents=[course_opt], help="list the overrides in force, with their reasons")
     listing.add_argument("assignment", metavar="ASSIGNMENT", nargs="?", help="only this assignment")
     listing.set_defaults(func=cmd_overrides)
+
+    asks = sub.add_parser(
+        "regrades",
+        parents=[course_opt],
+        help="students' regrade requests as a list to work through (read from the LMS's download with --from)",
+    )
+    asks.add_argument("assignment", metavar="ASSIGNMENT", nargs="?", help="only this assignment")
+    asks.add_argument(
+        "--from",
+        dest="source",
+        metavar="DOWNLOAD",
+        help="read new requests from the LMS's download of the regrade-requests assignment (zip or folder), "
+        "or a folder of request files",
+    )
+    asks.add_argument("--close", type=int, metavar="N", help="close request N without a change (with --reason)")
+    asks.add_argument(
+        "--reason", metavar="TEXT", help="with --close: why the score stays (shown on the student's feedback page)"
+    )
+    asks.set_defaults(func=cmd_regrades)

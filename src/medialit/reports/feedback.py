@@ -153,6 +153,9 @@ def student_page(
         parts.append(f'<p class="late"><b>Submitted late.</b>{taken}</p>')
     if pd.notna(row["score"]):  # graded, flagged, or failed with the earlier result kept
         parts.append(_parts_html(course, assignment, student, cells, headings))
+        from medialit.reports.regrade_form import answers_section, regrade_section  # how to ask for a regrade
+
+        parts += [answers_section(course, assignment, student), regrade_section(assignment, student, headings)]
     return page(f"{title}: {student}", "".join(parts))
 
 
