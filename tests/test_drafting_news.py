@@ -119,7 +119,7 @@ Mayor Lena Ortiz closed the meeting early, saying the room was too cold.
 
 Why it matters: Hopes that the budget would calm the council have faded.
 
-Why it matters: The budget will shape the vote. But so will the weather.
+Why it matters: The budget will shape the vote. But so will the weather. The vote is on Friday.
 - Councillor Ben Ada showed up despite a broken leg.
 
 The parks board recommends lower fees. It says families use the parks most.
@@ -130,6 +130,11 @@ Nobody should pay to walk."
 Older residents are at highest risk in the heat.
 The State Department declined to comment.
 WHO experts recommend a second booster.
+NASA recommends a second test.
+Turnout is high, according to a new Harbor Gazette poll.
+Councillor Ben Ada called a meeting for Friday.
+Rivals could win the seat.
+City Hall Labour hardliners pressed the mayor, warning of a revolt.
 """
 
 
@@ -182,7 +187,8 @@ def test_a_lead_in_is_never_the_source_and_a_capitalised_noun_is_no_reporting_ve
 
 def test_an_analysis_lead_in_reaches_the_rest_of_its_line_not_the_next_bullet(town):
     assert town["p5s2"]["label"] == "framing" and "Why it matters" in town["p5s2"]["draft"]["loaded"]
-    assert town["p5s3"]["label"] == "unsourced", "'showed up' is no reporting word; a bullet ends the lead-in"
+    assert town["p5s3"]["label"] == "unsourced", "only a sentence that goes on ('But ...') carries the analysis"
+    assert town["p5s4"]["label"] == "unsourced", "'showed up' is no reporting word; a bullet ends the lead-in"
 
 
 def test_it_says_refers_back_to_the_body_that_spoke_before(town):
@@ -198,4 +204,9 @@ def test_a_quote_that_goes_on_into_the_next_line_keeps_its_speaker(town):
 def test_terms_of_art_capitalised_names_and_acronyms(town):
     assert town["p8s1"]["label"] == "unsourced", "'at highest risk' is a term of public health, not a judgement"
     assert town["p8s2"]["cue"] == [], "'State' in 'the State Department' is no reporting verb"
-    assert town["p8s3"]["source"] == {"kind": "named", "span": "WHO experts"}
+    assert town["p8s3"]["source"] == {"kind": "anonymous", "span": "WHO experts"}, "AP: like 'White House officials'"
+    assert town["p8s4"]["source"] == {"kind": "named", "span": "NASA"}, "an acronym is a name, even first"
+    assert town["p8s5"]["label"] == "named", "a named poll with 'a new' before it is still named"
+    assert town["p8s6"]["cue"] == [], "'called a meeting' reports no words"
+    assert town["p8s7"]["label"] == "speculation", "'win' the seat is no judgement; 'could' makes it a guess"
+    assert town["p8s8"]["source"] == {"kind": "anonymous", "span": "City Hall Labour hardliners"}

@@ -12,7 +12,7 @@ need more than "the words before a verb of saying":
 - a participle after a comma ("..., saying it will help") has the sentence's subject as source;
 - a pronoun at the end of a clause ("a win he claimed") is the speaker;
 - a capitalised cue word is a noun or a name outside a headline ("Hopes that ...", "the State Department");
-- "showed up" is not "showed".
+- "showed up" is not "showed", "called a meeting" is not "called".
 """
 
 from __future__ import annotations
@@ -116,6 +116,8 @@ def _usable(text: str, m: re.Match[str], headline: bool) -> bool:
     if not headline and word[:1].isupper():  # "Hopes that ...", "the State Department": a noun, not a verb
         return False
     if word.lower() in {"show", "shows", "showed"} and re.match(r"\s+up\b", after):
+        return False
+    if word.lower() in {"call", "calls", "called"} and re.match(r"\s+an?\s", after):  # "called a meeting"
         return False
     return not PARTIAL.search(before)
 

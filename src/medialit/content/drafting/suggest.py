@@ -110,6 +110,7 @@ TAIL_STOP = {"for", "a", "an", "the", "to", "of", "in", "on", "at", "and", "by",
 
 
 QUOTES = ('"', "“")
+CONNECTIVE = re.compile(r"(?:But|And|Yet|So|Still|Also|That|This)\b")  # a sentence that goes on from the last
 DOCUMENT_VERBS = {"shows", "showed", "show", "suggests", "suggested", "found", "finds", "concluded", "concludes"}
 PRONOUNS = {"he", "she", "him", "her"}
 
@@ -175,6 +176,15 @@ def _titled_name(span: str) -> str:
     return ""
 
 
+def _modifies(head: list[str], i: int, nouns: list[str]) -> bool:
+    """Whether head[i] is one of the capitalised words just before a stand-in noun ("White House
+    officials", "House Republican hardliners"): AP counts such sources as unnamed."""
+    j = i
+    while j + 1 < len(head) and head[j + 1][:1].isupper() and head[j + 1] not in nouns:
+        j += 1
+    return j + 1 < len(head) and head[j + 1] in nouns
+
+
 def source_kind(span: str, at_start: bool) -> tuple[str, str]:
     """``named`` or ``anonymous`` for a source span, and the words that decided it."""
     lex = lexicons()
@@ -183,6 +193,9 @@ def source_kind(span: str, at_start: bool) -> tuple[str, str]:
     titled = _titled_name(span)
     if titled:  # "a befuddled Rep. Mike Kelly": a title and a name, whatever comes before
         return "named", f"{titled!r} is a person named with a title"
+    found_in = [w for w in words if w.lower().strip(".,") in lex.named_nouns]
+    if head and head[0].lower() in {"a", "an"} and found_in and any(_is_proper(w, False) for w in head[1:]):
+        return "named", f"{' '.join(head)!r}: a named {found_in[-1]!r} the reader can find"  # "a new Axios poll"
     if head and head[0].lower() in lex.vague_determiners:
         return "anonymous", f"{head[0]!r} does not say who"
     stand_ins = lex.vague_nouns | lex.groups
@@ -194,6 +207,7 @@ def source_kind(span: str, at_start: bool) -> tuple[str, str]:
         if _is_proper(w, i == 0 and at_start)
         and not (i == 0 and at_start and nouns and not w.isupper())
         and w not in nouns
+        and not _modifies(head, i, nouns)
     ]
     if nouns and not proper:
         return "anonymous", f"{nouns[0]!r} stands in for someone the reader cannot look up"
@@ -344,7 +358,7 @@ def suggest(
         ctx.analysis = (paragraph, leadin(text))
     elif new_line:  # a new line or bullet ends the lead-in's reach
         ctx.analysis = (-1, "")
-    elif not cue and not loaded and ctx.analysis[0] == paragraph:  # the lead-in's analysis goes on, same line
+    elif not cue and not loaded and ctx.analysis[0] == paragraph and CONNECTIVE.match(text):  # goes on
         loaded = [{"span": _first_words(text) or text, "voice": "writer"}]
         notes["loaded"] = (
             f"{loaded[0]['span']!r}: the sentence goes on with the writer's analysis that "
