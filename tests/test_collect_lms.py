@@ -357,11 +357,45 @@ def test_canvas_text_entries_and_reserved_names_are_skipped_with_a_reason(fresh,
     report = collect_lms(fresh, PS, _zip(tmp_path / "c.zip", entries))
     assert list(report.collected) == ["s01"]
     skipped = dict(text.split(": ", 1) for text in report.skipped)
-    assert skipped["leekim_LATE_34567_text.html"] == "it is a text entry typed in Canvas, not an uploaded file"
+    assert "leekim_LATE_34567_text.html" not in skipped  # a typed text is kept for the teacher (below)
+    assert report.typed == {"s02": [{"from": "leekim_LATE_34567_text.html", "text": "my answer"}]}
     assert "kept for the kit's own record" in skipped["muñozørstedjosé_23456_701_timestamp.txt"]
     stamp = (fresh.submission_dir(PS, "s01") / "timestamp.txt").read_text(encoding="utf-8")
     assert stamp == "2026-01-23 08:00:00.000000"
     assert "Kim Lee (s02)" in report.missing
+
+
+def _moodle_typed(fullname: str, participant_id: int) -> str:
+    """Moodle's online text in a download with folders: the plugin's folder, its onlinetext.html."""
+    prefix = moodle_clean_filename(fullname + "_" + str(participant_id))
+    return f"{prefix}_assignsubmission_onlinetext/onlinetext.html"
+
+
+def test_what_a_student_typed_in_the_lms_is_kept_for_the_teacher_as_plain_text(fresh, tmp_path):
+    """Issue 25 §10: "I was ill" typed in Moodle is read (as hostile input), kept in the record and shown."""
+    hostile = "<p>I was ill \x1b[2J\u202eall week</p><script>alert(1)</script><p>Fiebre, sí.</p>"
+    entries = {
+        _moodle_typed("José Muñoz Ørsted", 901): hostile.encode("cp1252", errors="ignore"),  # not UTF-8
+        moodle_entry("José Muñoz Ørsted", 901, f"{PS}.ipynb"): NB,
+        _moodle_typed("Kim Lee", 902): b"<p>" + b"long " * 5000 + b"</p>",  # over the cap: not read
+        _moodle_typed("Nobody Here", 999): b"<p>not a student</p>",
+    }
+    report = collect_lms(fresh, PS, _zip(tmp_path / "moodle.zip", entries))
+    assert list(report.collected) == ["s01"]
+    assert report.typed["s01"] == [
+        {"from": _moodle_typed("José Muñoz Ørsted", 901), "text": "I was ill [2Jall week\nFiebre, sí."}
+    ]
+    assert report.typed["s02"][0]["text"].startswith("(a text over 20 kB: not read here")
+    nobody = _moodle_typed("Nobody Here", 999)  # no roster student: listed, never read
+    assert any(line.startswith(f"{nobody}: it comes from Moodle's 'onlinetext'") for line in report.skipped)
+    kept = json.loads(record_path(fresh.root, PS).read_text(encoding="utf-8"))["typed"]
+    assert kept["s01"][0]["text"] == "I was ill [2Jall week\nFiebre, sí."
+    summary = report.summary()
+    assert "  typed in the LMS by José Muñoz Ørsted (s01): “I was ill [2Jall week Fiebre, sí.”" in summary.splitlines()
+    assert "\x1b" not in summary and "\u202e" not in summary and "alert" not in summary
+    assert "Kim Lee (s02)" in report.missing  # a note is no submission
+    again = collect_lms(fresh, PS, _zip(tmp_path / "files.zip", {moodle_entry("Kim Lee", 902, f"{PS}.ipynb"): NB}))
+    assert again.typed == {} and json.loads(record_path(fresh.root, PS).read_text(encoding="utf-8"))["typed"] == kept
 
 
 def test_names_the_kit_must_read_whatever_the_unicode_form(fresh, tmp_path):

@@ -76,7 +76,7 @@ from medialit.grading.layout import (
     timestamp_text,
     write_timestamp,
 )
-from medialit.grading.lms_download import Caps, name_problem, zip_entries
+from medialit.grading.lms_download import Caps, name_problem, typed_note, zip_entries
 from medialit.grading.roster import SAFE_ID, Student
 
 # Canvas, anonymous grading: "[LATE_]anon_XXXXX_ATTACHMENTID_FILENAME" (no name, no user id).
@@ -111,6 +111,7 @@ class Upload:
     problem: str = ""  # recognised, but not an uploaded file (a text entry): why it is not collected
     hidden: str = ""  # recognised, but the LMS hid who sent it (anonymous grading): what to do
     nested: str = ""  # inside one student's folder but named as another's: why it is given to nobody
+    typed: bool = False  # a text the student typed in the LMS (Moodle online text, Canvas text entry)
 
 
 @dataclass
@@ -158,6 +159,8 @@ class CollectReport:
     details: dict[str, Collected] = field(default_factory=dict)  # student -> where it came from, late
     source: str = ""  # the download (or "nbgrader's exchange")
     record: str = ""  # the file where each collected file's origin is kept (record_path)
+    typed: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # student -> [{from, text}] typed in the LMS
+    names: dict[str, str] = field(default_factory=dict)  # student -> "Name (id)", for the typed notes
 
     @property
     def problems(self) -> bool:
@@ -186,6 +189,12 @@ class CollectReport:
         lines += [f"  refused {text}" for text in self.refused]
         lines += [f"  time check: {text}" for text in self.flags]
         lines += [f"  note: {text}" for text in self.notes]
+        for student, typed in sorted(self.typed.items()):
+            for note in typed:
+                text = " ".join(note["text"].split())
+                shown = text if len(text) <= 100 else text[:99].rstrip() + "…"
+                where = f" (all of it: {self.record})" if shown != text and self.record else ""
+                lines.append(f"  typed in the LMS by {self.names.get(student, student)}: “{shown}”{where}")
         lines += [f"  no submission: {who}" for who in self.missing]
         return "\n".join(lines)
 
@@ -226,6 +235,22 @@ def collect_records(course_root: Path, assignment: str) -> dict[str, dict]:
         return {}
     students = data.get("students") if isinstance(data, dict) else None
     return {s: r for s, r in students.items() if isinstance(r, dict)} if isinstance(students, dict) else {}
+
+
+def typed_notes(course_root: Path, assignment: str) -> dict[str, list[dict[str, str]]]:
+    """What each student typed in the LMS beside their files (``{from, text}`` each), as collect kept it."""
+    try:
+        data = json.loads(record_path(course_root, assignment).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    typed = data.get("typed") if isinstance(data, dict) else None
+    if not isinstance(typed, dict):
+        return {}
+    return {
+        str(s): [{"from": str(n.get("from", "")), "text": str(n.get("text", ""))} for n in notes if isinstance(n, dict)]
+        for s, notes in typed.items()
+        if isinstance(notes, list)
+    }
 
 
 def collect_record(course: Course, assignment: str, student: str, records: dict | None = None) -> dict | None:
@@ -273,7 +298,10 @@ def _moodle(m: re.Match, rest: str, shown: str, path: Path, when: datetime) -> U
     problem = ""
     if plugin != "file":
         problem = f"it comes from Moodle's '{plugin}' submission type (typed online), not an uploaded file"
-    return Upload(path, shown, "moodle", m.group("name"), m.group("uid"), Path(rest).name, when, None, problem)
+    name = Path(rest).name
+    upload = Upload(path, shown, "moodle", m.group("name"), m.group("uid"), name, when, None, problem)
+    upload.typed = plugin == "onlinetext" and name.lower().endswith((".html", ".htm"))
+    return upload
 
 
 def parse_upload(shown: str, path: Path, when: datetime, ids: frozenset[str] = frozenset()) -> Upload | None:
@@ -318,9 +346,11 @@ def _flat(last: str, shown: str, path: Path, when: datetime, ids: frozenset[str]
     if m and _canvas_name(m.group("name")):
         what = "a text entry" if m.group("kind").lower() == "text" else "a website URL"
         problem = f"it is {what} typed in Canvas, not an uploaded file"
-        return Upload(
+        upload = Upload(
             path, shown, "canvas", m.group("name"), m.group("uid"), last, when, bool(m.group("late")), problem
         )
+        upload.typed = m.group("kind").lower() == "text"
+        return upload
     return None
 
 
@@ -560,7 +590,7 @@ def collect_lms(course: Course, assignment: str, source: str | Path, caps: Caps 
 
     def wanted(name: str) -> bool:
         upload = parse_upload(name, Path(), now, ids)
-        usable = upload is not None and not (upload.problem or upload.nested)
+        usable = upload is not None and not upload.nested and (upload.typed or not upload.problem)
         return usable and match_student(upload, roster).student is not None
 
     with tempfile.TemporaryDirectory(prefix="medialit-collect-") as tmp:
@@ -576,11 +606,14 @@ def collect_lms(course: Course, assignment: str, source: str | Path, caps: Caps 
             if upload is None:
                 report.unrecognised.append(shown)
                 continue
-            if upload.problem:
-                report.skipped.append(f"{shown}: {upload.problem}")
-                continue
             if upload.nested:
                 report.refused.append(f"{shown}: {upload.nested}")
+                continue
+            if upload.typed and path is not None and (who := match_student(upload, roster).student):
+                report.typed.setdefault(who.student_id, []).append({"from": shown, "text": typed_note(path)})
+                continue
+            if upload.problem:
+                report.skipped.append(f"{shown}: {upload.problem}")
                 continue
             match = match_student(upload, roster)
             if match.student is None or path is None:
@@ -591,6 +624,9 @@ def collect_lms(course: Course, assignment: str, source: str | Path, caps: Caps 
                 report.notes.append(match.note)
             by_student.setdefault(match.student.student_id, []).append((upload, match))
         names = {s.student_id: s.name for s in roster}
+        report.names = {
+            s.student_id: s.student_id if s.name == s.student_id else f"{s.name} ({s.student_id})" for s in roster
+        }
         for student, found in sorted(by_student.items()):
             _store(course, assignment, student, found, report, names.get(student, student))
     vias = {info.via for info in report.details.values()}
@@ -701,11 +737,12 @@ TIMESTAMP_IS = {
 
 def _save_records(course: Course, assignment: str, report: CollectReport) -> None:
     """Add the report's collected submissions to ``record_path`` (other students keep theirs), atomically."""
-    if not report.details:
+    if not report.details and not report.typed:
         return
     path = record_path(course.root, assignment)
     report.record = str(path)
     students = collect_records(course.root, assignment)
+    typed = {**typed_notes(course.root, assignment), **report.typed}  # a new download's notes replace a student's
     now = datetime.now().isoformat(timespec="seconds")
     for student, info in report.details.items():
         first = info.via.split("+")[0]
@@ -732,6 +769,8 @@ def _save_records(course: Course, assignment: str, report: CollectReport) -> Non
                 owner_checked=bool(info.owner),
             )
     data = {"assignment": assignment, "updated": now, "students": {s: students[s] for s in sorted(students)}}
+    if typed:
+        data["typed"] = {s: typed[s] for s in sorted(typed)}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -7,6 +7,10 @@ extracted. Only entries ``wanted`` (an LMS name that belongs to a roster student
 each counted while it is written, so a header that lies about its size cannot write more than
 the caps either. Names a zip stores as UTF-8 without saying so (rubyzip's default, which
 Canvas uses) are read as UTF-8 when they are valid UTF-8.
+
+A text a student typed in the LMS (Moodle's online text, a Canvas text entry: "I was ill") is
+read by :func:`typed_note` as hostile input: capped, decoded whatever its encoding, reduced to
+plain text with no control or direction characters, for the teacher to read (pages escape it).
 """
 
 from __future__ import annotations
@@ -18,10 +22,14 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 UTF8_FLAG = 0x800  # general purpose bit 11: the name is UTF-8
 MB = 1_000_000
+NOTE_BYTES = 20_000  # a typed note is a few lines; a bigger file is not read
+NOTE_CHARS = 2_000  # the text kept of one note
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -158,3 +166,55 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, caps
         target.unlink(missing_ok=True)
         return size, f"it expands past its declared size or the {caps.file / MB:.0f} MB limit for one file"
     return size, ""
+
+
+class _Text(HTMLParser):
+    """The words of an LMS text entry's HTML: a line per block, nothing of scripts or styles."""
+
+    BLOCKS = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.skip += tag in ("script", "style")
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("script", "style") and self.skip > 0
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def typed_note(path: Path) -> str:
+    """What a student typed in the LMS (the text entry saved at ``path``), as plain text for the teacher.
+
+    At most ``NOTE_BYTES`` are read (a longer entry says so); UTF-8, else Windows-1252; markup,
+    control and text-direction characters are dropped; the text is cut at ``NOTE_CHARS``.
+    """
+    with Path(path).open("rb") as handle:
+        data = handle.read(NOTE_BYTES + 1)
+    if len(data) > NOTE_BYTES:
+        return f"(a text over {NOTE_BYTES // 1000} kB: not read here, read it in the LMS)"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    reader = _Text()
+    try:
+        reader.feed(text)
+        reader.close()
+        text = "".join(reader.parts)
+    except Exception:  # hostile markup: keep the characters, as text
+        pass
+    text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " "))
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    text = "\n".join(line for line in lines if line)
+    return text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1].rstrip() + "…"
