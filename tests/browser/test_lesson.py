@@ -155,8 +155,8 @@ def test_lesson01_keyboard_only(page: Page, lab: LabServer, notebook_copy: Calla
     page.keyboard.press("Escape")  # close whatever the Run menu left open; focus stays in the page
     focus_by_tab(page, select, limit=400)
     shot("select-focused")
-    # Arrow keys on a closed <select> are taken by JupyterLab's command mode (they move between
-    # cells), so the student opens the list with Space, moves with the arrows and picks with Enter.
+    # One keyboard way to answer: open the list with Space, move with the arrows, pick with Enter.
+    # (Arrow keys on the closed drop-down change the answer too and stay in the widget: test_student_traps.)
     page.keyboard.press("Space")
     page.keyboard.press("Home")
     for _ in range(steps):
