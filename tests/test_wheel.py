@@ -75,6 +75,7 @@ def test_the_built_student_wheel_carries_no_key(wheels):
     archive = zipfile.ZipFile(wheels["student"])
     names = archive.namelist()
     assert "medialit/kit/notebooks/00-start-here.ipynb" in names
+    assert "medialit/kit/docs/instructor-guide.md" in names  # the guide the kit's messages point to
     lessons = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
     assert {n.rsplit("/", 1)[1] for n in names if n.startswith("medialit/kit/notebooks/")} == lessons
     assert not [n for n in names if n.endswith(".answers.json") or ".ipynb_checkpoints" in n]

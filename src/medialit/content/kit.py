@@ -3,7 +3,8 @@
 Two kinds of folder:
 
 * **public** (``seeds``, ``exercises``, ``notebooks``): what lessons and exercises teach with. The
-  student install (the ``medialit`` wheel) carries copies under ``medialit/kit/``.
+  student install (the ``medialit`` wheel) carries copies under ``medialit/kit/``, and ``docs``
+  (the instructor guide the kit's messages point to).
 * **sealed** (``solutions``, ``keys``): the masters with their hidden tests, the private keys of
   transfer texts and the pre/post-test keys. Only graders hold them: in the instructor install
   (the ``medialit-instructor`` wheel, built from the repository's ``instructor/`` folder, whose
@@ -108,6 +109,14 @@ def sealed_paths() -> list[Path]:
     if kit is not None:
         paths.append(kit.parent)
     return paths
+
+
+def doc_path(name: str = "instructor-guide.md") -> Path:
+    """One of the kit's docs (``docs/NAME``): the installed wheel's copy, else the checkout's."""
+    for root in (PACKAGED, CHECKOUT):
+        if (root / "docs" / name).is_file():
+            return root / "docs" / name
+    return CHECKOUT / "docs" / name
 
 
 def kit_path(folder: str) -> Path:

@@ -10,13 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from medialit.content.class_counts import FILE_NAME, MIN_ANSWERS, tally
+from medialit.content.kit import doc_path
 from medialit.content.scheme import load_scheme
 from medialit.grading.results import Results
 
-HANDOUT = (
-    "To share it, put a copy in the folder where students keep their lessons, beside "
-    "07-agreement.ipynb (docs/instructor-guide.md, 'Class agreement for lesson 07')."
-)
+
+def handout() -> str:
+    """How to share the class file, pointing to the instructor guide where this install has it."""
+    return (
+        "To share it, put a copy in the folder where students keep their lessons, beside "
+        f"07-agreement.ipynb (the instructor guide, {doc_path()}: 'Class agreement for lesson 07')."
+    )
 
 
 def label_answers(results: dict[str, Results]) -> tuple[str, list[dict[str, str | None]]]:
@@ -61,5 +65,5 @@ def write_class_labels(folder: Path, assignment: str, results: dict[str, Results
     )
     return (
         f"Lesson 07's class file: {path} (how many of the {counts.students} students chose each label, per "
-        f"sentence; no names).{left} {HANDOUT}"
+        f"sentence; no names).{left} {handout()}"
     )
