@@ -3,18 +3,23 @@
 Run by hand (takes a few minutes):
 
     .venv/bin/python benchmarks/autograde.py [--students 60] [--jobs 2] [--assignment ps1-sources]
+    .venv/bin/python benchmarks/autograde.py --students 40 --saved-only --repeat 3   # the teacher's command
 
 It builds one course with N synthetic submissions (the demo's class generator), copies
 it so every contender grades the same work from scratch, and prints seconds per
 submission and the ratios:
 
 - stock ``nbgrader autograde`` (a kernel per submission, serial);
-- ``medialit autograde`` from the saved answers (no kernel): target >= 20x stock;
+- ``medialit autograde`` from the saved answers (no kernel), as the teacher runs it: the command,
+  in a new process (a cold start: Python, the imports, the course), target >= 25x stock;
+- the same, in-process (``grading.autograde.autograde`` called from this already-warm process);
 - ``medialit autograde --execute`` with and without the bubblewrap sandbox: the sandbox
   may cost at most 10% of execution-mode throughput;
 - the floor: nbclient executing the master in a fresh kernel per submission, serially.
 
-All contenders must give every student the same grade.
+All contenders must give every student the same grade. ``--saved-only`` measures the first three
+only; ``--repeat N`` runs each of those N times (a fresh copy each time) and reports the medians,
+with the machine's load (``os.getloadavg``) before each run: the machine may be shared.
 
 With ``--executor celery`` it measures grading on Celery instead: it starts its own
 redis-server and a 2-process ``medialit grading-worker`` (the tests' helpers in
@@ -30,6 +35,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,6 +100,17 @@ def time_medialit(
     return elapsed
 
 
+def time_command(course: Course, assignment: str, jobs: int) -> float:
+    """``medialit autograde`` as the teacher runs it: a new Python process, from its start to its exit."""
+    command = [sys.executable, "-m", "medialit", "autograde", assignment, "--course", str(course.root), "--quiet"]
+    start = time.perf_counter()
+    done = subprocess.run([*command, "--jobs", str(jobs)], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"medialit autograde failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return elapsed
+
+
 def time_floor(course: Course, assignment: str, students: int) -> float:
     """A fresh kernel executes the master notebook, once per submission, serially."""
     work = course.root / "floor" / assignment
@@ -120,10 +137,14 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--assignment", default="ps1-sources")
     parser.add_argument("--executor", choices=("local", "celery"), default="local")
+    parser.add_argument("--saved-only", action="store_true", help="stock, the command (cold) and in-process only")
+    parser.add_argument("--repeat", type=int, default=1, help="with --saved-only: runs of each contender (medians)")
     args = parser.parse_args()
     n, ps = args.students, args.assignment
     if args.executor == "celery":
         return compare_celery(n, ps, args.jobs)
+    if args.saved_only:
+        return compare_saved(n, ps, args.jobs, max(1, args.repeat))
     if sandbox_problem():
         sys.exit(f"cannot measure the sandbox here: {sandbox_problem()}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -153,6 +174,37 @@ def main() -> None:
         print(f"--execute vs stock          : {stock / sandboxed:6.2f}x faster")
         cost = sandboxed * args.jobs / n / (floor / n)
         print(f"--execute per-submission cost (wall x jobs / N): {cost:.2f}x the floor")
+
+
+def compare_saved(n: int, ps: str, jobs: int, repeat: int) -> None:
+    """Stock nbgrader, ``medialit autograde`` as a command (cold) and in-process: one table, medians of ``repeat``."""
+    contenders = {
+        "stock": ("stock nbgrader autograde (serial)", lambda c: time_stock(c, ps)),
+        "command": (f"medialit autograde --jobs {jobs}, command (cold)", lambda c: time_command(c, ps, jobs)),
+        "inprocess": (f"medialit autograde --jobs {jobs}, in-process", lambda c: time_medialit(c, ps, jobs)),
+    }
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    loads: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = build_course(Path(tmp) / "base", ps, n)
+        grades = {}
+        for round_ in range(repeat):
+            for name, (_, run) in contenders.items():  # interleaved, so a busy spell hits every contender
+                course = Course(shutil.copytree(base.root, Path(tmp) / f"{name}-{round_}"))
+                loads.append(os.getloadavg()[0])
+                times[name].append(run(course))
+                grades[name] = course.scores(ps)
+                shutil.rmtree(course.root)
+        assert all(g == grades["stock"] for g in grades.values()), "the contenders disagree on grades"
+    stock = statistics.median(times["stock"])
+    print(f"{n} submissions of {ps}, saved answers; {os.cpu_count()} cores; {repeat} run(s) each, medians")
+    print(f"load average (1 min) before the runs: {min(loads):.1f} to {max(loads):.1f}")
+    print(f"{'contender':<44} {'median s':>9} {'s/subm':>7} {'vs stock':>9}  runs (s)")
+    for name, (label, _) in contenders.items():
+        median = statistics.median(times[name])
+        runs = " ".join(f"{t:.1f}" for t in times[name])
+        print(f"{label:<44} {median:9.2f} {median / n:7.3f} {stock / median:8.1f}x  {runs}")
+    print("grades: identical for every student in all three (target: the command >= 25x stock)")
 
 
 def compare_celery(n: int, ps: str, jobs: int, concurrency: int = 2) -> None:

@@ -41,6 +41,7 @@ from medialit.grading.assignment_settings import AssignmentSettings, settings_fo
 from medialit.grading.course import Course, CourseError
 from medialit.grading.discernment_forms import tested_class, wrong_form
 from medialit.grading.executors import LocalExecutor, Lost
+from medialit.grading.fingerprints import Fingerprints
 from medialit.grading.layout import Layout
 from medialit.grading.merge import Books, merge
 from medialit.grading.prepare import Job, graded_notes, prepare
@@ -51,7 +52,6 @@ from medialit.grading.worker import (
     Outcome,
     failure_reason,
     file_hash,
-    file_hashes,
     grade_executed,
     grade_saved,
     result_digest,
@@ -184,7 +184,7 @@ def autograde(
     if bar is not None:
         bar.update(len(students) - len(ready))
     tested = tested_class(course, assignment, students)  # the discernment tests' class, read once per run
-    run = _Run(course, assignment, snapshot, work, statuses, now, mode, state["protected"], problems, executor, tested)
+    run = _Run(course, assignment, snapshot, work, statuses, now, mode, state["kit"], problems, executor, tested)
     run.hand, run.clock = hand, clock
     try:
         with clock.stage("grading"):
@@ -273,7 +273,7 @@ class _Run:
     statuses: dict[str, StudentStatus]
     now: str
     mode: Mode
-    protected: dict[str, str]
+    protected: Fingerprints  # what the run relies on: checked before every merge
     problems: list[str]
     executor: Any
     tested: list[str]  # the class the discernment tests' forms are planned over (empty for other assignments)
@@ -329,7 +329,7 @@ class _Run:
     def _settle(self, job: Job, out: Outcome, final: bool, suspects: list[Job]) -> None:
         course, assignment, student = self.course, self.assignment, job.student
         with self.clock.stage("fingerprints"):
-            changed = self.spoiled or _changed(self.protected)
+            changed = self.spoiled or self.protected.changed()
         if changed:
             self.spoiled = changed
             _discard(out, job, assignment)
@@ -396,14 +396,6 @@ def _discard(out: Outcome, job: Job, assignment: str) -> None:
         shutil.rmtree(Layout(out.folder).autograded_root / job.student, ignore_errors=True)
     else:
         shutil.rmtree(out.folder, ignore_errors=True)
-
-
-def _changed(protected: dict[str, str]) -> str:
-    """The first protected file (kit package, masters, release, keys) that changed, '' if none."""
-    for path, digest in protected.items():
-        if file_hash(Path(path)) != digest:
-            return path
-    return ""
 
 
 def _compare_state(before: dict[str, Any], after: dict[str, Any], backup: Path) -> list[str]:
@@ -482,12 +474,9 @@ def _course_state(course: Course, assignment: str, graded: set[str]) -> dict[str
     """What grading must not change: the kit's package, masters, release, keys and seeds; other students' grades."""
     from medialit.grading.pipeline import package_dir
 
-    protected: dict[str, str] = {}
-    for folder in (package_dir(), course.source_root, course.release_root, course.seeds):
-        protected.update(file_hashes(folder))
-    protected = {p: h for p, h in protected.items() if "__pycache__" not in p}
+    kit = Fingerprints([package_dir(), course.source_root, course.release_root, course.seeds])
     scores = course.scores(assignment)
-    return {"protected": protected, "others": {s: v for s, v in scores.items() if s not in graded}}
+    return {"protected": kit.hashes, "kit": kit, "others": {s: v for s, v in scores.items() if s not in graded}}
 
 
 def _add_scores(
