@@ -210,3 +210,11 @@ def test_terms_of_art_capitalised_names_and_acronyms(town):
     assert town["p8s6"]["cue"] == [], "'called a meeting' reports no words"
     assert town["p8s7"]["label"] == "speculation", "'win' the seat is no judgement; 'could' makes it a guess"
     assert town["p8s8"]["source"] == {"kind": "anonymous", "span": "City Hall Labour hardliners"}
+
+
+def test_a_strongly_evaluative_adjective_of_the_pattern_lexicon_is_the_writers_framing(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("Council backs tram plan\n\nThe tram plan is absurd.\nThe tram plan costs $4 million.\n", "utf-8")
+    s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
+    assert s["p1s1"]["label"] == "framing" and "Pattern subjectivity lexicon" in s["p1s1"]["draft"]["loaded"]
+    assert s["p1s2"]["label"] == "unsourced"

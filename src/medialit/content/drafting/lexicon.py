@@ -43,6 +43,7 @@ def _low(items: list[str]) -> tuple[str, ...]:
 def lexicons() -> Lexicons:
     """All lexicons (cached); multi-word entries come first so they win over their parts."""
     rep, vague, hedge, ev = (_read(n) for n in ("reporting", "vague_sources", "hedges", "evaluative"))
+    subjective = _read("subjective")
     by_length = lambda xs: tuple(sorted(_low(xs), key=lambda x: -len(x.split())))  # noqa: E731
     return Lexicons(
         cue_phrases=by_length(rep["phrases"]),
@@ -52,7 +53,7 @@ def lexicons() -> Lexicons:
         named_nouns=frozenset(_low(vague["named_nouns"])),
         hedge_phrases=by_length(hedge["phrases"]),
         hedge_words=frozenset(_low(hedge["words"])),
-        evaluative=by_length(ev["words"]),
+        evaluative=by_length(ev["words"] + subjective["words"]),
         causal=by_length(ev["causal"]),
         leadins=by_length(ev["analysis_leadins"]),
         predicates=by_length(ev["predicates"]),
@@ -63,5 +64,6 @@ def lexicons() -> Lexicons:
         provenance={
             n: d["provenance"]
             for n, d in zip(("cue", "source", "hedges", "loaded"), (rep, vague, hedge, ev), strict=True)
-        },
+        }
+        | {"loaded": f"{ev['provenance']}; {subjective['provenance']}"},
     )
