@@ -132,8 +132,12 @@ def test_the_command_line(tmp_path):
     # A closed page's kernel is culled after 10 minutes; no kernel is started ahead unless asked for.
     assert "--MappingKernelManager.cull_idle_timeout=600" in argv and "--MedialitVoila.warm_kernels=0" in argv
     assert "--MappingKernelManager.cull_connected=False" in argv
-    argv = voila_argv(build_parser().parse_args(["app", "--cull-idle", "0", "--warm-kernels", "3"]))
+    assert "--MedialitVoila.prepare=4" in argv  # the next lesson prepared for at most 4 students at once
+    argv = voila_argv(build_parser().parse_args(["app", "--cull-idle", "0", "--warm-kernels", "3", "--prepare", "0"]))
     assert "--MappingKernelManager.cull_idle_timeout=0" in argv and "--MedialitVoila.warm_kernels=3" in argv
+    assert "--MedialitVoila.prepare=0" in argv
+    argv = voila_argv(build_parser().parse_args(["app", "--voila=--VoilaConfiguration.show_margins=True"]))
+    assert argv[-1] == "--VoilaConfiguration.show_margins=True"  # any Voila option, passed on
 
 
 def test_per_student_answers_inside_the_lessons_folder_are_refused():
@@ -146,3 +150,97 @@ def test_per_student_answers_inside_the_lessons_folder_are_refused():
     )
     assert run.returncode == 1 and "inside the lessons folder" in run.stderr, run.stderr[-2000:]
     assert not (NOTEBOOKS / "answers").exists()
+
+
+class FakeRenderer:
+    """Stands in for Voila's renderer: a notebook that renders in two snippets."""
+
+    def __init__(self) -> None:
+        self.notebook = SimpleNamespace(metadata=SimpleNamespace(kernelspec=SimpleNamespace(name="python3")))
+        self.stop_generator = False
+        self.rendered_cache: list[str] = []
+
+    async def initialize(self) -> None:
+        return None
+
+    async def generate_content_hybrid(self, kernel_id: str, kernel: object) -> tuple[list[str], object]:
+        self.rendered_cache += ["<html>", f"<p>{kernel_id}</p>"]
+
+        async def rest():
+            yield "</html>", None
+
+        return list(self.rendered_cache), rest()
+
+
+class FakeKernels(dict):
+    async def start_kernel(self, **kwargs: object) -> str:
+        kernel_id = f"k{len(self.started)}"
+        self.started.append(kernel_id)
+        self[kernel_id] = kwargs
+        return kernel_id
+
+    def get_kernel(self, kernel_id: str) -> object:
+        return self[kernel_id]
+
+    async def shutdown_kernel(self, kernel_id: str, now: bool = False) -> None:
+        del self[kernel_id]
+
+
+def prepared_pages(root, limit: int):
+    from medialit.app.prepared import PreparedPages
+
+    kernels = FakeKernels()
+    kernels.started = []
+    app = SimpleNamespace(root_dir=str(root), kernel_manager=kernels, log=SimpleNamespace(info=lambda *a: None))
+    pages = PreparedPages(app, limit)
+    pages._renderer = lambda page: FakeRenderer()
+    pages._env = dict
+    return pages, kernels
+
+
+def test_prepared_pages_are_bounded_used_once_and_never_stale(tmp_path):
+    """One page per student, ``limit`` in all; a page is used only while its answers files are unchanged."""
+    import asyncio
+
+    for name in ("00-start-here", "01-anatomy", "02-who-says-so"):
+        (tmp_path / f"{name}.ipynb").write_text("{}", encoding="utf-8")
+
+    async def scenario() -> None:
+        pages, kernels = prepared_pages(tmp_path, limit=2)
+        assert pages.next_lesson(None) == "00-start-here.ipynb"
+        assert pages.next_lesson("00-start-here.ipynb") == "01-anatomy.ipynb"
+        assert pages.next_lesson("02-who-says-so.ipynb") is None
+        for student in ("a", "b", "c"):  # three students, at most two pages: the oldest is dropped
+            folder = tmp_path / student
+            folder.mkdir()
+            pages.viewed(student, "00-start-here.ipynb", str(folder), delay=0)
+            await asyncio.sleep(0.05)
+        assert sorted(pages.pages) == ["b", "c"] and len(kernels) == 2
+        render, cache, kernel_id = await pages.take("b", "01-anatomy.ipynb", str(tmp_path / "b"))
+        rendered, rest = await render
+        assert cache and [s async for s, _ in rest] == ["</html>"] and kernel_id in kernels
+        assert await pages.take("b", "01-anatomy.ipynb", str(tmp_path / "b")) is None  # used once
+        # c saves lesson 01's answers (another tab) after the page was prepared: it is run again instead
+        (tmp_path / "c" / "01-anatomy.answers.json").write_text("{}", encoding="utf-8")
+        assert await pages.take("c", "01-anatomy.ipynb", str(tmp_path / "c")) is None
+        await asyncio.sleep(0.05)
+        assert list(kernels) == [kernel_id]  # the stale page's kernel was shut down
+        pages.on_index("b", str(tmp_path / "b"))  # b opened 00 last: 01 again
+        await asyncio.sleep(0.05)
+        assert pages.pages["b"].notebook == "01-anatomy.ipynb"
+        assert await pages.take("b", "02-who-says-so.ipynb", str(tmp_path / "b")) is None  # chose another
+        await asyncio.sleep(0.05)
+        assert not pages.pages and list(kernels) == [kernel_id]
+
+    asyncio.run(scenario())
+
+
+def test_answers_of_other_lessons_do_not_make_a_page_stale(tmp_path):
+    from medialit.app.prepared import stamp
+
+    (tmp_path / "01-anatomy.ipynb").write_text("{}", encoding="utf-8")
+    before = stamp(tmp_path, "01-anatomy.ipynb", None)
+    (tmp_path / "00-start-here.answers.json").write_text("{}", encoding="utf-8")
+    assert stamp(tmp_path, "01-anatomy.ipynb", None) == before
+    (tmp_path / "01-anatomy-practice.answers.json").write_text("{}", encoding="utf-8")
+    assert stamp(tmp_path, "01-anatomy.ipynb", None) != before

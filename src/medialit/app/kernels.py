@@ -57,6 +57,7 @@ class WarmKernelManager(AsyncMappingKernelManager):
         self._waiting: list[asyncio.Task[str]] = []
         self._clients: dict[str, Any] = {}
         self.warm_env: dict[str, str] = {}
+        self.keep: Any = lambda kernel_id: False  # True for a kernel the culler must leave (a prepared page)
 
     def fill(self) -> None:
         """Start kernels in the background until ``warm_kernels`` are starting or waiting."""
@@ -129,8 +130,8 @@ class WarmKernelManager(AsyncMappingKernelManager):
         return taken
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
-        if kernel_id in self.waiting():
-            return  # waiting for a page: not idle, ready
+        if kernel_id in self.waiting() or self.keep(kernel_id):
+            return  # waiting for a page, or a page prepared ahead: not idle, ready
         await super().cull_kernel_if_idle(kernel_id)
 
     async def shutdown_all(self, now: bool = False) -> None:

@@ -21,6 +21,7 @@ def voila_argv(args: argparse.Namespace) -> list[str]:
         f"--MappingKernelManager.cull_interval={min(60, max(1, cull // 2))}",
         "--MappingKernelManager.cull_connected=False",  # a page still open keeps its kernel
         f"--MedialitVoila.warm_kernels={max(args.warm_kernels, 0)}",
+        f"--MedialitVoila.prepare={max(args.prepare, 0)}",
     ]
     if args.no_browser:
         argv.append("--no-browser")
@@ -28,7 +29,7 @@ def voila_argv(args: argparse.Namespace) -> list[str]:
         argv.append(f"--MedialitVoila.per_student_dir={Path(args.per_student).resolve()}")
     if args.token is not None:
         argv.append(f"--token={args.token}")
-    return argv
+    return argv + list(args.voila)
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -75,6 +76,21 @@ def add_app_command(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="kernels kept started, the kit loaded, for the next pages (default 0: on the machines measured so "
         "far they did not make a lesson appear sooner; see docs/app.md)",
+    )
+    app.add_argument(
+        "--prepare",
+        type=int,
+        default=4,
+        metavar="N",
+        help="prepare the lesson each student will likely open next (after a lesson, the next one), so it "
+        "opens at once; one per student, at most N at once, about 90 MB each (default 4; 0: none)",
+    )
+    app.add_argument(
+        "--voila",
+        action="append",
+        default=[],
+        metavar="OPTION",
+        help="pass an option on to Voila, e.g. --voila=--VoilaConfiguration.show_margins=True (may be repeated)",
     )
     app.add_argument("--token", default=None, help="require this login token (default: none on this computer)")
     app.set_defaults(func=cmd_app)
