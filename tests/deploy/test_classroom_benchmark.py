@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_deployment import _missing_tools, _why_not
+from test_deployment import _missing_tools, _why_not, build_env_vars
 
 pytestmark = [pytest.mark.deployment, pytest.mark.slow]
 
@@ -37,7 +37,8 @@ def test_a_class_at_once_then_nothing_remains(tmp_path: Path) -> None:
     figures = tmp_path / "figures.json"
     cmd = [sys.executable, str(ROOT / "benchmarks" / "classroom.py"), "--students", str(N), "--time-limit", "900"]
     cmd += ["--browsers", "1", "--cull-wait", str(CULL_WAIT), "--label", "CI", "--json", str(figures)]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=2400, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    env = {**os.environ, **build_env_vars(), "PYTHONUNBUFFERED": "1"}  # build-env with uv where the test venv has it
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=2400, env=env)
     said = run.stdout + run.stderr
     print(said)
     assert run.returncode == 0, said[-4000:]
