@@ -19,17 +19,23 @@ STUDENT_CONFIG := $(CURDIR)/jupyter-config/student:$(KIT_CONFIG)
 
 .PHONY: lab instructor app test test-fast test-failed lint setup demo clean
 
+# The packages go in with uv (from PyPI, several times faster than pip) when pip could install it
+# into .venv; else, or if uv fails, with pip. NO_UV=1 uses pip only.
+INSTALL = { test -z "$(NO_UV)" && test -x $(BIN)/uv && $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); } \
+	|| $(BIN)/python -m pip install --quiet $(1)
+
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "medialit needs Python 3.11 or newer; install it and run make again." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	test -n "$(NO_UV)" || $(BIN)/python -m pip install --quiet uv || echo "uv did not install; pip installs the packages (slower)"
 
 $(VENV)/.lab-installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+	$(call INSTALL,-e .)
 	touch $@
 
 $(VENV)/.test-installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(call INSTALL,-e '.[test]')
 	touch $@ $(VENV)/.lab-installed
 
 setup: $(VENV)/.lab-installed
@@ -51,11 +57,12 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff format --check .
 
 # The whole suite on two workers (PYTEST_WORKERS=auto: one per CPU); test-fast leaves out the
-# slow and browser tests (about two minutes); test-failed re-runs what failed last time.
+# slow and browser tests (about two minutes); test-failed re-runs what failed last time. make test
+# lists its 25 slowest steps at the end, to keep an eye on the suite's time.
 PYTEST_WORKERS ?= 2
 
 test: $(VENV)/.test-installed lint
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=25
 
 test-fast: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not slow and not browser"
