@@ -229,6 +229,10 @@ def test_feedback_when_nothing_was_answered(built, pages):
     assert "Score: 0 / 16" in text
     nothing = "No detailed feedback for this part: neither ps1-sources.answers.json nor the notebook's"
     assert text.count(nothing) == 2
+    # the page says what to do (issue 25 §10): submit the answers file, or run the receipt cell and save
+    assert "Graded, under review." in text and "What to do: if you did answer" in text
+    assert "run the last cell (Submission receipt), save the notebook" in text
+    assert "or submit ps1-sources.answers.json too" in text
 
 
 def test_feedback_shows_teacher_graded_answer_score_and_comment(built, pages):

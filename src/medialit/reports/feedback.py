@@ -22,7 +22,7 @@ from medialit.grading.answers import submitted_answers
 from medialit.grading.assignment_settings import settings_for
 from medialit.grading.course import Course, CourseError
 from medialit.grading.layout import TIMESTAMP
-from medialit.grading.results import BLANK_SUBMISSION, PartResult
+from medialit.grading.results import BLANK_SUBMISSION, Code, PartResult
 from medialit.grading.status import FAILED, FLAGGED, MISSING, load_results
 from medialit.reports.classdata import (
     NO_REASON,
@@ -138,7 +138,7 @@ def student_page(
         f"<h1>{html.escape(title)}</h1>",
         f'<p class="meta">Feedback for {who} · assignment <code>{html.escape(assignment)}</code></p>',
         _score_html(row),
-        _status_html(row, assignment, headings),
+        _status_html(row, assignment, headings, _no_answers(course, assignment, student)),
         *_override_html(course, assignment, student, headings),
     ]
     if row.get("late") == "yes":
@@ -185,7 +185,15 @@ def _score_html(row: pd.Series) -> str:
     return text + "</p>"
 
 
-def _status_html(row: pd.Series, assignment: str, headings: dict[str, str] | None = None) -> str:
+def _no_answers(course: Course, assignment: str, student: str) -> bool:
+    """True when the grader found no saved answers at all (neither the answers file nor the receipt)."""
+    data = load_results(course.root, assignment, student)
+    return bool(data and any(p.code == Code.NOT_SUBMITTED for p in data.parts.values()))
+
+
+def _status_html(
+    row: pd.Series, assignment: str, headings: dict[str, str] | None = None, no_answers: bool = False
+) -> str:
     reason = html.escape(student_reason(row["reason"], headings or {}) or "no reason was recorded")
     if row["status"] in (FAILED, MISSING):
         what, todo = _failed_what_todo(row["reason"], reason, assignment)
@@ -201,7 +209,7 @@ def _status_html(row: pd.Series, assignment: str, headings: dict[str, str] | Non
         )
     if row["status"] == FLAGGED:
         todo = ""
-        if BLANK_SUBMISSION in str(row["reason"]):
+        if no_answers or BLANK_SUBMISSION in str(row["reason"]):
             todo = (
                 f"<br><b>What to do:</b> if you did answer, your answers were not in what you submitted. Open "
                 f"<code>{assignment}.ipynb</code> beside <code>{assignment}.answers.json</code>, run the last cell "
