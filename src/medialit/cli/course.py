@@ -28,6 +28,8 @@ def cmd_course_init(args: argparse.Namespace) -> int:
         read_roster(args.roster, notes=notes)  # checked again by Course.init; here for its notes
         for note in notes:
             print(f"NOTE: {note}", file=sys.stderr)
+    from medialit.reports.overview import in_sequence
+
     course = Course.init(
         args.dir, kit=args.kit, roster=args.roster, course_id=args.course_id, db_url=args.db_url, exchange=args.exchange
     )
@@ -36,11 +38,11 @@ def cmd_course_init(args: argparse.Namespace) -> int:
     print(f"  course id: {course.course_id}")
     print(f"  gradebook: {gradebook_url.display(course.db_url)}")
     print(f"  exchange: {course.exchange_root}")
-    print(f"  assignments: {', '.join(course.assignments())}")
+    sequence = in_sequence(course.assignments())  # as taught: the pre-test first (not the first alphabetically)
+    print(f"  assignments: {', '.join(sequence)}")
     print(f"  roster: {students} student(s)" + ("" if students else " (add one later with --roster)"))
-    # the course is taught from the pre-test, then ps1 (not the first assignment alphabetically)
-    sequence = [a for a in ("pre-test", "ps1-sources") if a in course.assignments()] or course.assignments()
-    print(f"  next: cd {course.root} && medialit release {sequence[0]}")
+    if sequence:
+        print(f"  next: cd {course.root} && medialit release {sequence[0]}")
     return 0
 
 
@@ -257,7 +259,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_overview(args: argparse.Namespace) -> int:
-    from medialit.reports.overview import write_overview
+    from medialit.reports.overview import page_path, write_overview
 
     course = _course(args)
     view, table, owes = write_overview(course, Path(args.out) if args.out else None)
@@ -266,6 +268,7 @@ def cmd_overview(args: argparse.Namespace) -> int:
         return 0
     print(f"wrote {table} ({len(view.table)} student(s); {', '.join(view.assignments)})")
     print(f"wrote {owes} (who still owes what)")
+    print(f"wrote {page_path(course)} (the same, to read in your browser)")
     if view.owes.empty:
         print("Everyone on the roster has a graded submission for each of these assignments.")
         return 0
