@@ -7,6 +7,8 @@ again only when its stat changed, and a file changed close to its hashing is alw
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -85,3 +87,34 @@ def test_a_kit_file_changed_during_grading_keeps_the_later_results_out(course, m
     others = [st for s, st in statuses.items() if s not in kept]
     assert others and all(st.status == "failed" and str(master) in st.reason for st in others), others
     assert any("files the grading relies on changed during grading" in p for p in problems), problems
+
+
+def test_autograde_timings_name_each_stage(course, capsys):
+    from medialit.cli.main import main
+
+    code = main(["autograde", PS, "--course", str(course.root), "--jobs", "1", "--quiet", "--timings"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    table = out.split("Where the time went (seconds):", 1)[1]
+    seconds = {line.split()[0]: float(line.split()[1]) for line in table.strip().splitlines()}
+    assert {"start-up", "backup", "fingerprints", "prepare", "grading", "merge", "total"} <= set(seconds), table
+    assert all(value >= 0 for value in seconds.values())
+    assert seconds["merge"] <= seconds["grading"] <= seconds["total"], table
+
+
+def test_commands_start_without_the_unused_iri_checker():
+    """jsonschema's optional IRI checker (seconds of grammar building) is not loaded; validation still works."""
+    code = (
+        "import sys\n"
+        "from medialit.grading.nbgrader_env import skip_unused_checkers\n"
+        "skip_unused_checkers()\n"
+        "import nbformat, jsonschema\n"
+        "assert sys.modules.get('rfc3987_syntax') is None, 'the IRI checker was loaded'\n"
+        "nbformat.validate(nbformat.v4.new_notebook())\n"
+        "try:\n"
+        "    nbformat.validate({'nbformat': 4, 'nbformat_minor': 5, 'cells': [], 'metadata': 'no'})\n"
+        "except nbformat.ValidationError:\n"
+        "    print('refused')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "refused", done.stderr
