@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import grp
 import json
 import os
@@ -44,7 +45,6 @@ import threading
 import time
 import uuid
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -341,7 +341,15 @@ def start_server(user: HubUser, t: Timings, deadline: float) -> None:
         with t.lock:
             t.retries.append(wait)
         time.sleep(wait)
-    user.start_server(timeout=max(30, deadline - time.monotonic()))  # 202/400: already starting or running
+    server = None
+    while time.monotonic() < deadline:  # as the spawn-pending page: ready, or the Hub gave up on it
+        server = (user.hub_api("GET", f"/users/{user.name}").json().get("servers") or {}).get("")
+        if not server or server.get("ready") or not server.get("pending"):
+            break
+        time.sleep(0.5)
+    if not (server or {}).get("ready"):
+        raise HubError(f"the Hub gave up starting the server: {server}")
+    user.start_server(timeout=max(30, deadline - time.monotonic()))  # 400: already running; its cookie
 
 
 def open_in_app(user: HubUser, path: str) -> None:
@@ -412,17 +420,18 @@ def browser_student(bench: Bench, name: str, answers: dict[str, Any], lesson: di
                 page.fill("#password_input", bench.passwords[name])
                 page.click("#login_submit")
                 page.wait_for_url(lambda url: "/hub/login" not in url, timeout=ms())
-                while True:  # the Spawn button; the spawn limit's page says "try again in N seconds"
-                    page.goto(f"{bench.hub}/hub/spawn/{name}", timeout=ms())
-                    try:
-                        page.wait_for_url(re.compile(rf"/user/{name}/lab"), timeout=min(ms(), 300_000))
+                while True:  # the Spawn button; the spawn limit's page (429) says "try again in N seconds"
+                    answer = page.goto(f"{bench.hub}/hub/spawn/{name}", timeout=ms())
+                    if answer is None or answer.status != 429:
                         break
-                    except Exception:
-                        if "Too many users" not in page.content() or time.monotonic() > deadline - 60:
-                            raise
-                        with t.lock:
-                            t.retries.append(30.0)
-                        time.sleep(30)
+                    said = re.search(r"Try again in (\d+) seconds", page.content())
+                    wait = float(said.group(1)) if said else 30.0
+                    if time.monotonic() + wait > deadline - 60:
+                        raise TimeoutError("still asked to wait (429 Too many users) at the time limit")
+                    with t.lock:
+                        t.retries.append(wait)
+                    time.sleep(wait)
+                page.wait_for_url(re.compile(rf"/user/{name}/lab"), timeout=ms())
             user = HubUser(bench.hub, name, bench.passwords[name]).login()
             start_server(user, t, deadline)  # running: its cookie for the contents API
             with t.phase("open lesson 01 (contents API)", name):
@@ -470,18 +479,36 @@ def prepare(bench: Bench) -> tuple[dict[str, Any], dict]:
     return answers, lesson
 
 
+def one_student(run: Any, bench: Bench, name: str, *args: Any) -> None:
+    """One student's thread: a failure outside the timed phases is counted too, with its reason."""
+    t: Timings = args[2]
+    try:
+        run(bench, name, *args)
+    except Exception as exc:
+        if not any(f.startswith(f"{name}: ") for fails in t.failures.values() for f in fails):
+            with t.lock:
+                t.failures.setdefault("other", []).append(f"{name}: {type(exc).__name__}: {str(exc)[:160]}")
+
+
 def run_class(bench: Bench, args: argparse.Namespace, prepared: tuple[dict[str, Any], dict], deadline: float) -> dict:
     answers, lesson = prepared
     uids = {pwd.getpwnam(n).pw_uid: n for n in bench.students}
     sampler = Sampler(uids).start()
     t = Timings()
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=len(bench.students)) as pool:
-        futures = [pool.submit(browser_student if i < bench.browsers else student, bench, n, answers[n], lesson, t,
-                               deadline) for i, n in enumerate(bench.students)]  # fmt: skip
-        for future in futures:
-            with contextlib.suppress(Exception):
-                future.result(timeout=max(1, deadline - time.monotonic()))
+    # Daemon threads, not a pool: a student stuck in a request cannot hold up the cleanup after Ctrl-C or the limit.
+    threads = [
+        threading.Thread(
+            target=one_student,
+            args=(browser_student if i < bench.browsers else student, bench, n, answers[n], lesson, t, deadline),
+            daemon=True,
+        )
+        for i, n in enumerate(bench.students)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(1, deadline - time.monotonic()))
     class_took = time.monotonic() - started
     kernels_end = kernels_alive(set(uids))
     servers_end = servers_alive(set(uids))
@@ -594,6 +621,16 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.students <= 99:
         print("classroom: --students must be between 1 and 99.", file=sys.stderr)
         return 2
+    # One run at a time per environment: a second run's build-env reinstalling the packages under a running
+    # Hub left a server without nbformat/reader.py ("No module named 'nbformat.reader'", seen last session).
+    lock_path = Path("/run/lock") / f"medialit-classroom{str(args.prefix).replace('/', '-')}.lock"
+    lock = open(lock_path, "w")  # noqa: SIM115 (held until the process ends)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"classroom: another run is using {args.prefix} ({lock_path}): wait until it has finished.",
+              file=sys.stderr)  # fmt: skip
+        return 1
     work = Path(tempfile.mkdtemp(prefix="medialit-classroom-"))
     browsers = args.students // 10 if args.browsers is None else min(max(args.browsers, 0), args.students)
     bench = Bench(args.prefix, args.srv, student_names(args.students), work, untuned=args.untuned,
@@ -623,6 +660,7 @@ def main(argv: list[str] | None = None) -> int:
         timer.cancel()
         left = bench.down(args.keep_env, failed=not text)
         shutil.rmtree(work, ignore_errors=True)
+        lock_path.unlink(missing_ok=True)
         if left:
             print("classroom: LEFT BEHIND: " + "; ".join(left), flush=True)
         else:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import os
+import random
+import socket
 import sys
 from pathlib import Path
 
@@ -62,6 +64,26 @@ c.Spawner.environment = {
     "JUPYTER_CONFIG_PATH": config_path,  # no formgrader, no Create Assignment, no course list
 }
 c.Spawner.start_timeout = 120
+# Each server's port comes from server_ports (below Linux's ephemeral range), not from the random free port the
+# Hub picks by default: the kernels' ports are drawn from the ephemeral range too, and in the classroom
+# benchmark (N=30) a kernel took a server's port before the server bound it: the Hub waited on a ZMQ socket
+# for 120 s and gave up on that student's server.
+ports = site.hub.get("server_ports") or [20000, 29999]
+
+
+def server_port(spawner) -> None:  # Spawner.pre_spawn_hook
+    for port in random.sample(range(int(ports[0]), int(ports[1]) + 1), 64):
+        with socket.socket() as probe:
+            try:
+                probe.bind((spawner.ip or "127.0.0.1", port))
+            except OSError:
+                continue
+        spawner.port = port
+        return
+    raise RuntimeError(f"no free port for {spawner.user.name}'s server in hub.server_ports {ports}")
+
+
+c.Spawner.pre_spawn_hook = server_port
 c.Spawner.http_timeout = 120
 # What a student's server may ask the Hub: its owner's name and groups (nbgrader's JupyterHubAuthPlugin
 # reads them to list the student's courses), and nothing about anyone else.
