@@ -218,3 +218,28 @@ def test_a_strongly_evaluative_adjective_of_the_pattern_lexicon_is_the_writers_f
     s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
     assert s["p1s1"]["label"] == "framing" and "Pattern subjectivity lexicon" in s["p1s1"]["draft"]["loaded"]
     assert s["p1s2"]["label"] == "unsourced"
+
+
+WIRE_TWO = """Mayor defends tram plan
+
+Mayor Tom Hale praised the plan, and told reporters the council was pleased.
+Fares stay low for the 40,000 riders expected by the transport board to use it.
+Trams run if winds stay below predicted levels.
+The route crosses the river — land that Hale still claims for a park.
+Ana Ruiz, director of policy at a think tank, said the plan was sound.
+Some councillors feel that the cost is too high.
+Several councillors have found themselves at odds with the mayor.
+"""
+
+
+def test_noun_and_adjective_uses_relative_clauses_and_coordinated_verbs(tmp_path):
+    path = tmp_path / "tram2.txt"
+    path.write_text(WIRE_TWO, encoding="utf-8")
+    s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
+    assert s["p1s1"]["label"] == "named" and s["p1s1"]["source"]["span"] == "Mayor Tom Hale", "'..., and told'"
+    assert s["p1s2"]["source"] == {"kind": "named", "span": "the transport board"}, "the agent after 'expected by'"
+    assert s["p1s3"]["cue"] == [], "'below predicted levels': an adjective, not a report"
+    assert s["p1s4"]["cue"] == [], "'land that Hale still claims': the cue of a relative clause"
+    assert s["p1s5"]["source"]["span"] == "Ana Ruiz", "'a think tank' is a noun; the speaker of 'said' is Ana Ruiz"
+    assert s["p1s6"]["label"] == "vague" and s["p1s6"]["cue"] == ["feel that"]
+    assert s["p1s7"]["cue"] == [], "'found themselves' reports nothing"

@@ -12,7 +12,11 @@ need more than "the words before a verb of saying":
 - a participle after a comma ("..., saying it will help") has the sentence's subject as source;
 - a pronoun at the end of a clause ("a win he claimed") is the speaker;
 - a capitalised cue word is a noun or a name outside a headline ("Hopes that ...", "the State Department");
-- "showed up" is not "showed", "called a meeting" is not "called".
+- "showed up" is not "showed", "called a meeting" is not "called", "found themselves" is not "found";
+- a cue after "the", "a", "above" ... is an adjective or a noun ("above predicted strength", "a think tank");
+- a cue inside a relative clause with its own subject ("territory that Ukraine still claims") is not the
+  sentence's; an agent after "by" is the source ("Americans expected by AAA");
+- "X did A, and told reporters ..." has X as the source of "told".
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ CLAUSE_END = re.compile(r"[,;:]")
 SOURCE_END = re.compile(r"[,;:—–]|\s--\s")  # a source never spans a dash
 PASSIVE = re.compile(r"\b(?:being|been|be|is|are|was|were|get|gets|got)\s+$", re.I)
 PARTIAL = re.compile(r"\bwhat\s+(?:[\w.'’-]+\s+){1,3}$", re.I)  # "what he described as ..."
+ATTRIBUTIVE = re.compile(r"\b(?:the|a|an|above|below|than|of|its|their|his|her)\s+$", re.I)
+RELATIVE = re.compile(r"\b(?:that|which|whom)\s+(?:[A-Z][\w'’.-]*|he|she|they|it|we|I)\b")
 NOT_SOURCES = {"it", "this", "that", "there", "who", "what", "which", "whom", "whose", "here"}
 VERB_START = re.compile(
     r"\s(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|did|does|do|on|in|at|"
@@ -119,6 +125,10 @@ def _usable(text: str, m: re.Match[str], headline: bool) -> bool:
         return False
     if word.lower() in {"call", "calls", "called"} and re.match(r"\s+an?\s", after):  # "called a meeting"
         return False
+    if word.lower() in {"find", "finds", "found"} and re.match(r"\s+(?:them|him|her|it)sel(?:f|ves)\b", after):
+        return False  # "found themselves at odds"
+    if ATTRIBUTIVE.search(before):  # "above predicted strength", "a think tank": an adjective or a noun
+        return False
     return not PARTIAL.search(before)
 
 
@@ -127,7 +137,12 @@ def _source_after_passive(text: str, m: re.Match[str]) -> str | None:
     if not PASSIVE.search(text[: m.start()]):
         return None
     agent = re.match(r"\s+by\s+([^,;:.—]+)", text[m.end() :])
-    return clean(agent.group(1)) if agent else ""
+    return _noun_phrase(agent.group(1)) if agent else ""
+
+
+def _noun_phrase(words: str) -> str:
+    """The words up to the first preposition, verb particle or conjunction ("the board to use it" -> "the board")."""
+    return clean(re.split(r"\s(?:to|that|as|for|in|on|at|from|with|and|who|which)\s", f" {words} ")[0])
 
 
 def _source_before(text: str, m: re.Match[str]) -> str:
@@ -144,6 +159,9 @@ def _source_before(text: str, m: re.Match[str]) -> str:
     words = chunk.split()
     if len(words) > 1 and words[-1].lower() in {"he", "she", "they"}:  # "a win he claimed"
         chunk = words[-1]
+    if chunk.lower() in {"and", "but", "then", "also", "and also"} or re.fullmatch(r"(?:and|but)\b.*", chunk):
+        chunk = subject(text)  # "X likened A to B, and told reporters ...": the subject of both verbs
+    chunk = re.sub(r"(?:\s+(?:has|have|had|is|are|was|were|will|would|did|do|does|also|recently))+$", "", chunk)
     if not chunk:  # "..., said Mayor Ruiz."
         chunk = clean(SOURCE_END.split(text[m.end() :], maxsplit=1)[0])
     return chunk
@@ -162,8 +180,11 @@ def cue_and_source(text: str, *, headline: bool = False, quote_open: bool = Fals
         if m.group(0).lower() == "according to":
             source = clean(CLAUSE_END.split(text[m.end() :], maxsplit=1)[0])
         else:
-            agent = _source_after_passive(text, m)
+            by = re.match(r"\s+by\s+([^,;:.—]+)", text[m.end() :])  # "Americans expected by AAA": the agent
+            agent = _noun_phrase(by.group(1)) if by else _source_after_passive(text, m)
             source = _source_before(text, m) if agent is None else agent
+            if RELATIVE.search(source):  # "territory that Ukraine still claims": the cue of a relative clause
+                continue
         low = source.lower()
         it_says = low == "it" and re.search(r"\bit\s+$", text[: m.start()], re.I)  # "It says ...": the body before
         if source and len(source.split()) <= 10 and (low not in NOT_SOURCES or it_says) and source != lead:
