@@ -243,3 +243,19 @@ def test_noun_and_adjective_uses_relative_clauses_and_coordinated_verbs(tmp_path
     assert s["p1s5"]["source"]["span"] == "Ana Ruiz", "'a think tank' is a noun; the speaker of 'said' is Ana Ruiz"
     assert s["p1s6"]["label"] == "vague" and s["p1s6"]["cue"] == ["feel that"]
     assert s["p1s7"]["cue"] == [], "'found themselves' reports nothing"
+
+
+def test_an_agentless_report_is_vague_and_a_modal_in_a_when_clause_is_no_guess(tmp_path):
+    path = tmp_path / "ferry.txt"
+    path.write_text(
+        "Ferry delays\n\nDelays were reported at both piers on Monday.\n"
+        "The pier is said to be unsafe.\n"
+        "The mayor met the crews who asked when the ferry could sail again.\n"
+        "The ferry could sail on Friday.\n",
+        encoding="utf-8",
+    )
+    s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
+    assert s["p1s1"]["label"] == "vague" and s["p1s1"]["source"]["kind"] == "anonymous"
+    assert s["p1s2"]["label"] == "vague"
+    assert s["p1s3"]["label"] == "unsourced", "'when the ferry could sail' is a question reported, not a guess"
+    assert s["p1s4"]["label"] == "speculation"

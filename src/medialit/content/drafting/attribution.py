@@ -6,8 +6,9 @@ need more than "the words before a verb of saying":
 - a cue inside a quotation is the quoted speaker's, not the article's ("'...they said come back,'
   exclaimed Rep. X": the source is Rep. X);
 - in a split quote the speaker follows the cue ('"...," since May, said one lawmaker');
-- an agentless passive has no source ("after being told votes were done"); with "by" it has
-  ("expected by AAA");
+- an agentless passive of telling has no source ("after being told votes were done"); one of
+  reporting or believing has an unnamed one ("delays were reported", "it is said to"); with "by" the
+  agent is the source ("expected by AAA");
 - "what he described as historic" attributes a phrase, not the sentence;
 - a participle after a comma ("..., saying it will help") has the sentence's subject as source;
 - a pronoun at the end of a clause ("a win he claimed") is the speaker;
@@ -31,6 +32,7 @@ PASSIVE = re.compile(r"\b(?:being|been|be|is|are|was|were|get|gets|got)\s+$", re
 PARTIAL = re.compile(r"\bwhat\s+(?:[\w.'’-]+\s+){1,3}$", re.I)  # "what he described as ..."
 ATTRIBUTIVE = re.compile(r"\b(?:the|a|an|above|below|than|of|its|their|his|her)\s+$", re.I)
 RELATIVE = re.compile(r"\b(?:that|which|whom)\s+(?:[A-Z][\w'’.-]*|he|she|they|it|we|I)\b")
+IMPLICIT = {"reported", "rumored", "rumoured", "said", "believed", "alleged", "thought"}  # "is said to": a source
 NOT_SOURCES = {"it", "this", "that", "there", "who", "what", "which", "whom", "whose", "here"}
 VERB_START = re.compile(
     r"\s(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|did|does|do|on|in|at|"
@@ -183,6 +185,8 @@ def cue_and_source(text: str, *, headline: bool = False, quote_open: bool = Fals
             by = re.match(r"\s+by\s+([^,;:.—]+)", text[m.end() :])  # "Americans expected by AAA": the agent
             agent = _noun_phrase(by.group(1)) if by else _source_after_passive(text, m)
             source = _source_before(text, m) if agent is None else agent
+            if agent == "" and m.group(0).lower() in IMPLICIT:  # "Delays were reported": someone, unnamed
+                source = text[PASSIVE.search(text[: m.start()]).start() : m.end()]
             if RELATIVE.search(source):  # "territory that Ukraine still claims": the cue of a relative clause
                 continue
         low = source.lower()

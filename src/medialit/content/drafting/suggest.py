@@ -110,6 +110,7 @@ TAIL_STOP = {"for", "a", "an", "the", "to", "of", "in", "on", "at", "and", "by",
 
 
 QUOTES = ('"', "“")
+SUBORDINATE = re.compile(r"\b(?:when|whether|how|until|where)\s+(?:[\w'’-]+\s+){0,5}$", re.I)
 CONNECTIVE = re.compile(r"(?:But|And|Yet|So|Still|Also|That|This)\b")  # a sentence that goes on from the last
 DOCUMENT_VERBS = {"shows", "showed", "show", "suggests", "suggested", "found", "finds", "concluded", "concludes"}
 PRONOUNS = {"he", "she", "him", "her"}
@@ -234,6 +235,8 @@ def _hedges(text: str, source_span: str) -> list[str]:
             continue
         if word.lower() in QUANTITY_HEDGES and not _quantity(text, m):
             continue
+        if word.lower() in load_scheme().speculation_cues and SUBORDINATE.search(text[: m.start()]):
+            continue  # "a timeline for when his country could join": no guess of the writer's
         if word not in out:
             out.append(word)
     return out
