@@ -157,8 +157,7 @@ def autograde(
     clock = timings if timings is not None else Stopwatch()
     with clock.stage("backup"):
         backup = gradebook.backup(course)
-    with clock.stage("fingerprints"):
-        state = _course_state(course, assignment, set(students))
+    state = _course_state(course, assignment, set(students), clock)
     hand = manual_grades.snapshot(course) if mode.execute else None  # students' code runs from here on
     if mode.execute:
         mode = Mode(True, mode.sandbox, (*mode.hidden, str(work)))
@@ -200,8 +199,7 @@ def autograde(
         _add_scores(course, assignment, statuses, settings)
         save_status(course.root, assignment, statuses)
     problems += _environment_problem(statuses)
-    with clock.stage("fingerprints"):
-        after = _course_state(course, assignment, set(students))
+    after = _course_state(course, assignment, set(students), clock)
     problems += _compare_state(state, after, backup)
     if hand is not None:
         problems += _hand_changes(course, hand, backup)
@@ -470,12 +468,14 @@ def _untouched(out: Outcome, job: Job, assignment: str) -> bool:
     return result_digest(Path(out.folder), job.student, assignment, with_gradebook=not out.shared) == out.digest
 
 
-def _course_state(course: Course, assignment: str, graded: set[str]) -> dict[str, Any]:
+def _course_state(course: Course, assignment: str, graded: set[str], clock: Stopwatch) -> dict[str, Any]:
     """What grading must not change: the kit's package, masters, release, keys and seeds; other students' grades."""
     from medialit.grading.pipeline import package_dir
 
-    kit = Fingerprints([package_dir(), course.source_root, course.release_root, course.seeds])
-    scores = course.scores(assignment)
+    with clock.stage("fingerprints"):
+        kit = Fingerprints([package_dir(), course.source_root, course.release_root, course.seeds])
+    with clock.stage("grades"):
+        scores = course.scores(assignment)
     return {"protected": kit.hashes, "kit": kit, "others": {s: v for s, v in scores.items() if s not in graded}}
 
 

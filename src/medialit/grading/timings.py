@@ -17,6 +17,7 @@ STAGES = {
     "start-up": "the process's start to the first grading step: Python, the imports, the options, the course",
     "backup": "the gradebook saved before grading, and the workers' copy of it",
     "fingerprints": "hashes of the kit, masters, release, keys and seeds (before, before each merge, after)",
+    "grades": "the gradebook read before and after (other students' grades must not change), nbgrader loaded",
     "prepare": "each submission checked (broken files, tampering) before it is graded",
     "grading": "the workers grading (the pool's wall time; merge runs inside it)",
     "merge": "  of which: each result merged into the gradebook and its folder swapped in",
