@@ -5,12 +5,15 @@ Roster with accented names and a late student; Canvas-named and Moodle-named dow
 collect, autograde, export with an LMS id, feedback. Also the per-assignment settings
 (due date, late policy) and the LMS import files' rules. Then a later week (issue 25): the
 roster imported again from Canvas's gradebook export with a late enrollee, a blank submission,
-a notebook with its receipt and a deleted check cell, and a student who submitted nothing.
+a notebook with its receipt and a deleted check cell, and a student who submitted nothing. And the
+week after: a zip without the UTF-8 flag with a late enrollee's accented name, overrides (points,
+an accepted flag) that survive autograde, regrade requests from the LMS, and feedback --changed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_collect_lms import canvas_entry, moodle_entry
+from test_collect_doors import _clear_utf8_flag
+from test_collect_lms import canvas_entry, canvas_text_entry, moodle_entry
 
 from medialit.cli.demo import answers_file, gold_answers
 from medialit.grading.assignment_settings import SettingsError, load_settings, save_settings
@@ -357,3 +361,220 @@ def test_later_week_overview_says_who_still_owes_what(later, capsys):
     assert float(table.at["s05", "out of"]) == 16
     owes = _csv(course.root / "exports" / "owes.csv")
     assert owes[["student_id", "assignment", "status"]].values.tolist() == [["s08", PS, "missing"]]
+
+
+# ---------------------------------------------------------------- the week after (issue 25, item 9)
+
+
+def _in_process(*argv: str) -> tuple[int, str, str]:
+    """A quick command in this process (no interpreter start-up): exit code, stdout, stderr."""
+    import contextlib
+    import io
+
+    from medialit.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def _page(course: Course, student: str) -> str:
+    return (course.root / "feedback" / student / PS / f"{PS}.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def after(later, tmp_path_factory):
+    """The week after: a late enrollee and a latecomer in a zip without the UTF-8 flag, then the teacher's
+    overrides and students' regrade requests, autograde again, exports and feedback --changed."""
+    import re
+    from urllib.parse import unquote
+
+    course, _ = later
+    base = tmp_path_factory.mktemp("after")
+    course = Course(shutil.copytree(course.root, base / "course"))
+    root = str(course.root)
+    runs: dict[str, subprocess.CompletedProcess[str] | tuple[int, str, str]] = {}
+    runs["enrol"] = _in_process(
+        "roster", "add", "s09", "--first", "Émile", "--last", "Zoubir", "--email", "emile@school.example",
+        "--lms-id", "78905", "--course", root,
+    )  # fmt: skip
+    release = (course.root / "release" / PS / f"{PS}.ipynb").read_bytes()
+    answers = answers_file(PS, gold_answers(course, PS)).encode()
+    download = base / "canvas-3.zip"
+    with zipfile.ZipFile(download, "w") as archive:
+        for sortable, uid in (("Zoubir, Émile", 78905), ("Rossi, Pia", 78904)):
+            for n, (name, data) in enumerate(((f"{PS}.ipynb", release), (f"{PS}.answers.json", answers))):
+                archive.writestr(canvas_entry(sortable, uid, 6000 + n + uid, name), data)
+    _clear_utf8_flag(download)  # as Canvas's rubyzip writes it
+    runs["collect"] = _medialit("collect", PS, str(download), "--course", root, cwd=base)
+    runs["autograde-1"] = _medialit("autograde", PS, "--quiet", "--course", root, cwd=base)
+    runs["feedback-1"] = _medialit("feedback", PS, "--zip", "canvas", "--course", root, cwd=base)
+    first_zip = (course.root / "exports" / f"{PS}-feedback-canvas.zip").read_bytes()
+
+    # students ask: Nia (blank submission) types a text entry; José fills in the file his page offers
+    link = re.search(r'href="(data:text/plain;charset=utf-8,[^"]+)" download="([^"]+)"', _page(course, "s01"))
+    assert link, "the feedback page offers the request file"
+    offered = unquote(link.group(1).split(",", 1)[1].replace("&amp;", "&"))
+    filled = offered.replace("what: \n", "what: p2s1 should be attribution <script>alert(1)</script>\n")
+    filled = filled.replace("why: \n", "why: =cmd|' /C calc'!A0 it says who said it\n")
+    typed = (
+        "<html><body><p>Regrade request</p><p>assignment: ps1-sources</p><p>part: the whole assignment</p>"
+        "<p>what: I did answer every part</p><p>why: my answers are in my notebook &amp; I can show them</p>"
+        "</body></html>"
+    )
+    requests = base / "regrade-requests.zip"
+    with zipfile.ZipFile(requests, "w") as archive:
+        archive.writestr(canvas_text_entry("Okafor, Nia", 78902), typed)
+        archive.writestr(canvas_entry("Muñoz Ørsted, José", 23456, 7001, link.group(2)), filled.encode("utf-8"))
+        archive.writestr(canvas_entry("Lee, Kim", 34567, 7002, link.group(2)), b"x" * 30_000)  # not a request
+        archive.writestr(canvas_entry("Nobody, Some", 11111, 7003, link.group(2)), filled.encode("utf-8"))
+    _clear_utf8_flag(requests)
+    runs["regrades"] = _in_process("regrades", PS, "--from", str(requests), "--course", root)
+
+    # the teacher works through them, and settles the flags
+    runs["override-nia"] = _in_process(
+        "override", "s06", PS, "--points", "12", "--reason", "answers shown on her laptop in class", "--course", root
+    )
+    runs["close-jose"] = _in_process(
+        "regrades", PS, "--close", "2", "--reason", "p2s1 is background: no one is quoted", "--course", root
+    )
+    runs["accept-omar"] = _in_process(
+        "override", "s07", PS, "--accept-flag", "--reason", "deleted a check cell by mistake", "--course", root
+    )
+    runs["part-kim"] = _in_process(
+        "override", "s02", PS, "--part", "sources", "--points", "5", "--reason", "p6s1's source named wrongly",
+        "--course", root,
+    )  # fmt: skip
+    runs["autograde-2"] = _medialit("autograde", PS, "--quiet", "--course", root, cwd=base)  # overrides survive
+    runs["overrides"] = _in_process("overrides", PS, "--course", root)
+    runs["list"] = _in_process("regrades", PS, "--course", root)
+    for fmt in ("csv", "canvas", "moodle"):
+        runs[fmt] = _medialit("export", PS, "--format", fmt, "--course", root, cwd=base)
+    runs["feedback-2"] = _medialit("feedback", PS, "--zip", "canvas", "--changed", "--course", root, cwd=base)
+    return course, runs, first_zip
+
+
+def _ok(run) -> tuple[int, str, str]:
+    if isinstance(run, tuple):
+        return run
+    return run.returncode, run.stdout, run.stderr
+
+
+def test_after_every_step_runs(after):
+    _, runs, _ = after
+    for step, run in runs.items():
+        code, out, err = _ok(run)
+        assert code == 0 or step == "collect", (step, out, err)
+        assert "Traceback" not in err, step
+
+
+def test_after_a_zip_without_the_utf8_flag_brings_in_the_late_enrollee(after):
+    course, runs, _ = after
+    from medialit.grading.collect import collect_record
+
+    _, out, err = _ok(runs["collect"])
+    assert "collected 2 submission(s): s08, s09" in out, out
+    assert "not recognised" not in out + err and "Émile Zoubir" not in out + err  # not named as missing
+    files = collect_record(course, PS, "s09")["files"]
+    assert files[f"{PS}.ipynb"]["from"].startswith("zoubirémile_78905_"), files
+    lines = {line.split("  ")[0]: line for line in _ok(runs["autograde-1"])[1].splitlines()}
+    assert "16 / 16" in lines["Émile Zoubir (s09)"] and "16 / 16" in lines["Pia Rossi (s08)"]
+
+
+def test_after_overrides_survive_autograde_and_reach_every_export(after):
+    course, runs, _ = after
+    lines = {line.split("  ")[0]: line for line in _ok(runs["autograde-2"])[1].splitlines()}
+    assert "12 / 16" in lines["Nia Okafor (s06)"] and "15 / 16" in lines["Kim Lee (s02)"]
+    rows = _csv(course.root / "exports" / f"{PS}-csv.csv").set_index("student_id")
+    assert float(rows.at["s06", "score"]) == 12 and rows.at["s06", "status"] == "graded"
+    assert "answers shown on her laptop in class" in rows.at["s06", "override"]
+    assert "blank submission" in rows.at["s06", "reason"]  # what the teacher settled is still said
+    assert rows.at["s07", "status"] == "graded" and float(rows.at["s07", "score"]) == 16
+    assert "flag accepted by the teacher: deleted a check cell by mistake" in rows.at["s07", "reason"]
+    assert float(rows.at["s02", "score"]) == 15 and rows.at["s02", "needs_manual_grade"] == "False"
+    canvas = _csv(course.root / "exports" / f"{PS}-canvas.csv").set_index("SIS Login ID")
+    assert float(canvas.loc["s06"].iloc[-1]) == 12
+    notes = _csv(course.root / "exports" / f"{PS}-canvas-notes.csv").set_index("student_id")
+    assert "answers shown on her laptop in class" in notes.at["s06", "note"]
+    moodle = _csv(course.root / "exports" / f"{PS}-moodle.csv").set_index("ID number")
+    assert "answers shown on her laptop in class" in moodle.loc["s06"].iloc[-1]
+    out = _ok(runs["overrides"])[1]
+    assert "Nia Okafor (s06): score set on" in out and "0 -> 12 / 16" in out
+    assert "Omar Haddad (s07): flag accepted on" in out and "Kim Lee (s02): part sources set on" in out
+
+
+def test_after_overrides_are_in_the_gradebook_for_formgrader(after):
+    from nbgrader.api import Gradebook
+
+    course, _, _ = after
+    with Gradebook(course.db_url, course.course_id) as gb:
+        assert gb.find_grade("sources-score", PS, PS, "s02").manual_score == 5
+        assert "p6s1's source named wrongly" in gb.find_comment("sources-answer", PS, PS, "s02").manual_comment
+        nia = gb.find_submission_notebook(PS, PS, "s06")
+        assert sum(g.score for g in nia.grades) == 12
+        assert any("answers shown on her laptop" in (c.manual_comment or "") for c in nia.comments)
+
+
+def test_after_regrade_requests_reach_the_teacher_as_a_list(after):
+    course, runs, _ = after
+    _, out, _ = _ok(runs["regrades"])
+    assert "read 2 new regrade request(s)" in out
+    assert "30000 bytes, more than a request" in out and "no roster student has lms_id 11111" in out
+    table = _csv(course.root / "exports" / f"{PS}-regrades.csv").set_index("number")
+    assert table.loc["1", ["student", "status"]].tolist() == ["Nia Okafor (s06)", "answered"]
+    assert table.at["1", "what"] == "I did answer every part" and "& I can show them" in table.at["1", "why"]
+    jose = table.loc["2"]
+    assert jose["student"] == "José Muñoz Ørsted (s01)" and jose["status"] == "closed"
+    assert jose["what"] == "p2s1 should be attribution <script>alert(1)</script>"  # kept as text
+    assert jose["why"] == "'=cmd|' /C calc'!A0 it says who said it", "a formula in a request is written as text"
+    assert jose["part"].startswith("Part A")
+    assert "0 open" in _ok(runs["list"])[1]
+
+
+def test_after_pages_show_the_reasons_and_answers(after):
+    course, _, _ = after
+    nia = _page(course, "s06")
+    assert "Your teacher changed your score: 0 → 12 out of 16." in nia and "answers shown on her laptop" in nia
+    assert "under review" not in nia and "changed your score (see the top of this page)" in nia
+    omar = _page(course, "s07")
+    assert "accepted it as it is" in omar and "deleted a check cell by mistake" in omar
+    jose = _page(course, "s01")
+    assert "kept the score. Why: p2s1 is background" in jose
+    assert "<script>alert" not in jose and "&lt;script&gt;alert(1)&lt;/script&gt;" in jose  # shown, escaped
+    for student in ("s01", "s02", "s06", "s07", "s09"):
+        assert "<script" not in _page(course, student)
+    assert "Think a part was graded wrong?" in jose and "Regrade requests" in jose
+
+
+def test_after_feedback_changed_sends_only_the_changed_pages(after):
+    course, runs, first = after
+    _, out, _ = _ok(runs["feedback-2"])
+    with zipfile.ZipFile(course.root / "exports" / f"{PS}-feedback-canvas.zip") as archive:
+        sent = sorted(re.sub(r"_\d+_\d+_.*", "", n) for n in archive.namelist())
+    assert sent == sorted(["leekim_late", "muñozørstedjosé", "okafornia", "haddadomar"]), sent
+    assert "left out 3 page(s) unchanged since the zip of" in out, out
+    for name in ("Lena Ortiz (s05)", "Pia Rossi (s08)", "Émile Zoubir (s09)"):
+        assert name in out.split("left out")[1]
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert len(archive.namelist()) == 7  # every student collected from Canvas, the first time
+
+
+def test_after_bad_override_input_says_what_to_do(after):
+    course, _, _ = after
+    root = str(course.root)
+    cases = [
+        (("override", "s99", PS, "--points", "3", "--reason", "x"), "no student 's99' on the course roster"),
+        (("override", "s05", PS, "--points", "17", "--reason", "x"), "out of range: ps1-sources is worth 0 to 16"),
+        (("override", "s05", PS, "--points", "3", "--reason", "  "), 'give a reason with --reason "..."'),
+        (("override", "s05", "ps9-nothing", "--points", "3", "--reason", "x"), "Unknown assignment 'ps9-nothing'"),
+        (("override", "s05", PS, "--part", "nope", "--points", "1", "--reason", "x"), "its parts are: labels"),
+        (("override", "s05", PS, "--accept-flag", "--reason", "x"), "not flagged: there is no flag to accept"),
+        (("regrades", PS, "--close", "9", "--reason", "x"), "has no regrade request 9"),
+    ]
+    for argv, message in cases:
+        code, out, err = _in_process(*argv, "--course", root)
+        assert code == 1 and message in err, (argv, out, err)
+        assert "Traceback" not in err
