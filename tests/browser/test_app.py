@@ -173,7 +173,7 @@ def culling_app(chromium: Path, kit_copy: Path, tmp_path: Path):
         tmp_path,
         per_student=tmp_path / "students",
         extra_env={"MEDIALIT_SEEDS": str(kit_copy / "seeds")},
-        args=("--cull-idle=15", "--warm-kernels=1"),
+        args=("--cull-idle=15", "--warm-kernels=1", "--prepare=0"),  # no page prepared ahead: counted alone
     )
     server.start()
     try:
@@ -205,3 +205,52 @@ def test_kernels_are_shut_down_when_a_page_is_left_and_culled_when_forgotten(
         time.sleep(0.5)
     assert app.kernels() <= 1, f"{app.kernels()} kernels left: only the one kept waiting should be\n{app.log_tail()}"
     assert "seconds of inactivity" in app.log_tail(100_000)  # jupyter_server's culler did it
+
+
+def test_the_next_lesson_is_prepared_and_never_stale(browser: Browser, app: AppServer) -> None:
+    """After lesson 00 the app prepares lesson 01 for that student: it opens from the index, answers and
+    Check work; answers saved after it was prepared (another tab) make the app run it again, never show old ones."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    assert app.per_student is not None
+    log = app.log_path
+    start = len(log.read_text(encoding="utf-8", errors="replace"))
+
+    def said(text: str) -> int:
+        return log.read_text(encoding="utf-8", errors="replace")[start:].count(text)
+
+    try:
+        page = context.new_page()
+        earlier = {p.name for p in app.per_student.iterdir()} if app.per_student.exists() else set()
+        open_lesson(page, app, "00-start-here.ipynb")
+        (mine,) = {p.name for p in app.per_student.iterdir()} - earlier
+        wait_for(lambda: said("preparing 01-anatomy.ipynb") == 1, "lesson 01 prepared", page, 90_000)
+        page.goto(app.url + "/")
+        page.get_by_role("link", name=re.compile(r"^01 · Anatomy")).click()
+        wait_rendered(page)
+        assert said("01-anatomy.ipynb was prepared ahead") == 1, app.log_tail()
+        choose(page, {sid: label for sid, (label, _) in CHOICES.items()})
+        box = labeller(page)
+        box.get_by_role("button", name="Check", exact=True).click()
+        for sid, (label, outcome) in CHOICES.items():
+            check_feedback(box, sid, label, outcome)
+
+        # Lesson 00 again: lesson 01 is prepared once more; then another tab saves other answers in it.
+        open_lesson(page, app, "00-start-here.ipynb")
+        wait_for(lambda: said("preparing 01-anatomy.ipynb") == 2, "lesson 01 prepared again", page, 90_000)
+        saved = app.per_student / mine / f"{Path(LESSON).stem}.answers.json"
+        wait_for(saved.exists, "lesson 01's answers file", page)
+        doc = json.loads(saved.read_text(encoding="utf-8"))
+        doc["answers"]["labels"] = dict(OTHER_CHOICES)
+        time.sleep(0.05)  # a later modification time than the one the prepared page saw
+        saved.write_text(json.dumps(doc), encoding="utf-8")
+        page.goto(app.url + "/")
+        page.get_by_role("link", name=re.compile(r"^01 · Anatomy")).click()
+        wait_rendered(page)
+        assert said("01-anatomy.ipynb changed since it was prepared") == 1, app.log_tail()
+        box = labeller(page)
+        for sid, label in OTHER_CHOICES.items():
+            expect(row(box, sid).locator("select")).to_have_value(label_name(label), timeout=UI_MS)
+        assert selected_label(row(box, "p4s2").locator("select")) == BLANK
+        assert "_xsrf" not in app.log_tail(100_000)  # a prepared page's kernel is shut down when it is left
+    finally:
+        context.close()
