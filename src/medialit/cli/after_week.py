@@ -28,6 +28,7 @@ def cmd_override(args: argparse.Namespace) -> int:
     student = overrides.find_student(course, args.student)
     if args.clear and (args.points is not None or args.accept_flag):
         raise CourseError("--clear undoes the override; give it alone (with an optional --reason)")
+    row = None
     if args.clear:
         done = overrides.clear(course, args.assignment, student, args.reason)
     else:
@@ -52,6 +53,10 @@ def cmd_override(args: argparse.Namespace) -> int:
         )
     for line in done.lines:
         print(f"{student}: {line}")
+    penalty = float(row["late_penalty"] or 0) if row is not None else 0.0
+    if penalty > 0 and done.after is not None and done.max_score:  # NaN (lateness unknown) is not > 0
+        exported = max(0.0, done.after - done.max_score * penalty / 100)
+        print(f"NOTE: {student} was late: the late policy still takes {penalty:g}% of the points off ({exported:g})")
     print(f"kept in the gradebook (formgrader shows it) and in {done.record}")
     if not args.clear:
         print(
