@@ -259,3 +259,30 @@ def test_an_agentless_report_is_vague_and_a_modal_in_a_when_clause_is_no_guess(t
     assert s["p1s2"]["label"] == "vague"
     assert s["p1s3"]["label"] == "unsourced", "'when the ferry could sail' is a question reported, not a guess"
     assert s["p1s4"]["label"] == "speculation"
+
+
+MARKET = """Market stalls return
+
+Ana Ruiz has added about 40 stalls to the Sunday market since May.
+Those states, along with two others, keep their markets open.
+Oregon is the only coastal state among the leaders.
+"It has been a slow climb," said Ruiz, who runs the market.
+With rents hobbled by the closures, "I never see the old crowds coming back" this year.
+"I don't know that I used the word 'failed,'" Ruiz said. "We need help."
+In an interview last week, Ruiz was quoted calling the council "lazy" on rents.
+The market has been hurt by the closure of the bridge.
+"""
+
+
+def test_added_and_state_as_nouns_a_speaker_tag_cut_off_and_an_embedded_quote(tmp_path):
+    path = tmp_path / "market.txt"
+    path.write_text(MARKET, encoding="utf-8")
+    s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
+    assert s["p1s1"]["cue"] == [] and s["p1s2"]["cue"] == [] and s["p1s3"]["cue"] == [], "nouns, not reports"
+    assert s["p1s5"]["label"] == "named" and "Ruiz" in s["p1s5"]["draft"]["source"], "a quote with no verb"
+    tagged = next(x for x in s.values() if x["text"].startswith("\"I don't know"))
+    assert tagged["text"].endswith("Ruiz said.") and tagged["label"] == "named", "the speaker tag stays on its quote"
+    quoted = next(x for x in s.values() if x["text"].startswith("In an interview"))
+    assert quoted["label"] == "named"
+    hurt = next(x for x in s.values() if x["text"].startswith("The market has been hurt"))
+    assert hurt["label"] == "framing", "'hurt by' gives a cause in the writer's voice"

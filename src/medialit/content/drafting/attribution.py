@@ -31,6 +31,15 @@ SOURCE_END = re.compile(r"[,;:—–]|\s--\s")  # a source never spans a dash
 PASSIVE = re.compile(r"\b(?:being|been|be|is|are|was|were|get|gets|got)\s+$", re.I)
 PARTIAL = re.compile(r"\bwhat\s+(?:[\w.'’-]+\s+){1,3}$", re.I)  # "what he described as ..."
 ATTRIBUTIVE = re.compile(r"\b(?:the|a|an|above|below|than|of|its|their|his|her)\s+$", re.I)
+QUANTIFIER = re.compile(r"\b(?:those|these|such|several|many|other|all)\s+$", re.I)  # "those states"; "several told"
+# Cue words that are as often a noun or another verb: no cue before a preposition or a number
+# ("has added about 80 jobs", "the only non-energy state among", "pledges for security")
+NOUN_OR_VERB = {
+    "add", "adds", "added", "state", "states", "report", "reports", "note", "notes", "claim", "claims",
+    "view", "views", "estimate", "estimates", "demands", "pledges", "promises", "hopes", "fears", "doubts",
+    "dispute", "disputes",
+}  # fmt: skip
+NOUN_AFTER = re.compile(r"\s+(?:among|of|for|to|in|on|at|from|with|along|about|over|under|by|\d)", re.I)
 RELATIVE = re.compile(r"\b(?:that|which|whom)\s+(?:[A-Z][\w'’.-]*|he|she|they|it|we|I)\b")
 IMPLICIT = {"reported", "rumored", "rumoured", "said", "believed", "alleged", "thought"}  # "is said to": a source
 NOT_SOURCES = {"it", "this", "that", "there", "who", "what", "which", "whom", "whose", "here"}
@@ -131,6 +140,8 @@ def _usable(text: str, m: re.Match[str], headline: bool) -> bool:
         return False  # "found themselves at odds"
     if ATTRIBUTIVE.search(before):  # "above predicted strength", "a think tank": an adjective or a noun
         return False
+    if word.lower() in NOUN_OR_VERB and (NOUN_AFTER.match(after) or QUANTIFIER.search(before)):
+        return False  # "has added about 80 jobs", "the only non-energy state among", "those states"
     return not PARTIAL.search(before)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from medialit.content.article_text import Layout, read_layout
+
+QUOTE_END = re.compile(r"[,!?]['’]?[\"”]$")
+SPEAKER_TAG = re.compile(r"^(?:[A-Z][\w.'’-]*\s){1,3}(?:said|says|added|asked|wrote|explained)(?:\s[\w-]+){0,4}\.$")
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,19 @@ def sentences_of(paragraph_lines: list[str] | tuple[str, ...]) -> list[str]:
     out: list[str] = []
     for line in paragraph_lines:  # a line break always ends a sentence (the practice texts' layout)
         parts = [s.strip() for s in _segmenter().segment(line) if s.strip()]
-        out += parts if " ".join(parts) == line else [line]
+        out += _rejoin_speaker(parts) if " ".join(parts) == line else [line]
+    return out
+
+
+def _rejoin_speaker(parts: list[str]) -> list[str]:
+    """Put a split-off speaker tag back on its quote: pysbd cuts '"... the word 'failed,'" Doherty said.'
+    after the nested quote; "Doherty said." is no sentence of its own."""
+    out: list[str] = []
+    for part in parts:
+        if out and QUOTE_END.search(out[-1]) and SPEAKER_TAG.match(part):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
     return out
 
 

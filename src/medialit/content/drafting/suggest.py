@@ -111,6 +111,7 @@ TAIL_STOP = {"for", "a", "an", "the", "to", "of", "in", "on", "at", "and", "by",
 
 QUOTES = ('"', "“")
 SUBORDINATE = re.compile(r"\b(?:when|whether|how|until|where)\s+(?:[\w'’-]+\s+){0,5}$", re.I)
+EMBEDDED = re.compile(r"[“\"](?:[^”\"\s]+\s+){3,}[^”\"]*[”\"]")  # a quote of four words or more, no verb
 CONNECTIVE = re.compile(r"(?:But|And|Yet|So|Still|Also|That|This)\b")  # a sentence that goes on from the last
 DOCUMENT_VERBS = {"shows", "showed", "show", "suggests", "suggested", "found", "finds", "concluded", "concludes"}
 PRONOUNS = {"he", "she", "him", "her"}
@@ -330,8 +331,9 @@ def suggest(
         cue = [cue_m.group(0)]
         notes["cue"] = f"{cue[0]!r} is a reporting word ({lex.provenance['cue']})"
         notes["source"] = f"{source_span!r} stands next to the reporting word; {kind}: {why_kind}"
-    elif not is_headline and ctx.last and (text.startswith(QUOTES) or in_quote):
-        carried = text[0] if text.startswith(QUOTES) else _first_words(text)
+    elif not is_headline and ctx.last and (text.startswith(QUOTES) or in_quote or EMBEDDED.search(text)):
+        embedded = EMBEDDED.search(text)
+        carried = text[0] if text.startswith(QUOTES) else embedded.group(0)[0] if embedded else _first_words(text)
         who = ctx.last["who"]
         source, cue = {"kind": ctx.last["kind"], "span": carried}, [carried]
         how = "a quote that follows" if text.startswith(QUOTES) else "the quotation goes on from"
