@@ -195,11 +195,11 @@ def autograde(
         if bar is not None:
             bar.close()
         _remove_work(course, work)
+    after = _course_state(course, assignment, set(students), clock)  # every merge is done: the grades are final
     with clock.stage("finish"):
-        _add_scores(course, assignment, statuses, settings)
+        _add_scores(course, assignment, statuses, settings, after["scores"])
         save_status(course.root, assignment, statuses)
     problems += _environment_problem(statuses)
-    after = _course_state(course, assignment, set(students), clock)
     problems += _compare_state(state, after, backup)
     if hand is not None:
         problems += _hand_changes(course, hand, backup)
@@ -476,15 +476,20 @@ def _course_state(course: Course, assignment: str, graded: set[str], clock: Stop
         kit = Fingerprints([package_dir(), course.source_root, course.release_root, course.seeds])
     with clock.stage("grades"):
         scores = course.scores(assignment)
-    return {"protected": kit.hashes, "kit": kit, "others": {s: v for s, v in scores.items() if s not in graded}}
+    others = {s: v for s, v in scores.items() if s not in graded}
+    return {"protected": kit.hashes, "kit": kit, "scores": scores, "others": others}
 
 
 def _add_scores(
-    course: Course, assignment: str, statuses: dict[str, StudentStatus], settings: AssignmentSettings
+    course: Course,
+    assignment: str,
+    statuses: dict[str, StudentStatus],
+    settings: AssignmentSettings,
+    scores: dict[str, dict[str, Any]],
 ) -> None:
+    """Each status gets its score (``scores``: the gradebook's, after the run) and its lateness."""
     from medialit.grading.lateness import class_lateness
 
-    scores = course.scores(assignment)
     late = class_lateness(course, assignment, list(statuses), settings)
     for student, st in statuses.items():
         row = scores.get(student)
