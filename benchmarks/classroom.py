@@ -414,6 +414,7 @@ def browser_student(bench: Bench, name: str, answers: dict[str, Any], lesson: di
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=env)
         try:
             page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+            page.set_default_timeout(min(ms(), 600_000))  # a click on a loaded machine: PAM took > 30 s at N=30
             with t.phase("Chromium: log in + Spawn → Lab", name):
                 page.goto(f"{bench.hub}/hub/login", timeout=ms())
                 page.fill("#username_input", name)
