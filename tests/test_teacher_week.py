@@ -578,3 +578,23 @@ def test_after_bad_override_input_says_what_to_do(after):
         code, out, err = _in_process(*argv, "--course", root)
         assert code == 1 and message in err, (argv, out, err)
         assert "Traceback" not in err
+
+
+def test_after_clear_puts_the_automatic_score_back(after, tmp_path):
+    from nbgrader.api import Gradebook
+
+    from medialit.reports.classdata import grade_table
+
+    course = Course(shutil.copytree(after[0].root, tmp_path / "course"))
+    code, out, err = _in_process("override", "s06", PS, "--clear", "--course", str(course.root))
+    assert code == 0 and "override cleared; the automatic score counts again (0)" in out, (out, err)
+    row = grade_table(course, PS).set_index("student_id").loc["s06"]
+    assert row["score"] == 0 and row["status"] == "flagged" and "blank submission" in row["reason"]
+    assert row["override"] == "" and not row["needs_manual_grade"]
+    with Gradebook(course.db_url, course.course_id) as gb:
+        nia = gb.find_submission_notebook(PS, PS, "s06")
+        assert all(g.manual_score is None for g in nia.grades)
+        assert not any("answers shown on her laptop" in (c.manual_comment or "") for c in nia.comments)
+    assert "Nia Okafor" not in _in_process("overrides", PS, "--course", str(course.root))[1]
+    history = json.loads((course.root / "overrides" / f"{PS}.json").read_text(encoding="utf-8"))["actions"]
+    assert [a["kind"] for a in history if a["student"] == "s06"] == ["points", "clear"]  # the record keeps both
