@@ -286,3 +286,25 @@ def test_added_and_state_as_nouns_a_speaker_tag_cut_off_and_an_embedded_quote(tm
     assert quoted["label"] == "named"
     hurt = next(x for x in s.values() if x["text"].startswith("The market has been hurt"))
     assert hurt["label"] == "framing", "'hurt by' gives a cause in the writer's voice"
+
+
+LONG_QUOTE = """Coaches disagree
+
+Both coaches, Ana Holt and Ben May, talk about the game on the radio.
+"Ben is a fine man," Holt said. "I love him, but he played, I coached.
+He made suggestions, I made decisions.
+
+"We just see things differently."
+
+During a segment called "Last Word" on the show, Holt teased May about the final.
+"""
+
+
+def test_a_name_like_may_is_no_hedge_a_long_quote_reopens_and_a_segment_called_x_is_no_report(tmp_path):
+    path = tmp_path / "coaches.txt"
+    path.write_text(LONG_QUOTE, encoding="utf-8")
+    s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
+    assert s["p1s1"]["hedges"] == [] and s["p1s1"]["label"] == "unsourced", "'Ben May' is a name, not 'may'"
+    assert s["p1s4"]["label"] == "named", "the quote goes on without a mark of its own"
+    assert s["p2s1"]["label"] == "named", "the next paragraph of the quote opens with a quotation mark again"
+    assert s["p3s1"]["cue"] == [] and s["p3s1"]["label"] == "unsourced", "a quote closed in p2 is not still open"

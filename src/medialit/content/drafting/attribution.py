@@ -125,6 +125,14 @@ def subject(text: str) -> str:
     return clean(" ".join(words)) if 0 < len(words) <= 8 else ""
 
 
+def _names_a_thing(before: str, after: str) -> bool:
+    """'a segment called "Final Verdict"': a common noun, then "called" and a name, is naming, not reporting."""
+    noun = re.search(r"\b([a-z][\w-]*)\s+$", before)
+    stand_ins = lexicons().vague_nouns | lexicons().groups
+    named = re.match(r"\s+[\"“]?[A-Z]", after)
+    return bool(noun and named and noun.group(1) not in stand_ins and noun.group(1).rstrip("s") not in stand_ins)
+
+
 def _usable(text: str, m: re.Match[str], headline: bool) -> bool:
     """Whether this match of a cue word is the article's reporting word here."""
     word, before, after = m.group(0), text[: m.start()], text[m.end() :]
@@ -135,6 +143,8 @@ def _usable(text: str, m: re.Match[str], headline: bool) -> bool:
     if word.lower() in {"show", "shows", "showed"} and re.match(r"\s+up\b", after):
         return False
     if word.lower() in {"call", "calls", "called"} and re.match(r"\s+an?\s", after):  # "called a meeting"
+        return False
+    if word.lower() in {"call", "calls", "called"} and _names_a_thing(before, after):  # 'a segment called "X"'
         return False
     if word.lower() in {"find", "finds", "found"} and re.match(r"\s+(?:them|him|her|it)sel(?:f|ves)\b", after):
         return False  # "found themselves at odds"

@@ -236,6 +236,8 @@ def _hedges(text: str, source_span: str) -> list[str]:
             continue
         if word.lower() in QUANTITY_HEDGES and not _quantity(text, m):
             continue
+        if word[:1].isupper() and text[: m.start()].strip(" \"“'‘") and not text[: m.start()].rstrip().endswith(":"):
+            continue  # "Mark May", "Ohio State or May": a name inside the sentence, not a hedge
         if word.lower() in load_scheme().speculation_cues and SUBORDINATE.search(text[: m.start()]):
             continue  # "a timeline for when his country could join": no guess of the writer's
         if word not in out:
@@ -304,6 +306,8 @@ def suggest(
     notes: dict[str, str] = {}
     is_headline = sid == "h1"
     ctx = context if context is not None else Context()
+    if text.startswith(QUOTES):  # a new paragraph of a long quote opens with a quotation mark again
+        ctx.quote_open = False
     cue_m, source_span = cue_and_source(text, headline=is_headline, quote_open=ctx.quote_open)
     in_quote = ctx.quote_open
     ctx.quote_open = quote_left_open(text, in_quote)
