@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from medialit.grading.collect import parse_upload
+from medialit.grading.lms_download import entry_text
 from medialit.grading.overrides import Part, spread
-from medialit.grading.regrades import MAX_FIELD, TEXT_ENTRY, decode, html_text, parse, request_text
+from medialit.grading.regrades import MAX_FIELD, TEXT_ENTRY, parse, request_text
 from medialit.reports.regrade_form import regrade_section
 
 
@@ -48,7 +49,7 @@ def test_a_request_reads_back_as_written():
 
 
 def test_a_request_is_read_as_hostile_input():
-    text, note = decode(b"Regrade request\r\nwhat: caf\xe9\x00\nand more\nwhy: ok")
+    text, note = entry_text(b"Regrade request\r\nwhat: caf\xe9\x00\nand more\nwhy: ok", markup=False)
     assert note == "not saved as UTF-8: read as Windows-1252"
     fields, why = parse(text)
     assert why == "" and fields["what"] == "café and more"  # NUL dropped, lines joined
@@ -56,12 +57,12 @@ def test_a_request_is_read_as_hostile_input():
     assert parse("hello\nwhat: x")[1].startswith("its first line is not 'Regrade request'")
     assert parse("Regrade request\npart: A")[1] == "it says neither what should change nor why"
     assert len(parse("Regrade request\nwhat: " + "x" * 50_000)[0]["what"]) == MAX_FIELD
-    assert decode(b"\xef\xbb\xbfRegrade request") == ("Regrade request", "")
+    assert entry_text(b"\xef\xbb\xbfRegrade request", markup=False) == ("Regrade request", "")
 
 
 def test_an_lms_text_entry_is_reduced_to_its_text():
     markup = "<p>Regrade request</p><p>what: a <b>b</b> &amp; c<script>alert(1)</script></p><style>p{}</style><p>why: d"
-    fields, why = parse(html_text(markup))
+    fields, why = parse(entry_text(markup.encode())[0])
     assert why == "" and fields == {"what": "a b & c", "why": "d"}
 
 

@@ -193,28 +193,39 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
+def entry_text(data: bytes, markup: bool = True) -> tuple[str, str]:
+    """The plain text of a file a student typed or uploaded in the LMS, and a note when it was not UTF-8.
+
+    The one reader of such text (``typed_note`` here, regrade requests in ``regrades``); the caller
+    caps ``data``. UTF-8, else Windows-1252; HTML (when ``markup``) reduced to its text, a line per
+    block; control, invisible and text-direction characters dropped; line ends made ``\\n``.
+    """
+    try:
+        text, note = data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        text, note = data.decode("cp1252", errors="replace"), "not saved as UTF-8: read as Windows-1252"
+    if markup:
+        reader = _Text()
+        try:
+            reader.feed(text)
+            reader.close()
+            text = "".join(reader.parts)
+        except Exception:  # hostile markup: keep the characters, as text
+            pass
+    return CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")), note
+
+
 def typed_note(path: Path) -> str:
     """What a student typed in the LMS (the text entry saved at ``path``), as plain text for the teacher.
 
-    At most ``NOTE_BYTES`` are read (a longer entry says so); UTF-8, else Windows-1252; markup,
-    control and text-direction characters are dropped; the text is cut at ``NOTE_CHARS``.
+    At most ``NOTE_BYTES`` are read (a longer entry says so); read by :func:`entry_text`; blank lines
+    and runs of spaces go; the text is cut at ``NOTE_CHARS``.
     """
     with Path(path).open("rb") as handle:
         data = handle.read(NOTE_BYTES + 1)
     if len(data) > NOTE_BYTES:
         return f"(a text over {NOTE_BYTES // 1000} kB: not read here, read it in the LMS)"
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    reader = _Text()
-    try:
-        reader.feed(text)
-        reader.close()
-        text = "".join(reader.parts)
-    except Exception:  # hostile markup: keep the characters, as text
-        pass
-    text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " "))
+    text, _ = entry_text(data)
     lines = [" ".join(line.split()) for line in text.split("\n")]
     text = "\n".join(line for line in lines if line)
     return text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1].rstrip() + "…"

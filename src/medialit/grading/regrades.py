@@ -11,9 +11,10 @@ with "Regrade request" and say the assignment, the part, what should change and 
 - or another way (an email): the teacher saves the files in a folder and reads it the same way; a
   file whose name the LMS did not make says whose it is only by its own words ("identity not checked").
 
-Everything in a request is hostile input: files over ``MAX_BYTES`` are refused, text that is not
-UTF-8 is read as Windows-1252, HTML is reduced to its text, control characters are dropped, each
-field is capped; the list is written spreadsheet-safe and pages escape it. The requests are kept in
+Everything in a request is hostile input: files over ``MAX_BYTES`` are refused; the text is read
+by ``lms_download.entry_text``, the one reader of what students type in the LMS (not UTF-8: read as
+Windows-1252; HTML reduced to its text; control and direction characters dropped); each field is
+capped; the list is written spreadsheet-safe and pages escape it. The requests are kept in
 ``COURSE/regrades/ASSIGNMENT.json``; a request is *answered* once the teacher overrides that
 student's assignment after it arrived (``medialit override``), or *closed* with a reason.
 """
@@ -28,13 +29,12 @@ import tempfile
 import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 from medialit.grading import overrides
 from medialit.grading.collect import match_student, parse_upload
 from medialit.grading.course import Course, CourseError
-from medialit.grading.lms_download import MB, Caps, name_problem, zip_entries
+from medialit.grading.lms_download import CONTROL, MB, Caps, entry_text, name_problem, zip_entries
 from medialit.grading.roster import Student
 
 HEADER = "Regrade request"
@@ -44,7 +44,6 @@ MAX_FIELD = 2_000
 FILE_NAME = re.compile(r"regrade[^/]*\.txt$", re.I)  # the request file the feedback page offers
 TEXT_ENTRY = re.compile(r"(_text\.html|assignsubmission_onlinetext_?/[^/]*\.html?|_onlinetext\.html?)$", re.I)
 OPEN, ANSWERED, CLOSED = "open", "answered", "closed"
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def request_text(assignment: str, student: str, part: str, what: str, why: str) -> str:
@@ -68,47 +67,6 @@ class Request:
     checked: bool = True  # False: who sent it is only what the file says
     note: str = ""
     closed: dict[str, str] = field(default_factory=dict)  # {"at": ..., "reason": ...} when closed by hand
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """The text of a request file, and a note when it was not UTF-8."""
-    try:
-        return data.decode("utf-8-sig"), ""
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "not saved as UTF-8: read as Windows-1252"
-
-
-class _Text(HTMLParser):
-    """The text of an LMS text entry: one line per paragraph, nothing of scripts or styles."""
-
-    BLOCKS = {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.skip += tag in ("script", "style")
-        if tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.skip -= tag in ("script", "style") and self.skip > 0
-        if tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(data)
-
-
-def html_text(markup: str) -> str:
-    """What a text entry says, without its markup."""
-    reader = _Text()
-    reader.feed(markup)
-    reader.close()
-    return "".join(reader.parts)
 
 
 def parse(text: str) -> tuple[dict[str, str], str]:
@@ -283,9 +241,7 @@ def _take(
     if len(raw) > MAX_BYTES:
         done.refused.append(f"{shown}: {len(raw)} bytes, more than a request ({MAX_BYTES} at most): not read")
         return
-    text, note = decode(raw)
-    if shown.lower().endswith((".html", ".htm")):
-        text = html_text(text)
+    text, note = entry_text(raw, markup=shown.lower().endswith((".html", ".htm")))
     fields, why = parse(text)
     if why:
         done.refused.append(f"{shown}: {why}")
