@@ -308,3 +308,20 @@ def test_a_name_like_may_is_no_hedge_a_long_quote_reopens_and_a_segment_called_x
     assert s["p1s4"]["label"] == "named", "the quote goes on without a mark of its own"
     assert s["p2s1"]["label"] == "named", "the next paragraph of the quote opens with a quotation mark again"
     assert s["p3s1"]["cue"] == [] and s["p3s1"]["label"] == "unsourced", "a quote closed in p2 is not still open"
+
+
+def test_a_speaker_between_a_quote_and_said_in_a_statement_a_fair_by_name_and_would_in_a_that_clause(tmp_path):
+    path = tmp_path / "centre.txt"
+    path.write_text(
+        "Centre opens\n\n"
+        '"The centre will serve everyone," Ana Ruiz, president of the board, said in a statement.\n'
+        "The Harbor Fair opened the centre's first season.\n"
+        "Ruiz founded the first festival, the model for all festivals that would follow.\n"
+        "Ruiz is credited with saving the old hall.\n",
+        encoding="utf-8",
+    )
+    s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
+    assert s["p1s1"]["source"] == {"kind": "named", "span": "Ana Ruiz"}
+    assert s["p1s2"]["label"] == "unsourced", "'Harbor Fair' is a name, not the judgement 'fair'"
+    assert s["p1s3"]["hedges"] == [], "'that would follow' is the future seen from the past, no guess"
+    assert s["p1s4"]["label"] == "vague", "'is credited with': someone credits her, unnamed"

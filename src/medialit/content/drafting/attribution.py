@@ -41,7 +41,17 @@ NOUN_OR_VERB = {
 }  # fmt: skip
 NOUN_AFTER = re.compile(r"\s+(?:among|of|for|to|in|on|at|from|with|along|about|over|under|by|\d)", re.I)
 RELATIVE = re.compile(r"\b(?:that|which|whom)\s+(?:[A-Z][\w'’.-]*|he|she|they|it|we|I)\b")
-IMPLICIT = {"reported", "rumored", "rumoured", "said", "believed", "alleged", "thought"}  # "is said to": a source
+PREPOSITION = re.compile(r"(?:in|on|at|to|during|by|after|before|from|with)\b", re.I)
+IMPLICIT = {
+    "credited",
+    "reported",
+    "rumored",
+    "rumoured",
+    "said",
+    "believed",
+    "alleged",
+    "thought",
+}  # "is said to": a source
 NOT_SOURCES = {"it", "this", "that", "there", "who", "what", "which", "whom", "whose", "here"}
 VERB_START = re.compile(
     r"\s(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|did|does|do|on|in|at|"
@@ -187,6 +197,11 @@ def _source_before(text: str, m: re.Match[str]) -> str:
     chunk = re.sub(r"(?:\s+(?:has|have|had|is|are|was|were|will|would|did|do|does|also|recently))+$", "", chunk)
     if not chunk:  # "..., said Mayor Ruiz."
         chunk = clean(SOURCE_END.split(text[m.end() :], maxsplit=1)[0])
+    closing = max(before.rfind("”"), before.rfind('"'))
+    if (
+        split_quote and (not chunk or PREPOSITION.match(chunk)) and closing >= 0
+    ):  # '"...," Ana Ruiz, a director, said in'
+        chunk = clean(SOURCE_END.split(before[closing + 1 :].strip(), maxsplit=1)[0])
     return chunk
 
 

@@ -236,13 +236,23 @@ def _hedges(text: str, source_span: str) -> list[str]:
             continue
         if word.lower() in QUANTITY_HEDGES and not _quantity(text, m):
             continue
-        if word[:1].isupper() and text[: m.start()].strip(" \"“'‘") and not text[: m.start()].rstrip().endswith(":"):
+        if _capitalised_inside(text, m):
             continue  # "Mark May", "Ohio State or May": a name inside the sentence, not a hedge
+        if word.lower() == "would" and re.search(r"\b(?:that|which|who)\s+$", text[: m.start()], re.I):
+            continue  # "festivals that would follow": the future seen from the past, no guess
         if word.lower() in load_scheme().speculation_cues and SUBORDINATE.search(text[: m.start()]):
             continue  # "a timeline for when his country could join": no guess of the writer's
         if word not in out:
             out.append(word)
     return out
+
+
+def _capitalised_inside(text: str, m: re.Match[str]) -> bool:
+    """A match with a capital inside the sentence (not first, not after a colon or a quote mark): part of a name."""
+    before, words = text[: m.start()], text.split()
+    title_case = sum(w[:1].isupper() for w in words) >= 0.6 * len(words)  # a headline: "Library Will Finally Open"
+    inside = bool(before.strip(" \"“'‘")) and not before.rstrip().endswith(":")
+    return m.group(0)[:1].isupper() and inside and not title_case
 
 
 def _loaded(text: str) -> list[str]:
@@ -253,8 +263,8 @@ def _loaded(text: str) -> list[str]:
         rest = CLAUSE_END.split(text[m.end() :], maxsplit=1)[0].split()[:3]
         found.append(" ".join([m.group(0), *rest]).rstrip(".,;"))
     neutral = [(m.start(), m.end()) for m in _all(text, lex.neutral_terms)]  # "at highest risk": a term of art
-    words = _all(text, lex.evaluative) + _all(text, lex.predicates)
-    found += [m.group(0) for m in words if not any(a <= m.start() < b for a, b in neutral)]
+    words = [m for m in _all(text, lex.evaluative) + _all(text, lex.predicates) if not _capitalised_inside(text, m)]
+    found += [m.group(0) for m in words if not any(a <= m.start() < b for a, b in neutral)]  # not "Heritage Fair"
     out: list[str] = []
     for span in found:
         if not any(span in o or o in span for o in out):
