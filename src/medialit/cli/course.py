@@ -94,6 +94,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 def cmd_autograde(args: argparse.Namespace) -> int:
     from medialit.cli.grading import executor_from_args
+    from medialit.grading import overrides
     from medialit.grading.autograde import autograde, status_table
     from medialit.grading.status import FAILED, record_missing
     from medialit.grading.timings import Stopwatch, process_age
@@ -124,7 +125,7 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     submitted = set(course.submitted_students(args.assignment))
     missing = [] if args.student else [s.student_id for s in roster if s.student_id not in submitted]
     record_missing(course.root, args.assignment, missing)  # "missing" in the status file too, never "failed"
-    print(status_table(statuses, names, missing))
+    print(status_table(statuses, names, missing, overrides.active(course, args.assignment)))
     for problem in problems:
         print(f"WARNING: {problem}", file=sys.stderr)
     if args.timings:

@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from medialit.grading import gradebook, manual_grades
+from medialit.grading import gradebook, manual_grades, overrides
 from medialit.grading.assignment_settings import AssignmentSettings, settings_for
 from medialit.grading.course import Course, CourseError
 from medialit.grading.discernment_forms import tested_class, wrong_form
@@ -447,11 +447,11 @@ def _finish(
         if form := wrong_form(course, assignment, job.student, new, tested or []):  # points stand; teacher decides
             notes.append(form)
             serious.append(form)
-        status = FLAGGED if flags or serious else GRADED
+        status, reason = FLAGGED if flags or serious else GRADED, "; ".join([*flags, *notes])
         worker_db = f"sqlite:///{folder / 'gradebook.db'}"
-        merge(course, assignment, job.student, worker_db, flagged=status == FLAGGED, books=books)
+        merge(course, assignment, job.student, worker_db, flagged=status == FLAGGED, books=books, reason=reason)
         _swap_in(new, course.autograded_dir(assignment, job.student), course.root / TRASH)
-        return StudentStatus(job.student, status, "; ".join([*flags, *notes]), flags=[*flags, *serious], **common)
+        return StudentStatus(job.student, status, reason, flags=[*flags, *serious], **common)
     finally:
         if folder is not None:
             if books is not None and not out.shared:
@@ -499,11 +499,15 @@ def _add_scores(
 
 
 def status_table(
-    statuses: dict[str, StudentStatus], names: dict[str, str] | None = None, missing: list[str] | None = None
+    statuses: dict[str, StudentStatus],
+    names: dict[str, str] | None = None,
+    missing: list[str] | None = None,
+    current: dict[str, overrides.Override] | None = None,
 ) -> str:
     """A plain-text table: student ("Name (id)" from ``names``), status, score, reason.
 
     ``missing``: roster students with no submission, listed as ``missing`` (nothing was graded).
+    ``current``: the overrides in force (``overrides.active``): a submission they settle is graded, as everywhere.
     A late note shared by several students (the LMS's marker and what to do) is said once, under the table.
     """
     names = names or {}
@@ -514,7 +518,9 @@ def status_table(
         score = f"{st.score:g} / {st.max_score:g}" if st.score is not None and st.max_score else "–"
         who = names.get(st.student, st.student)
         late = f"late [{shared.index(st.late) + 1}]" if st.late in shared else st.late
-        rows.append((who, st.status, score, "; ".join(x for x in (late, st.reason) if x)))
+        settled = st.score is not None and overrides.settled((current or {}).get(st.student), st.status, st.reason)
+        status, reason = (GRADED, settled) if settled else (st.status, st.reason)
+        rows.append((who, status, score, "; ".join(x for x in (late, reason) if x)))
     for student in missing or []:
         rows.append((names.get(student, student), "missing", "–", "no submission collected"))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]

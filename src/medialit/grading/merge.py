@@ -17,18 +17,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from medialit.grading import overrides
 from medialit.grading.course import Course
 from medialit.grading.layout import DEFAULT_COURSE_ID
 
 
 def merge(
-    course: Course, assignment: str, student: str, worker_db: str, flagged: bool = False, books: Books | None = None
+    course: Course,
+    assignment: str,
+    student: str,
+    worker_db: str,
+    flagged: bool = False,
+    books: Books | None = None,
+    reason: str = "",
 ) -> None:
     """Copy one student's new autograde result from a worker gradebook into the course gradebook.
 
-    ``flagged`` sets nbgrader's own flag on the submission, so formgrader lists it as flagged.
+    ``flagged`` sets nbgrader's own flag on the submission, so formgrader lists it as flagged, unless
+    the teacher's override in force settles it (``reason``, why it is flagged, is the flag they accepted,
+    or they set the points: ``Override.resolves``); a flag for another reason is set again.
     ``books`` keeps gradebooks open across merges of one run (each opening costs time).
     """
+    if flagged and (found := overrides.active(course, assignment).get(student)) and found.resolves(reason):
+        flagged = False
     own = books is None
     books = books or Books()
     try:

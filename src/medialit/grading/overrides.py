@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from medialit.grading.course import Course, CourseError
+from medialit.grading.status import FAILED, FLAGGED
 
 MARK = "Score set by the teacher"  # first words of the gradebook comment an override writes
 ACCEPTED = "Flag accepted by the teacher"
@@ -81,6 +82,18 @@ class Override:
             return True
         accepted = self.accepted
         return accepted is not None and " ".join(accepted.flag.split()) == " ".join((reason or "").split())
+
+
+def settled(found: Override | None, status: str, reason: str) -> str:
+    """What a flagged or failed submission the teacher settled shows instead ('' when not settled).
+
+    Every table a teacher reads shows such a submission as graded, with this reason.
+    """
+    if found is None or status not in (FLAGGED, FAILED) or not found.resolves(reason):
+        return ""
+    what = MARK.lower() if found.points else ACCEPTED.lower()
+    was = f" (was {status}: {reason})" if reason else ""
+    return f"{what}: {found.last.reason}{was}"
 
 
 def record_path(course: Course, assignment: str) -> Path:

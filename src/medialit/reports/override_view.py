@@ -12,9 +12,7 @@ import pandas as pd
 
 from medialit.grading import overrides
 from medialit.grading.course import Course
-from medialit.grading.status import FAILED, FLAGGED, GRADED
-
-SETTLED = {FLAGGED, FAILED}
+from medialit.grading.status import GRADED
 
 
 def apply_overrides(course: Course, assignment: str, table: pd.DataFrame) -> pd.DataFrame:
@@ -29,18 +27,13 @@ def apply_overrides(course: Course, assignment: str, table: pd.DataFrame) -> pd.
         if found is None or pd.isna(row["score"]):
             continue
         table.at[index, "override"] = overrides.describe(found)
-        if row["status"] in SETTLED and found.resolves(row["reason"]):
-            was = f" (was {row['status']}: {row['reason']})" if row["reason"] else ""
+        if settled := overrides.settled(found, row["status"], row["reason"]):
             table.at[index, "status"] = GRADED
-            table.at[index, "reason"] = f"{_what(found)}: {found.last.reason}{was}"
+            table.at[index, "reason"] = settled
         check = checks.get(row["student_id"])
         if check is not None:
             table.at[index, "needs_manual_grade"] = check.pending
     return table
-
-
-def _what(found: overrides.Override) -> str:
-    return overrides.MARK.lower() if found.points else overrides.ACCEPTED.lower()
 
 
 def student_text(found: overrides.Override | None, headings: dict[str, str]) -> list[tuple[str, str]]:
