@@ -63,6 +63,19 @@ SLOW = {
     "test_sandbox_nonroot.py",
     "test_teacher_week.py",
     "test_wheel.py",
+    # measured in make test-fast at load 11-37 (02:48-03:05 UTC): 28-166 s each; graded classes, zips
+    "test_collect_doors.py",
+    "test_tampering_doors.py",
+    "test_saved_answers_rule.py",
+    "test_reading_load.py::test_every_lesson_is_measured",  # these five share the lessons' measure (58 s)
+    "test_reading_load.py::test_stated_times_cover_the_estimate",
+    "test_reading_load.py::test_prose_reads_at_the_target_grade",
+    "test_reading_load.py::test_doc_is_current",
+    "test_reading_load.py::test_readme_states_the_lessons_times",
+    "test_retrieval.py::test_check_annotations_checks_the_warm_ups",
+    "test_retrieval.py::test_questions_use_sentences_the_lessons_did_not_teach_the_idea_with",
+    "test_collect_lms.py::test_canvas_accented_names_and_late_in_any_case_are_collected",  # 27 s at load 7
+    "test_cli_permissions.py::test_export_to_a_folder_the_account_cannot_write",  # 24 s at load 7
 }
 
 
