@@ -87,11 +87,13 @@ LONGEST_FIRST = (
     "browser",
     "test_wheel.py",
     "test_teacher_week.py",
+    "test_collect_doors.py",  # 650 s of tests at load 11-37
     "test_demo.py",
     "test_celery_executor.py",
     "test_fuzz_annotations.py",
     "instructor-class",
     "test_forgery.py",
+    "test_tampering_doors.py",
     "test_adversarial.py",
     "test_gradebook_backends.py",
     "test_quiet_terminal.py",
