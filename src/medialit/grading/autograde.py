@@ -235,13 +235,14 @@ def _mode(course: Course, execute: bool, sandbox: bool, notices: list[str], remo
             "whatever it can (the course's gradebook included)"
         )
         return Mode(True, False)
+    from medialit.content.kit import doc_path
     from medialit.grading.sandbox import sandbox_kind, sandbox_problem
 
     problem = "" if remote else sandbox_problem()
     if problem:
         raise CourseError(
             f"--execute runs students' code, and no sandbox can start here: {problem}. Nothing was graded. "
-            "Fix that (see 'Running the notebooks' in docs/instructor-guide.md), or grade without --execute "
+            f"Fix that (see 'Running the notebooks' in the instructor guide, {doc_path()}), or grade without --execute "
             "(the saved answers are scored without running any student code). Only on a machine where running "
             "students' code as this account is safe: add --no-sandbox."
         )

@@ -98,7 +98,9 @@ class Course(Layout):
             if isinstance(exc, _database_errors()):
                 where = gradebook_url.display(db_url or f"sqlite:///{root / 'gradebook.db'}")
                 reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-                raise CourseError(f"could not create the gradebook in {where}: {reason}; {gradebook_url.HELP}") from exc
+                raise CourseError(
+                    f"could not create the gradebook in {where}: {reason}; {gradebook_url.help_text()}"
+                ) from exc
             raise
 
     @classmethod
@@ -386,9 +388,9 @@ def _database_problem(db_url: str, course_id: str) -> str:
     if others:
         return (
             f"the database {gradebook_url.display(db_url)} already holds the gradebook of {', '.join(others)}: "
-            f"each course needs a database of its own; {gradebook_url.HELP}"
+            f"each course needs a database of its own; {gradebook_url.help_text()}"
         )
-    return blocked and f"{blocked}; {gradebook_url.HELP}"
+    return blocked and f"{blocked}; {gradebook_url.help_text()}"
 
 
 def _cannot_create_tables(conn: Any) -> str:

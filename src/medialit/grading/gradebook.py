@@ -119,7 +119,7 @@ def _pg_dump(url: str, target: Path) -> None:
         raise CourseError(
             f"cannot back up the gradebook {gradebook_url.display(url)}: pg_dump says: {reason}. Nothing was graded. "
             "pg_dump must be the server's version or newer, and this account needs read access to the "
-            f"database; {gradebook_url.HELP}."
+            f"database; {gradebook_url.help_text()}."
         )
     partial.rename(target)
 

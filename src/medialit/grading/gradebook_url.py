@@ -14,8 +14,16 @@ from pathlib import Path
 
 SQLITE = "sqlite"
 POSTGRES = "postgresql+psycopg"
-HELP = "see 'PostgreSQL gradebook' in docs/instructor-guide.md and deploy/README.md"
 CONNECT_TIMEOUT = 10  # seconds: a host that does not answer is reported, not waited for
+
+
+def help_text() -> str:
+    """Where a teacher reads more: the instructor guide where this install has it, and the deployment notes."""
+    from medialit.content.kit import doc_path
+
+    return (
+        f"see 'PostgreSQL gradebook' in the instructor guide ({doc_path()}) and deploy/README.md of medialit's source"
+    )
 
 
 def _parse(url: str):
@@ -104,7 +112,7 @@ def reach_problem(url: str) -> str:
             f"cannot reach the gradebook database {display(url)}: {reason[0] if reason else type(exc).__name__}. "
             "Check that PostgreSQL is running (systemctl status postgresql), that the database exists "
             "(sudo -u postgres createdb --owner=ROLE DATABASE) and that this account has a role in it "
-            f"(sudo -u postgres createuser ROLE); {HELP}."
+            f"(sudo -u postgres createuser ROLE); {help_text()}."
         )
     finally:
         engine.dispose()
