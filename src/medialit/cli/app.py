@@ -83,7 +83,7 @@ def add_app_command(sub: argparse._SubParsersAction) -> None:
         default=4,
         metavar="N",
         help="prepare the lesson each student will likely open next (after a lesson, the next one), so it "
-        "opens at once; one per student, at most N at once, about 90 MB each (default 4; 0: none)",
+        "opens at once; one per student, at most N at once, about 70 MB each (default 4; 0: none)",
     )
     app.add_argument(
         "--voila",
