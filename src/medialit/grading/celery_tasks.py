@@ -297,27 +297,6 @@ def time_limit_reason(limit: int) -> str:
     )
 
 
-def lost_reason(exc: Any, time_limit: int) -> Exception:
-    """What a failed task means for the teacher: a :class:`~medialit.grading.executors.Lost`."""
-    from medialit.grading.executors import Lost
-
-    name = type(exc).__name__
-    if name in ("TimeLimitExceeded", "SoftTimeLimitExceeded"):
-        return Lost(time_limit_reason(time_limit), retry=False)
-    if name == "WorkerLostError":
-        return Lost(
-            f"the grading worker process died while grading it ({exc}), also when it was graded again; "
-            "check the worker host's memory and log, then run autograde again for this student",
-            note=f"the grading worker process died while grading it ({exc}), so it was graded again",
-        )
-    if name == "TaskRevokedError":
-        return Lost("its grading task was cancelled on the worker (revoked)", note="its grading task was cancelled")
-    return Lost(
-        f"the grading worker could not grade it ({name}: {str(exc)[:200]})",
-        note=f"the grading worker failed once ({name}), so it was graded again",
-    )
-
-
 def broker_errors() -> tuple[type[BaseException], ...]:
     """What a broker or result backend that went away raises."""
     from kombu.exceptions import OperationalError

@@ -45,6 +45,27 @@ class Lost(Exception):
         self.reason, self.retry, self.note = reason, retry, note
 
 
+def lost_reason(exc: Any, time_limit: int) -> Exception:
+    """What a failed Celery task means for the teacher: a :class:`Lost`."""
+    from medialit.grading.celery_tasks import time_limit_reason
+
+    name = type(exc).__name__
+    if name in ("TimeLimitExceeded", "SoftTimeLimitExceeded"):
+        return Lost(time_limit_reason(time_limit), retry=False)
+    if name == "WorkerLostError":
+        return Lost(
+            f"the grading worker process died while grading it ({exc}), also when it was graded again; "
+            "check the worker host's memory and log, then run autograde again for this student",
+            note=f"the grading worker process died while grading it ({exc}), so it was graded again",
+        )
+    if name == "TaskRevokedError":
+        return Lost("its grading task was cancelled on the worker (revoked)", note="its grading task was cancelled")
+    return Lost(
+        f"the grading worker could not grade it ({name}: {str(exc)[:200]})",
+        note=f"the grading worker failed once ({name}), so it was graded again",
+    )
+
+
 class LocalExecutor:
     """Worker processes forked on this machine (``concurrent.futures.ProcessPoolExecutor``)."""
 
@@ -194,7 +215,7 @@ class CeleryPool:
 
     def _look(self, future: Future, progress: float) -> bool:
         """Resolve ``future`` if its task ended or is overdue; True when something moved."""
-        from medialit.grading.celery_tasks import lost_reason, outcome_from_dict, shown
+        from medialit.grading.celery_tasks import outcome_from_dict, shown
 
         item = self.sent[future]
         state = item.result.state
