@@ -28,8 +28,6 @@ class Validation:
 
 def _reason(raw: str) -> str:
     """The readable reason in a failed cell's error: a completeness cell's message, or an error's last line."""
-    from medialit.teaching.exercise import ADVICE, NOT_COMPLETE
-
     lines = [ANSI.sub("", line).strip() for line in raw.splitlines() if line.strip()]
     for n, line in enumerate(lines):  # an incomplete part (medialit.teaching.exercise.Incomplete): its wrapped lines
         if line.startswith(RECEIPT_LINE):  # the receipt cell (medialit.teaching.exercise.NotSaved)
@@ -88,6 +86,8 @@ def validate_notebook(path: str | Path) -> Validation:
     return result
 
 
+NOT_COMPLETE = " is not complete yet: "  # in an incomplete part's message (medialit.teaching.exercise.Incomplete)
+ADVICE = "When it is done, press Validate again (it saves first)."  # its last line
 RECEIPT_LINE = "Submission receipt: "
 SAVE_RECEIPT = "run the last cell (Submission receipt), then save the notebook (Ctrl+S)"
 

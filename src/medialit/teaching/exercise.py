@@ -39,6 +39,7 @@ from medialit.content.keys import KEYS_ENV, SOURCE_FOLDERS, find_key  # noqa: F4
 from medialit.grading import score
 from medialit.grading.answers import RECEIPT_MIME, document
 from medialit.grading.results import Code
+from medialit.teaching.completeness import ADVICE, NOT_COMPLETE, RECEIPT_LINE, receipt_problems
 from medialit.teaching.lesson import Lesson, RichHTML
 from medialit.teaching.tasks.markup import STYLE, badge
 from medialit.teaching.tasks.registry import TaskSpec
@@ -46,8 +47,6 @@ from medialit.teaching.tasks.registry import TaskSpec
 GRADING_ENV = "NBGRADER_EXECUTION"  # nbgrader sets it ("validate" / "autograde") while it runs a notebook
 WRAP = 64  # nbgrader validate cuts lines at 87 characters; its Validate dialog does not wrap (about 70 fit)
 SHOWN_IDS = 6  # ids listed in the one-line status before "and N more"
-NOT_COMPLETE = " is not complete yet: "
-ADVICE = "When it is done, press Validate again (it saves first)."
 
 
 def under_nbgrader() -> bool:
@@ -76,8 +75,6 @@ class NotSaved(AssertionError):
     """The notebook as saved does not carry the latest answers (raised by the receipt cell under Validate)."""
 
     def _render_traceback_(self) -> list[str]:
-        from medialit.teaching.completeness import RECEIPT_LINE
-
         first, *rest = _wrapped(str(self))
         return [f"{RECEIPT_LINE}{first}", *rest]
 
@@ -261,8 +258,6 @@ class Exercise(Lesson):
             self._check_saved_receipt()
 
     def _check_saved_receipt(self) -> None:
-        from medialit.teaching.completeness import receipt_problems
-
         path = Path.cwd() / f"{self.name}.ipynb"
         try:
             nb = json.loads(path.read_text(encoding="utf-8"))
