@@ -596,7 +596,7 @@ def test_utf8_names_without_the_utf8_flag_are_read_and_canvas_ids_decide(lms_cle
     with zipfile.ZipFile(download) as archive:
         assert all(not i.flag_bits & 0x800 for i in archive.infolist())
         assert archive.namelist()[0].startswith("mu├▒oz")  # what cp437 makes of it
-    done = _cli("collect", PS, str(download), "--course", str(course.root))
+    done = _cli("collect", PS, str(download), "--course", str(course.root), "--verbose")  # a line per student
     line = next(x for x in done.stdout.splitlines() if x.startswith("  s04 (José Muñoz Ørsted): "))
     assert f"{PS}.ipynb from muñozørstedjosé_23456_700_{PS}.ipynb" in line
 
