@@ -21,6 +21,8 @@ from medialit.grading.course import Course
 from medialit.grading.results import Results
 from medialit.grading.spreadsheet import write_frame
 from medialit.reports.classdata import class_results, roster_frame
+from medialit.reports.figures import png
+from medialit.reports.html_table import table_html
 from medialit.reports.overview import display_name
 from medialit.teaching.discernment import (
     SAME_D,
@@ -145,8 +147,6 @@ def prepost_plot(table: pd.DataFrame) -> str:
 
     Dot size and the number written in it show how many students share a point.
     """
-    from medialit.reports.report import _png
-
     both = table.dropna(subset=["delta_d_prime"]) if "delta_d_prime" in table else table.iloc[0:0]
     fig = Figure(figsize=(10, 4.6))
     for n, (measure, label) in enumerate((("d_prime", "discernment d′"), ("c", "bias c (above 0: says “weak”)"))):
@@ -176,7 +176,7 @@ def prepost_plot(table: pd.DataFrame) -> str:
         ax.set_title("above the line: higher after" if measure == "d_prime" else "above the line: more “weak” after")
         if n == 0:
             ax.legend(loc="lower right", frameon=False, fontsize=8)
-    return _png(fig, "Each student's discernment d′ and bias c, pre-test against post-test")
+    return png(fig, "Each student's discernment d′ and bias c, pre-test against post-test")
 
 
 def discernment_html(course: Course, assignment: str, out_dir: Path | None = None) -> str:
@@ -272,8 +272,6 @@ def _headlines() -> dict[str, str]:
 def _items_html(items: pd.DataFrame) -> str:
     if items.empty:
         return ""
-    from medialit.reports.report import _table_html
-
     headlines = _headlines()
     shown = items.assign(
         headline=items["text"].map(lambda t: headlines.get(t, "")),
@@ -298,7 +296,7 @@ def _items_html(items: pd.DataFrame) -> str:
         "class these figures move a lot. The keys are in <code>keys/discernment/</code>; students never see "
         f"the text's id. Full table: <code>{ITEMS_CSV}</code>.</p>"
         + warning
-        + _table_html(shown.rename(columns={"share_right": "judged right"}))
+        + table_html(shown.rename(columns={"share_right": "judged right"}))
     )
 
 
@@ -354,8 +352,6 @@ def _forms_html(table: pd.DataFrame, assignment: str, names: dict[str, str] | No
 
 
 def _student_table(table: pd.DataFrame, names: dict[str, str] | None = None) -> str:
-    from medialit.reports.report import _table_html
-
     names = names or {}
     table = table.assign(student=table["student"].map(lambda sid: names.get(sid, sid))) if len(table) else table
     columns = {
@@ -376,4 +372,4 @@ def _student_table(table: pd.DataFrame, names: dict[str, str] | None = None) -> 
         return ""
     numbers = shown.select_dtypes("number").columns
     shown[numbers] = shown[numbers].round(2) + 0.0  # no "-0"
-    return _table_html(shown.astype(object).where(shown.notna(), ""))
+    return table_html(shown.astype(object).where(shown.notna(), ""))

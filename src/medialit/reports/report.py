@@ -13,14 +13,11 @@ data for are left out.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -32,9 +29,10 @@ from medialit.grading.spreadsheet import write_frame
 from medialit.reports.class_labels import write_class_labels
 from medialit.reports.classdata import assignment_titles, class_results, course_article, grade_table
 from medialit.reports.discernment_report import discernment_html
+from medialit.reports.figures import png
+from medialit.reports.html_table import table_html
 from medialit.reports.overview import display_name
 from medialit.reports.page import page
-from medialit.teaching.tasks.access import SR_ONLY
 
 STATUSES = ["correct", "alternative", "wrong", "missing"]
 SHARE_WORDS = ["correct", "accepted alternative", "wrong", "unanswered"]
@@ -43,18 +41,6 @@ NO_ANSWER = "(no answer)"
 TOP_MISREAD = 5
 SMALL_CLASS = 10  # fewer scored students than this: one student moves a share by more than 10 points
 CSV_FILES = ["item_accuracy.csv", "confusion.csv", "missed_phrases.csv", "discernment.csv", "scores.csv", "parts.csv"]
-SHARE_COLUMNS = {"correct", "alternative", "wrong", "missing", "credit", "share_missed"}
-SHARE_COLUMNS |= {"hit_rate", "false_alarm_rate", "scepticism"}
-PAGE_HEADERS = {  # column names on the page (the CSV files keep theirs)
-    "students": "students counted",
-    "share_missed": "missed by",
-    "max_points": "out of",
-    "average_share": "average %",
-    "by_hand": "graded by hand",
-    "hit_rate": "hit rate",
-    "false_alarm_rate": "false alarms",
-    "most_common_wrong": "most common wrong answer",
-}
 
 
 def write_report(course: Course, assignment: str, out: Path | None = None, notes: list[str] | None = None) -> Path:
@@ -247,14 +233,6 @@ def part_averages(course: Course, assignment: str, students: list[str], headings
 # ---------------------------------------------------------------- plots
 
 
-def _png(fig: Figure, alt: str) -> str:
-    FigureCanvasAgg(fig)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
-
-
 def accuracy_plot(items: pd.DataFrame, limit: int = 20) -> str:
     """Stacked horizontal bars of the worst ``limit`` items, worst on top."""
     top = items.head(limit).iloc[::-1]
@@ -269,7 +247,7 @@ def accuracy_plot(items: pd.DataFrame, limit: int = 20) -> str:
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of students")
     ax.legend(ncol=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
-    return _png(fig, "Share correct, alternative, wrong and missing per sentence, worst first")
+    return png(fig, "Share correct, alternative, wrong and missing per sentence, worst first")
 
 
 def confusion_plot(matrix: pd.DataFrame) -> str:
@@ -284,7 +262,7 @@ def confusion_plot(matrix: pd.DataFrame) -> str:
     peak = matrix.values.max() or 1
     for (i, j), count in pd.DataFrame(matrix.values).stack().items():
         ax.text(j, i, str(count), ha="center", va="center", color="white" if count > peak / 2 else "black")
-    return _png(fig, "Label confusion matrix: gold label against chosen label")
+    return png(fig, "Label confusion matrix: gold label against chosen label")
 
 
 def discernment_plot(points: pd.DataFrame) -> str:
@@ -302,7 +280,7 @@ def discernment_plot(points: pd.DataFrame) -> str:
     ax.set_ylim(-1.05, 1.2)
     ax.set_xlabel("scepticism (share of answers saying “shaky”)")
     ax.set_ylabel("discernment (hit rate − false alarms)")
-    return _png(fig, "Discernment against scepticism, one dot per student")
+    return png(fig, "Discernment against scepticism, one dot per student")
 
 
 def score_plot(scores: pd.Series, maximum: float | None) -> str:
@@ -313,36 +291,10 @@ def score_plot(scores: pd.Series, maximum: float | None) -> str:
     ax.set_xlabel("score in the gradebook")
     ax.set_ylabel("students")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    return _png(fig, "Distribution of scores")
+    return png(fig, "Distribution of scores")
 
 
 # ---------------------------------------------------------------- page
-
-
-def _percent(value: object) -> str:
-    """A share from 0 to 1 as a whole percentage ('' when empty)."""
-    return "" if value is None or pd.isna(value) else f"{100 * float(value):.0f}%"
-
-
-def _table_html(frame: pd.DataFrame, index: bool = False) -> str:
-    """A table for the page: shares as percentages, a score's percent with its sign."""
-    shown = frame.copy()
-    for column in shown.columns:
-        if column in SHARE_COLUMNS or column == "average_share":
-            shown[column] = shown[column].map(_percent)
-        elif column == "percent":
-            shown[column] = shown[column].map(lambda x: "" if pd.isna(x) else f"{x:g}%")
-        elif column == "discernment":
-            shown[column] = shown[column].map(lambda x: "" if pd.isna(x) else f"{x:+.2f}")
-    shown = shown.rename(columns=PAGE_HEADERS)
-    out = shown.to_html(index=index, na_rep="", border=0, float_format=lambda x: f"{x:g}")
-    if index and shown.index.name and shown.columns.name:
-        # pandas gives the index's name a header row of its own, empty under every column: there the
-        # columns' name is read out (by screen readers only), so no header cell is empty
-        head, _, body = out.partition("</thead>")
-        hidden = f'<th><span class="{SR_ONLY}">{html.escape(str(shown.columns.name))}</span></th>'
-        out = head.replace("<th></th>", hidden) + "</thead>" + body
-    return out
 
 
 def _multi_column_parts(items: pd.DataFrame) -> set[str]:
@@ -393,7 +345,7 @@ def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
                 '<p class="note">Share of students per answer status, worst first (an accepted alternative '
                 "earns half). Full table: <code>item_accuracy.csv</code>.</p>",
                 accuracy_plot(items),
-                _table_html(items.drop(columns="text")),
+                table_html(items.drop(columns="text")),
             )
         )
     if not matrix.empty:
@@ -403,7 +355,7 @@ def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
                 "Label confusion",
                 '<p class="note">Rows: the key\'s label; columns: what students chose (counts over all '
                 "students and sentences). Off the diagonal is where labels are confused.</p>",
-                _table_html(matrix, index=True),
+                table_html(matrix, index=True),
                 confusion_plot(matrix),
             )
         )
@@ -413,7 +365,7 @@ def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
                 "missed",
                 "Phrases missed most",
                 '<p class="note">Key phrases (loaded language, hedges) and how many students did not mark them.</p>',
-                _table_html(missed[missed["missed"] > 0]) if (missed["missed"] > 0).any() else "<p>None missed.</p>",
+                table_html(missed[missed["missed"] > 0]) if (missed["missed"] > 0).any() else "<p>None missed.</p>",
             )
         )
     if not points.empty:
@@ -426,7 +378,7 @@ def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
                 "discernment without doubting everything. Calling <i>everything</i> shaky puts a student at "
                 "scepticism 1, discernment 0 (bottom right): suspicion is not judgement.</p>",
                 discernment_plot(points),
-                _table_html(points.assign(student=points["student"].map(lambda sid: names.get(sid, sid)))),
+                table_html(points.assign(student=points["student"].map(lambda sid: names.get(sid, sid)))),
             )
         )
     parts = frames["parts.csv"]
@@ -437,7 +389,7 @@ def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
                 "Average per part",
                 '<p class="note">Points from the gradebook, before any late penalty; a part graded by hand counts '
                 "the students graded so far. Full table: <code>parts.csv</code>.</p>",
-                _table_html(parts),
+                table_html(parts),
             )
         )
     graded = scores["score"].dropna()
@@ -448,7 +400,7 @@ def _sections(frames: dict[str, pd.DataFrame]) -> list[str]:
                 "scores",
                 "Score distribution",
                 score_plot(graded, maximum.iloc[0] if len(maximum) else None),
-                _table_html(scores.drop(columns="student_id")),  # "Name (id)" is in the student column
+                table_html(scores.drop(columns="student_id")),  # "Name (id)" is in the student column
             )
         )
     return out
