@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from medialit.cli.course import _course
+from medialit.cli.course_option import open_course as _course
 
 
 def _points(text: str) -> float:

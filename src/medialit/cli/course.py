@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-COURSE_ENV = "MEDIALIT_COURSE"
-
-
-def _course(args: argparse.Namespace):
-    from medialit.grading.course import Course
-
-    course = Course(args.course or os.environ.get(COURSE_ENV) or Path.cwd())
-    course.check_gradebook()  # a PostgreSQL gradebook that does not answer: say so, before any work
-    return course
+from medialit.cli.course_option import COURSE_ENV
+from medialit.cli.course_option import open_course as _course
 
 
 def cmd_course_init(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from medialit.cli.course import _course
+from medialit.cli.course_option import open_course as _course
 
 
 def _print_notes(notes: list[str]) -> None:
