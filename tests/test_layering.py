@@ -118,6 +118,71 @@ def test_content_imports_only_content():
         assert not others, f"{module_name(path)} imports {', '.join(others)}: content imports nothing above it"
 
 
+def import_graph() -> dict[str, set[str]]:
+    """Each medialit module -> the medialit modules it imports (lazy ones in functions too)."""
+    paths = {module_name(p): p for p in SRC.rglob("*.py")}
+    graph = {}
+    for module, path in paths.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        out = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                out |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]) if node.level else ""
+                source = ".".join(filter(None, (base, node.module)))
+                # "from medialit.teaching import agreement" imports the module medialit.teaching.agreement
+                out |= {f"{source}.{a.name}" if f"{source}.{a.name}" in paths else source for a in node.names}
+        graph[module] = {m for m in out if m in paths and m != module}
+    return graph
+
+
+def import_circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One shortest path round each circle of imports (a strongly connected group), its first module at both ends."""
+    reach = {module: _reachable(graph, module) for module in graph}
+    circles, done = [], set()
+    for module in sorted(graph):
+        if module in reach[module] and module not in done:
+            done |= {m for m in reach[module] if module in reach[m]}
+            back = min((_path(graph, m, module) for m in sorted(graph[module]) if module in reach[m]), key=len)
+            circles.append([module, *back])
+    return circles
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Every module ``start`` imports, directly or through others."""
+    reach, todo = set(), [start]
+    while todo:
+        for m in graph[todo.pop()] - reach:
+            reach.add(m)
+            todo.append(m)
+    return reach
+
+
+def _path(graph: dict[str, set[str]], start: str, goal: str) -> list[str]:
+    """The shortest chain of imports from ``start`` to ``goal`` (both included); ``goal`` must be reachable."""
+    before: dict[str, str] = {start: start}
+    todo = [start]
+    while goal not in before:
+        following = []
+        for n in todo:
+            for m in sorted(graph[n]):
+                if m not in before:
+                    before[m] = n
+                    following.append(m)
+        todo = following
+    path = [goal]
+    while path[-1] != start:
+        path.append(before[path[-1]])
+    return path[::-1]
+
+
+def test_no_import_circle():
+    """Inside a room as across rooms: no module imports, through others, a module that imports it."""
+    circles = import_circles(import_graph())
+    assert not circles, "import circles: " + "; ".join(" -> ".join(c) for c in circles)
+
+
 CHECK = """
 import importlib, json, pkgutil, sys
 loaded = {}
