@@ -41,8 +41,11 @@ def test_demo_runs_end_to_end(tmp_path):
         assert (tmp_path / "demo" / "course" / "reports" / assignment / "index.html").exists()
         for fmt in ("csv", "canvas", "moodle"):
             assert (tmp_path / "demo" / "course" / "exports" / f"{assignment}-{fmt}.csv").exists()
-    rows = re.findall(r"^(s\d\d)\s+(graded|flagged|failed)\s", text, flags=re.M)
+    rows = re.findall(r"^[^\n(]+ \((s\d\d)\)\s+(graded|flagged|failed)\s", text, flags=re.M)
     assert len(rows) == 32 * 4  # ps1, ps2, and the discernment pre-test and post-test
+    first = class_list(32, 2026)[0]
+    named = re.findall(rf"^{re.escape(first[1] + ' ' + first[2])} \(s01\)\s+(?:graded|flagged|failed)\s", text, re.M)
+    assert len(named) == 4, "each table says 'Name (id)', as medialit autograde does"
     statuses = {s for _, s in rows}
     assert statuses == {"graded", "flagged", "failed"}
     assert "not a readable notebook" in text  # the broken uploads fail with a reason
@@ -62,5 +65,5 @@ def test_demo_runs_end_to_end(tmp_path):
     assert receipt_only, "students who uploaded the notebook alone are graded from its receipt"
     graded = dict(rows[:32])
     assert all(graded[s] == "graded" for s in receipt_only), {s: graded[s] for s in receipt_only}
-    nothing = re.findall(r"^(s\d\d)\s+flagged\s+0 / 16\s+neither ps1-sources.answers.json", text, flags=re.M)
+    nothing = re.findall(r"\((s\d\d)\)\s+flagged\s+0 / 16\s+neither ps1-sources.answers.json", text, flags=re.M)
     assert nothing, "a submission with no saved answers at all is flagged, never a plain 0"

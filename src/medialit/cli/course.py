@@ -86,9 +86,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 def cmd_autograde(args: argparse.Namespace) -> int:
     from medialit.cli.grading import executor_from_args
-    from medialit.grading import overrides
-    from medialit.grading.autograde import autograde, status_table
-    from medialit.grading.status import FAILED, record_missing
+    from medialit.grading.autograde import autograde, class_table
+    from medialit.grading.status import FAILED
     from medialit.grading.timings import Stopwatch, process_age
 
     clock = Stopwatch()
@@ -112,12 +111,7 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     )
     for notice in notices:
         print(f"NOTE: {notice}", file=sys.stderr)
-    roster = course.roster()
-    names = {s.student_id: s.student_id if s.name == s.student_id else f"{s.name} ({s.student_id})" for s in roster}
-    submitted = set(course.submitted_students(args.assignment))
-    missing = [] if args.student else [s.student_id for s in roster if s.student_id not in submitted]
-    record_missing(course.root, args.assignment, missing)  # "missing" in the status file too, never "failed"
-    print(status_table(statuses, names, missing, overrides.active(course, args.assignment)))
+    print(class_table(course, args.assignment, statuses, every=not args.student))
     for problem in problems:
         print(f"WARNING: {problem}", file=sys.stderr)
     if args.timings:

@@ -345,7 +345,7 @@ def run_demo(
     assignments: list[str] | None = None,
 ) -> int:
     """Run the demo; print the grade table and where the reports are. Returns an exit code."""
-    from medialit.grading.autograde import autograde, status_table
+    from medialit.grading.autograde import autograde, class_table
     from medialit.grading.collect import collect_exchange, collect_lms
     from medialit.grading.course import Course, CourseError
     from medialit.grading.roster import Student, write_roster
@@ -380,7 +380,7 @@ def run_demo(
         print(collect_exchange(course, assignment).summary())
         print(collect_lms(course, assignment, zip_path).summary())
         statuses = autograde(course, assignment, jobs=jobs)
-        print(status_table(statuses))
+        print(class_table(course, assignment, statuses))  # as medialit autograde shows it
         failed_any |= any(st.status == "failed" for st in statuses.values())
         pages = write_feedback(course, assignment)
         exports = [export_grades(course, assignment, fmt) for fmt in ("csv", "canvas", "moodle")]

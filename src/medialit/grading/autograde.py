@@ -45,7 +45,7 @@ from medialit.grading.fingerprints import Fingerprints
 from medialit.grading.layout import Layout
 from medialit.grading.merge import Books, merge
 from medialit.grading.prepare import Job, graded_notes, prepare
-from medialit.grading.status import FAILED, FLAGGED, GRADED, StudentStatus, save_status
+from medialit.grading.status import FAILED, FLAGGED, GRADED, StudentStatus, record_missing, save_status
 from medialit.grading.timings import Stopwatch
 from medialit.grading.worker import (
     Mode,
@@ -497,6 +497,17 @@ def _add_scores(
         if row and row["autograded"]:
             st.score, st.max_score = row["score"], row["max_score"]
         st.late = f"late: {late[student].note}" if late[student].late else ""
+
+
+def class_table(course: Course, assignment: str, statuses: dict[str, StudentStatus], every: bool = True) -> str:
+    """Autograde's table for the teacher: "Name (id)", the overrides in force and, when the whole class was
+    graded (``every``), the roster's students with no submission as missing (so in the status file too)."""
+    roster = course.roster()
+    names = {s.student_id: s.student_id if s.name == s.student_id else f"{s.name} ({s.student_id})" for s in roster}
+    submitted = set(course.submitted_students(assignment))
+    missing = [s.student_id for s in roster if s.student_id not in submitted] if every else []
+    record_missing(course.root, assignment, missing)  # "missing", never "failed"
+    return status_table(statuses, names, missing, overrides.active(course, assignment))
 
 
 def status_table(
