@@ -11,6 +11,8 @@ import html
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from medialit.grading.answers import AnswerStore
 from medialit.teaching.scoring import ChoiceResult
@@ -22,6 +24,25 @@ __all__ = ["BLANK", "UNSET", "ChoiceTable", "Column", "Row"]
 
 BLANK = "— choose —"
 UNSET = ""  # the blank option's value (ipywidgets shows no label at all for None); read back as None
+
+
+class _SharedLooks:
+    """One Layout and one style model per kind of part, shared by every row of one table.
+
+    Each widget otherwise brings its own Layout and style model to the browser (a lesson
+    sent ~450 models, most of them these). Nothing sets one row's layout or style alone:
+    a row's feedback changes only its ``value``. A part that must look different on its own
+    (hidden, coloured) needs its own instance, not one of these.
+    """
+
+    def __init__(self) -> None:
+        self.dropdown = w.Layout(width="auto", min_width="16em")
+        self.dropdown_style = DescriptionStyle(description_width="initial")
+        self.prompt = w.Layout(width="100%")
+        self.feedback = w.Layout()
+        self.html_style = HTMLStyle()
+        self.choices = w.Layout(flex_flow="row wrap")
+        self.row = w.Layout(border_bottom="1px solid #ddd", padding="4px 0", width="100%")
 
 
 class ChoiceTable(AnswerWidget):
@@ -53,6 +74,7 @@ class ChoiceTable(AnswerWidget):
         self.dropdowns: dict[str, dict[str, w.Dropdown]] = {}
         self.row_feedback: dict[str, w.HTML] = {}
         self.prompts: dict[str, w.HTML] = {}
+        self._shared = _SharedLooks()
         for row in self.rows:
             self.dropdowns[row.key] = {}
             for col in self.columns:
@@ -61,14 +83,14 @@ class ChoiceTable(AnswerWidget):
                     value=UNSET,
                     description=self._name(row, col),
                     description_allow_html=True,
-                    layout=w.Layout(width="auto", min_width="16em"),
-                    style={"description_width": "initial"},
+                    layout=self._shared.dropdown,
+                    style=self._shared.dropdown_style,
                 )
                 dd.observe(self._changed, names="value")
                 dd.observe(lambda _, k=row.key: self._clear_row(k), names="value")
                 self.dropdowns[row.key][col.name] = dd
-            self.row_feedback[row.key] = w.HTML()
-            self.prompts[row.key] = w.HTML(row.prompt, layout=w.Layout(width="100%"))
+            self.row_feedback[row.key] = w.HTML(layout=self._shared.feedback, style=self._shared.html_style)
+            self.prompts[row.key] = w.HTML(row.prompt, layout=self._shared.prompt, style=self._shared.html_style)
         self._restore()
 
     def _name(self, row: Row, col: Column) -> str:
@@ -141,13 +163,8 @@ class ChoiceTable(AnswerWidget):
         if self.instructions:
             parts.append(w.HTML(f"<p>{self.instructions}</p>"))
         for row in self.rows:
-            choices = w.HBox(list(self.dropdowns[row.key].values()), layout=w.Layout(flex_flow="row wrap"))
-            parts.append(
-                w.VBox(
-                    [self.prompts[row.key], choices, self.row_feedback[row.key]],
-                    layout=w.Layout(border_bottom="1px solid #ddd", padding="4px 0", width="100%"),
-                )
-            )
+            choices = w.HBox(list(self.dropdowns[row.key].values()), layout=self._shared.choices)
+            parts.append(w.VBox([self.prompts[row.key], choices, self.row_feedback[row.key]], layout=self._shared.row))
         return parts
 
     def row_feedback_html(self, row: Row, results: dict[str, ChoiceResult]) -> str:
