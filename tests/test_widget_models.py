@@ -2,7 +2,7 @@
 
 Every ipywidget brings its own Layout and style model unless it is given a shared one; lesson 01
 once sent 669 models (558 KB of widget state), most of them identical Layouts and styles. Sharing
-them per table (widgets/choices.py) brought it to 344 models (265 KB). The bound below is that
+them per table (widgets/choices.py, and per highlighter) brought it to 344 models (265 KB). The bound below is that
 count plus about 10%, so the number cannot silently grow back.
 """
 
@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 
 import nbformat
-from conftest import ROOT
+from conftest import ROOT, SEED_ID, SEEDS
 from nbclient import NotebookClient
 
-from medialit.widgets import ChoiceTable, Column, Row
+from medialit.content.article import load_article
+from medialit.widgets import ChoiceTable, Column, PhraseHighlighter, Row
 
 LESSON_01 = ROOT / "notebooks" / "01-anatomy.ipynb"
 MAX_MODELS = 380  # measured 344 after sharing (669 before)
@@ -46,3 +47,15 @@ def test_a_tables_rows_share_layout_and_style_but_keep_their_own_values():
     table.row_feedback["b"].value = "only b"
     assert [d.value for d in dropdowns] == ["x", "", ""]
     assert [f.value for f in table.row_feedback.values()] == ["", "only b", ""]
+
+
+def test_a_highlighters_words_share_layout_and_style_but_are_marked_alone():
+    hl = PhraseHighlighter(load_article(SEED_ID, SEEDS), ["p8s1"])
+    hl.build()
+    buttons = hl.buttons["p8s1"]
+    assert len(buttons) > 3
+    assert len({id(b.layout) for b in buttons}) == 1 and len({id(b.style) for b in buttons}) == 1
+    hl.select("p8s1", "restraint")
+    marked = [b for b in buttons if b.value]
+    assert len(marked) == 1 and marked[0].button_style == "warning"
+    assert all(b.button_style == "" for b in buttons if not b.value)

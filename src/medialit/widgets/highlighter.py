@@ -9,6 +9,8 @@ import html
 from typing import Any, NamedTuple
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_bool import ToggleButtonStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from medialit.content.article import Sentence
 from medialit.grading.answers import AnswerStore
@@ -93,17 +95,24 @@ class PhraseHighlighter(AnswerWidget):
         self._attach(task, store)
         self.buttons: dict[str, list[w.ToggleButton]] = {}
         self._rows: dict[str, list[w.Widget]] = {}  # buttons with the free-standing punctuation between them
+        # one Layout and style model for every word (and every punctuation mark), not one each: a lesson
+        # sent ~140 of each to the browser. Marking a word sets its own ``button_style``, not these.
+        word_layout = w.Layout(width="auto", margin="1px", padding="0 4px", height="28px")
+        word_style = ToggleButtonStyle()
+        mark_layout, mark_style = w.Layout(margin="1px 3px"), HTMLStyle()
+        self._row_layout = w.Layout(flex_flow="row wrap", align_items="center", width="100%")
         for s in self.sentences:
             row: list[w.ToggleButton] = []
             shown: list[w.Widget] = []
             for piece in word_pieces(s.text):
                 if piece.word is None:  # punctuation standing alone (" — "): shown, not clickable
-                    shown.append(w.HTML(html.escape(piece.label), layout=w.Layout(margin="1px 3px")))
+                    shown.append(w.HTML(html.escape(piece.label), layout=mark_layout, style=mark_style))
                     continue
                 b = w.ToggleButton(
                     value=False,
                     description=piece.label,
-                    layout=w.Layout(width="auto", margin="1px", padding="0 4px", height="28px"),
+                    layout=word_layout,
+                    style=word_style,
                     tooltip="click to mark or unmark this word",
                 )
                 b.add_class(WORD_CLASS)  # aria-pressed, and marked in more than colour (teaching/tasks/access.py)
@@ -181,7 +190,5 @@ class PhraseHighlighter(AnswerWidget):
         parts: list[w.Widget] = [w.HTML(f"<p>{html.escape(self.wording.click)} Click a word again to unmark it.</p>")]
         for s in self.sentences:
             parts.append(w.HTML(f"<span class='medialit-id'>[{s.id}]</span>"))
-            parts.append(
-                w.HBox(self._rows[s.id], layout=w.Layout(flex_flow="row wrap", align_items="center", width="100%"))
-            )
+            parts.append(w.HBox(self._rows[s.id], layout=self._row_layout))
         return parts
