@@ -20,22 +20,10 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-# Lesson methods that create an answer widget (see medialit.teaching.lesson.Lesson)
-FACTORIES = (
-    "labeler",
-    "part_sorter",
-    "source_mapper",
-    "highlighter",
-    "voice_chooser",
-    "claim_checker",
-    "reliability",
-    "rewrite",
-    "headline_support",
-    "verification_log",
-    "note",
-    "choice",
-    "discernment_test",
-)
+from medialit.teaching.tasks.registry import TASKS
+
+# the Lesson methods whose widget the grader can score: the graded kinds of medialit.teaching.tasks.registry
+FACTORIES = tuple(TASKS)
 
 
 class PlanError(ValueError):

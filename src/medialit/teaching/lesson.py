@@ -4,11 +4,17 @@ from medialit.teaching.lesson import Lesson
 lesson = Lesson("01-anatomy", article="venezuela-prisoner-releases-2026-01-14")
 lesson.show_article()
 lesson.labeler(["h1", "p1s1"])
+
+A graded kind's method (``lesson.labeler``, ``lesson.rewrite``, ...) is made from its entry in
+``medialit.teaching.tasks.registry.KINDS``: the same arguments, defaults and help as the
+kind's build function, after the article.
 """
 
 from __future__ import annotations
 
 import html
+import inspect
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +23,7 @@ from medialit.grading.answers import AnswerStore
 from medialit.teaching.page import PAGE_EXTRAS
 from medialit.teaching.tasks.base import Task
 from medialit.teaching.tasks.markup import STYLE, badge, mark, plain
-from medialit.teaching.tasks.registry import TaskSpec
+from medialit.teaching.tasks.registry import KINDS, Kind, TaskSpec
 
 
 class RichHTML:
@@ -143,37 +149,6 @@ class Lesson:
         self._widgets[key] = widget
         return widget
 
-    def labeler(self, ids: list[str] | None = None, key: str = "labels", **kw: Any):
-        return self._task("labeler", ids, key, **kw)
-
-    def part_sorter(self, ids: list[str] | None = None, key: str = "parts", **kw: Any):
-        """Which part of the story (headline, lede, attribution, background, analysis) is each sentence?"""
-        return self._task("part_sorter", ids, key, **kw)
-
-    def source_mapper(self, ids: list[str] | None = None, key: str = "sources", **kw: Any):
-        return self._task("source_mapper", ids, key, **kw)
-
-    def highlighter(self, ids: list[str], field: str = "loaded", key: str | None = None, **kw: Any):
-        return self._task("highlighter", ids, field, key, **kw)
-
-    def voice_chooser(self, ids: list[str] | None = None, key: str = "voices", **kw: Any):
-        return self._task("voice_chooser", ids, key, **kw)
-
-    def claim_checker(self, key: str = "claims", **kw: Any):
-        return self._task("claim_checker", key, **kw)
-
-    def reliability(self, key: str = "reliability", **kw: Any):
-        return self._task("reliability", key, **kw)
-
-    def rewrite(self, sentence_id: str, key: str | None = None, **kw: Any):
-        return self._task("rewrite", sentence_id, key, **kw)
-
-    def headline_support(self, ids: list[str] | None = None, key: str = "headline", **kw: Any):
-        return self._task("headline_support", ids, key, **kw)
-
-    def verification_log(self, entries: int = 3, key: str = "verification", **kw: Any):
-        return self._task("verification_log", entries, key, **kw)
-
     def warm_up(self, key: str = "warm-up", **kw: Any):
         """Three quick questions on earlier lessons' ideas (seeds/retrieval/ARTICLE.yaml), with feedback.
 
@@ -228,10 +203,6 @@ class Lesson:
             return RichHTML(no_coverage_html(self.article))
         return RichHTML(STYLE + compare_html(self.article, head.sentences, head.words, head.others))
 
-    def note(self, key: str, prompt: str, model: str = "", **kw: Any):
-        """A saved free-text answer to a reflection question; ``model`` (HTML) is shown on Check."""
-        return self._task("note", key, prompt, model, **kw)
-
     def reveal(self, after: str, *parts: Any, label: str = "Show the discussion") -> Any:
         """A discussion shown only once the widget saved under ``after`` is answered and checked.
 
@@ -273,14 +244,6 @@ class Lesson:
             parts += [box.widget, key.widget]
         return w.VBox(parts, layout=w.Layout(width="100%"))
 
-    def choice(self, key: str, rows: list[Any], columns: list[Any], **kw: Any):
-        """A custom choice table (for questions not tied to one annotation field)."""
-        return self._task("choice", key, rows, columns, **kw)
-
-    def discernment_test(self, form: str = "", key: str = "discernment", **kw: Any):
-        """The discernment test on invented practice texts (``form`` "A" or "B"; "" lets the student choose)."""
-        return self._task("discernment_test", form, key, **kw)
-
     # ------------------------------------------------------------------ tables
 
     def table(self) -> Any:
@@ -291,3 +254,37 @@ class Lesson:
         from medialit.teaching.analysis import sourcing_profile
 
         return sourcing_profile(self.article)
+
+
+def _kind_method(kind: Kind) -> Callable[..., Any]:
+    """``Lesson.NAME``: the widget of the kind's task, with the arguments and help of its build function."""
+    assert kind.build is not None
+    built = inspect.signature(kind.build)
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD), *list(built.parameters.values())[1:]]
+    signature = built.replace(parameters=params, return_annotation=inspect.Signature.empty)
+
+    def method(self: Lesson, *args: Any, **kwargs: Any) -> Any:
+        try:
+            signature.bind(self, *args, **kwargs)
+        except TypeError as exc:
+            raise TypeError(f"lesson.{kind.name}{_shown(signature)}: {exc}") from None
+        return self._task(kind.name, *args, **kwargs)
+
+    method.__name__ = kind.name
+    method.__qualname__ = f"Lesson.{kind.name}"
+    method.__module__ = __name__
+    method.__doc__ = kind.build.__doc__
+    method.__signature__ = signature  # type: ignore[attr-defined]  (what help() and Tab completion show)
+    return method
+
+
+def _shown(signature: inspect.Signature) -> str:
+    """The call as a teacher writes it: no ``self``."""
+    return str(signature.replace(parameters=list(signature.parameters.values())[1:]))
+
+
+for _kind in KINDS:
+    if _kind.build is not None:
+        if _kind.name in vars(Lesson):
+            raise TypeError(f"Lesson.{_kind.name} is written by hand and made from the registry's kind; keep one")
+        setattr(Lesson, _kind.name, _kind_method(_kind))
