@@ -325,3 +325,39 @@ def test_a_speaker_between_a_quote_and_said_in_a_statement_a_fair_by_name_and_wo
     assert s["p1s2"]["label"] == "unsourced", "'Harbor Fair' is a name, not the judgement 'fair'"
     assert s["p1s3"]["hedges"] == [], "'that would follow' is the future seen from the past, no guess"
     assert s["p1s4"]["label"] == "vague", "'is credited with': someone credits her, unnamed"
+
+
+JUDGEMENTS = """Library vote
+
+The council chose the harshest of the three budget cuts on Monday.
+A crucial question is whether the branch library can stay open.
+The mayor was the natural pick to chair the new committee.
+There is ample ground for the delay.
+The new lending rule is just a start.
+The library opened a branch in 2019.
+Residents see a long winter ahead for the branch.
+The closure is baffling to many parents.
+Ana Ruiz saw the branch close in 2019.
+"""
+
+
+def test_writer_judgements_by_grade_rank_and_minimizer_and_beliefs_of_unnamed_groups(tmp_path):
+    path = tmp_path / "library.txt"
+    path.write_text(JUDGEMENTS, encoding="utf-8")
+    s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
+    assert s["p1s1"]["label"] == "framing" and s["p1s1"]["loaded"][0]["span"] == "harshest", "a superlative of 'harsh'"
+    assert s["p1s2"]["label"] == "framing", "'A crucial question': the writer ranks it"
+    assert s["p1s3"]["label"] == "framing", "'the natural pick'"
+    assert s["p1s4"]["label"] == "framing", "'ample ground'"
+    assert s["p1s5"]["label"] == "framing", "'is just a start' belittles in the writer's voice"
+    assert s["p1s6"]["label"] == "unsourced", "a plain fact stays unsourced"
+    assert s["p1s7"]["label"] == "vague" and s["p1s7"]["cue"] == ["see"], "'Residents see': an unnamed group's belief"
+    assert s["p1s8"]["label"] == "vague" and s["p1s8"]["source"]["span"] == "many parents", "'is baffling to X'"
+    assert s["p1s9"]["cue"] == [] and s["p1s9"]["label"] == "unsourced", "'Ana Ruiz saw': a sight, not a belief"
+
+
+def test_a_progressive_cue_is_active_not_passive(tmp_path):
+    path = tmp_path / "panel.txt"
+    path.write_text("Panel advice\n\nThe city health board is recommending masks on buses.\n", encoding="utf-8")
+    s = draft_annotation(path)["sentences"][1]
+    assert s["cue"] == ["recommending"] and s["source"] == {"kind": "named", "span": "The city health board"}

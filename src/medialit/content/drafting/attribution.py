@@ -59,6 +59,23 @@ VERB_START = re.compile(
 )
 
 
+# Belief cues that need an unnamed group as subject (PARC 3.0 counts beliefs as attributions):
+# "forecasters see smooth sailing", "Social conservatives see a winning issue"; "she saw the ship" is a sight.
+SEE = re.compile(r"\b(?:see|sees)\b")
+# An attitude held by an experiencer after "to": "is puzzling to some observers", "was clear to analysts".
+EXPERIENCER = re.compile(
+    r"\b(?:is|are|was|were|remains?|seems?|seemed)\s+(?:puzzling|troubling|worrying|concerning|surprising|"
+    r"baffling|alarming|encouraging|disappointing|frustrating|confusing|reassuring|clear|obvious|unclear)\s+to\b"
+)
+
+
+def _stand_in(source: str) -> bool:
+    """Whether a source's last word is a stand-in for unnamed people ("some observers", "conservatives")."""
+    words = source.lower().split()
+    stand_ins = lexicons().vague_nouns | lexicons().groups
+    return bool(words) and (words[-1] in stand_ins or words[-1].rstrip("s") in stand_ins)
+
+
 def find(text: str, phrase: str, start: int = 0) -> re.Match[str] | None:
     """A whole-word, case-insensitive match of ``phrase`` in ``text``."""
     return re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", re.I).search(text, start)
@@ -167,8 +184,8 @@ def _usable(text: str, m: re.Match[str], headline: bool) -> bool:
 
 def _source_after_passive(text: str, m: re.Match[str]) -> str | None:
     """For a passive cue: the agent after "by" ("" if none), or None if the cue is not passive."""
-    if not PASSIVE.search(text[: m.start()]):
-        return None
+    if not PASSIVE.search(text[: m.start()]) or m.group(0).lower().endswith("ing"):
+        return None  # "is recommending": the progressive, active
     agent = re.match(r"\s+by\s+([^,;:.—]+)", text[m.end() :])
     return _noun_phrase(agent.group(1)) if agent else ""
 
@@ -212,8 +229,14 @@ def cue_and_source(text: str, *, headline: bool = False, quote_open: bool = Fals
     quoted = quoted_spans(text, quote_open)
     lead = leadin(text)
     matches = find_all(text, lex.cue_phrases) + find_all(text, lex.cue_verbs) + belief(text)
+    matches += list(SEE.finditer(text)) + list(EXPERIENCER.finditer(text))
     for m in matches:
         if any(a < m.start() < b for a, b in quoted) or not _usable(text, m, headline):
+            continue
+        if m.re is EXPERIENCER:  # "is puzzling to some observers": the source follows "to"
+            source = _noun_phrase(re.split(r"[,;:.—]", text[m.end() :], maxsplit=1)[0])
+            if _stand_in(source) or source[:1].isupper():
+                return m, source
             continue
         if m.group(0).lower() == "according to":
             source = clean(CLAUSE_END.split(text[m.end() :], maxsplit=1)[0])
@@ -225,6 +248,8 @@ def cue_and_source(text: str, *, headline: bool = False, quote_open: bool = Fals
                 source = text[PASSIVE.search(text[: m.start()]).start() : m.end()]
             if RELATIVE.search(source):  # "territory that Ukraine still claims": the cue of a relative clause
                 continue
+        if m.re is SEE and not _stand_in(source):  # "forecasters see": a belief; "she saw" a sight
+            continue
         low = source.lower()
         it_says = low == "it" and re.search(r"\bit\s+$", text[: m.start()], re.I)  # "It says ...": the body before
         if source and len(source.split()) <= 10 and (low not in NOT_SOURCES or it_says) and source != lead:

@@ -25,6 +25,7 @@ class Lexicons:
     leadins: tuple[str, ...]
     predicates: tuple[str, ...]
     neutral_terms: tuple[str, ...]
+    judgement_adjectives: tuple[str, ...]
     belief_adjectives: frozenset[str]
     groups: frozenset[str]
     titles: dict[str, tuple[str, ...]]
@@ -58,6 +59,7 @@ def lexicons() -> Lexicons:
         leadins=by_length(ev["analysis_leadins"]),
         predicates=by_length(ev["predicates"]),
         neutral_terms=by_length(ev.get("neutral_terms", [])),
+        judgement_adjectives=by_length(ev.get("judgement_adjectives", [])),
         belief_adjectives=frozenset(_low(rep["belief_adjectives"])),
         groups=frozenset(_low(vague["groups"])),
         titles={k.lower(): tuple(_low(v)) for k, v in vague["titles"].items()},

@@ -28,6 +28,7 @@ from medialit.content.drafting.attribution import (
 )
 from medialit.content.drafting.attribution import find as _find
 from medialit.content.drafting.attribution import find_all as _all
+from medialit.content.drafting.judgement import judgements
 from medialit.content.drafting.lexicon import lexicons
 from medialit.content.scheme import load_scheme
 from medialit.content.spans import occurs
@@ -265,6 +266,7 @@ def _loaded(text: str) -> list[str]:
     neutral = [(m.start(), m.end()) for m in _all(text, lex.neutral_terms)]  # "at highest risk": a term of art
     words = [m for m in _all(text, lex.evaluative) + _all(text, lex.predicates) if not _capitalised_inside(text, m)]
     found += [m.group(0) for m in words if not any(a <= m.start() < b for a, b in neutral)]  # not "Heritage Fair"
+    found += judgements(text)  # "the harshest", "a key consideration", "is just a first step"
     out: list[str] = []
     for span in found:
         if not any(span in o or o in span for o in out):
