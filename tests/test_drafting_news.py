@@ -361,3 +361,26 @@ def test_a_progressive_cue_is_active_not_passive(tmp_path):
     path.write_text("Panel advice\n\nThe city health board is recommending masks on buses.\n", encoding="utf-8")
     s = draft_annotation(path)["sentences"][1]
     assert s["cue"] == ["recommending"] and s["source"] == {"kind": "named", "span": "The city health board"}
+
+
+PURPOSES = """Harbor grants
+
+The grants pay for classes aimed at older readers.
+The council cut the bus fares, aimed at winning back commuters.
+The shelter opened in 2015 thanks to many donations from residents.
+The shelter stayed open thanks to the mayor's stubborn pride.
+A panel of Harbor Health Trust doctors is urging flu shots for nurses.
+Ana Ruiz, a storied harbor pilot, retired in May.
+"""
+
+
+def test_a_stated_purpose_or_funding_is_fact_a_named_panel_and_words_of_reputation(tmp_path):
+    path = tmp_path / "grants.txt"
+    path.write_text(PURPOSES, encoding="utf-8")
+    s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
+    assert s["p1s1"]["label"] == "unsourced", "'classes aimed at': what a thing is for, told as fact"
+    assert s["p1s2"]["label"] == "framing", "', aimed at winning back': a motive the writer gives"
+    assert s["p1s3"]["label"] == "unsourced", "'thanks to many donations': how it was paid for"
+    assert s["p1s4"]["label"] == "framing", "'thanks to the mayor's stubborn pride': a cause the writer gives"
+    assert s["p1s5"]["label"] == "named", "'A panel of Harbor Health Trust doctors': a body the reader can find"
+    assert s["p1s6"]["label"] == "framing", "'a storied harbor pilot': praise in the writer's voice"

@@ -116,6 +116,7 @@ EMBEDDED = re.compile(r"[“\"](?:[^”\"\s]+\s+){3,}[^”\"]*[”\"]")  # a quo
 CONNECTIVE = re.compile(r"(?:But|And|Yet|So|Still|Also|That|This)\b")  # a sentence that goes on from the last
 DOCUMENT_VERBS = {"shows", "showed", "show", "suggests", "suggested", "found", "finds", "concluded", "concludes"}
 PRONOUNS = {"he", "she", "him", "her"}
+PANEL = re.compile(r"(?:a|an|the)\s+(?:group|panel|team|committee|council|board|delegation)\s+of\s+(.+)", re.I)
 
 
 @dataclass
@@ -199,6 +200,9 @@ def source_kind(span: str, at_start: bool) -> tuple[str, str]:
     found_in = [w for w in words if w.lower().strip(".,") in lex.named_nouns]
     if head and head[0].lower() in {"a", "an"} and found_in and any(_is_proper(w, False) for w in head[1:]):
         return "named", f"{' '.join(head)!r}: a named {found_in[-1]!r} the reader can find"  # "a new Axios poll"
+    panel = PANEL.match(span)
+    if panel and any(_is_proper(w, False) for w in panel.group(1).split()):  # "A group of WHO experts"
+        return "named", f"{span!r}: a panel of {panel.group(1)!r}, a body the reader can look up"
     if head and head[0].lower() in lex.vague_determiners:
         return "anonymous", f"{head[0]!r} does not say who"
     stand_ins = lex.vague_nouns | lex.groups
@@ -256,11 +260,30 @@ def _capitalised_inside(text: str, m: re.Match[str]) -> bool:
     return m.group(0)[:1].isupper() and inside and not title_case
 
 
+PURPOSE = {"aimed at", "designed to", "intended to"}
+FUNDING = re.compile(
+    r"\s+(?:(?:many|several|a|an|the|generous|private|public)\s+)*(?:donations?|grants?|gifts?|funding|funds)\b"
+)
+NOT_NOUN = {"is", "are", "was", "were", "be", "been", "being", "also", "and", "but", "or", "not", "partly", "largely"}
+
+
+def _stated_purpose(text: str, m: re.Match[str]) -> bool:
+    """A purpose told of a thing ("programs aimed at literacy", a reduced relative clause after a noun) or
+    money as the means ("started in 2007 thanks to many donations"): a fact, no motive or cause the writer gives."""
+    word = m.group(0).lower()
+    before = re.search(r"\b([a-z][\w-]*)\s+$", text[: m.start()])
+    if word in PURPOSE and before and before.group(1) not in NOT_NOUN and not before.group(1).endswith("ly"):
+        return True
+    return word == "thanks to" and bool(FUNDING.match(text[m.end() :]))
+
+
 def _loaded(text: str) -> list[str]:
     lex = lexicons()
     found = [leadin(text)] if leadin(text) else []
     found += [m.group(0) for m in PRESSURE.finditer(text)]
     for m in _all(text, lex.causal):
+        if _stated_purpose(text, m):
+            continue
         rest = CLAUSE_END.split(text[m.end() :], maxsplit=1)[0].split()[:3]
         found.append(" ".join([m.group(0), *rest]).rstrip(".,;"))
     neutral = [(m.start(), m.end()) for m in _all(text, lex.neutral_terms)]  # "at highest risk": a term of art
