@@ -106,7 +106,7 @@ def test_commands_start_without_the_unused_iri_checker():
     """jsonschema's optional IRI checker (seconds of grammar building) is not loaded; validation still works."""
     code = (
         "import sys\n"
-        "from medialit.grading.nbgrader_env import skip_unused_checkers\n"
+        "from medialit.grading.nbgrader_patches import skip_unused_checkers\n"
         "skip_unused_checkers()\n"
         "import nbformat, jsonschema\n"
         "assert sys.modules.get('rfc3987_syntax') is None, 'the IRI checker was loaded'\n"

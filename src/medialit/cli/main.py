@@ -244,9 +244,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from medialit.grading.nbgrader_env import skip_unused_checkers
+    from medialit.grading.nbgrader_patches import NbgraderChanged, skip_unused_checkers
 
-    skip_unused_checkers()  # about 2 s off every command that reads a notebook
+    try:
+        skip_unused_checkers()  # about 2 s off every command that reads a notebook
+    except NbgraderChanged as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -257,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return int(args.func(args))
-    except (CourseError, RosterError, FileNotFoundError, NotADirectoryError, ValueError) as exc:
+    except (CourseError, RosterError, NbgraderChanged, FileNotFoundError, NotADirectoryError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except PermissionError as exc:

@@ -4,8 +4,8 @@ Owns: the plan read from the masters (``plan``), trusted scoring of saved answer
 (``score``), the one results model (``results``), nbgrader's pipeline and preprocessors
 (``pipeline``, ``preprocessors``), the three autograde stages (``prepare``, ``worker``,
 ``merge``; run by ``medialit.grading.autograde``), the kernel sandbox (``sandbox``), the
-worker's gradebook engines (``engines``) and spreadsheet-safe CSV files (``spreadsheet``: every CSV
-the kit writes).
+patches of nbgrader's internals, each checked before it is applied (``nbgrader_patches``: its
+docstring lists them) and spreadsheet-safe CSV files (``spreadsheet``: every CSV the kit writes).
 
 May import: content and tasks (the task models score a saved answer and word its
 feedback). Never the widgets or ipywidgets, the lessons, the reports or the CLI: the grader

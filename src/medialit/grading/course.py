@@ -15,7 +15,7 @@ from typing import Any
 from medialit.content.kit import grading_kit
 from medialit.grading import gradebook_url
 from medialit.grading.layout import DEFAULT_COURSE_ID, Layout, write_timestamp
-from medialit.grading.nbgrader_env import cache_alembic_head, load_config, scripts_on_path
+from medialit.grading.nbgrader_env import load_config, scripts_on_path
 from medialit.grading.roster import Student, read_roster, write_roster
 
 CONFIG_TEMPLATE = '''"""nbgrader configuration of a medialit course workspace (written by medialit)."""
@@ -58,7 +58,6 @@ class Course(Layout):
                 "Create one with: medialit course init DIR"
             )
         scripts_on_path()  # nbgrader's gradebook runs the `alembic` command
-        cache_alembic_head()
 
     @classmethod
     def init(

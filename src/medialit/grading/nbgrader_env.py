@@ -7,7 +7,6 @@ sees prose, article and widgets and can still unfold a cell.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import tempfile
@@ -26,63 +25,6 @@ def scripts_on_path() -> None:
     scripts = str(Path(sys.executable).parent)
     if scripts not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
-
-
-UNUSED_CHECKERS = ("rfc3987_syntax",)  # jsonschema's optional "iri" format checker: 38 grammars built on import
-
-
-def skip_unused_checkers() -> None:
-    """Keep jsonschema from loading its optional IRI format checker, which no medialit command uses.
-
-    ``import jsonschema`` (nbformat and nbgrader import it) loads ``rfc3987_syntax`` when it is installed
-    (the Jupyter server's packages bring it), which compiles 38 lark grammars: about 2 s of every command's
-    start. nbformat and nbgrader validate without format checkers, so no validation changes; jsonschema
-    treats the package as optional (an ImportError leaves the "iri" format unchecked). Call it before
-    anything imports jsonschema; later it changes nothing.
-    """
-    if "jsonschema" in sys.modules:
-        return
-    for name in UNUSED_CHECKERS:
-        sys.modules.setdefault(name, None)  # type: ignore[assignment]  # "import name" now raises ImportError
-
-
-def cache_alembic_head() -> None:
-    """Remember nbgrader's gradebook schema version instead of asking the `alembic` command again.
-
-    nbgrader runs `alembic heads` (about 0.4 s) every time it opens a gradebook, several times
-    per graded submission; the answer cannot change while nbgrader stays installed.
-    """
-    import nbgrader.api as api
-
-    if not hasattr(api.get_alembic_version, "cache_info"):
-        api.get_alembic_version = functools.cache(api.get_alembic_version)
-
-
-def cache_metadata_validator() -> None:
-    """Validate nbgrader cell metadata with one compiled validator per schema.
-
-    nbgrader calls ``jsonschema.validate`` for every cell, which checks the schema itself and
-    builds a new validator each time (about 1.5 ms a cell, twice per graded notebook). The
-    schema and the verdicts are the same; only the repeated set-up is skipped.
-    """
-    import types
-
-    import jsonschema
-    import nbgrader.nbgraderformat.common as common
-
-    if isinstance(common.jsonschema, types.SimpleNamespace):
-        return
-    validators: dict[int, Any] = {}
-
-    def validate(instance: Any, schema: dict[str, Any]) -> None:
-        key = id(schema)
-        if key not in validators:
-            cls = jsonschema.validators.validator_for(schema)
-            cls.check_schema(schema)
-            validators[key] = (schema, cls(schema))  # keep the schema alive, so its id stays unique
-        validators[key][1].validate(instance)
-
-    common.jsonschema = types.SimpleNamespace(validate=validate, ValidationError=jsonschema.ValidationError)
 
 
 def load_config(root: Path):

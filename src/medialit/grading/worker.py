@@ -69,7 +69,7 @@ def init_worker(work: Path, verbose: bool = False) -> None:
 
     A Celery worker process (which outlives runs) starts in ``/`` and enters each run's work folder per task.
     """
-    from medialit.grading.engines import share_engines
+    from medialit.grading.nbgrader_patches import share_engines
 
     share_engines()
     if not verbose:  # nbgrader's own SQLAlchemy autoflush warnings: noise for a teacher
@@ -189,7 +189,7 @@ def grade_saved(root: str, assignment: str, job: Job, snapshot: tuple[Path, str]
     start = time.perf_counter()
     run = (root, assignment, tuple(map(str, snapshot)), work)  # a long-lived worker process sees many runs
     if _WORKER.get("run") != run:
-        from medialit.grading.nbgrader_env import cache_metadata_validator
+        from medialit.grading.nbgrader_patches import cache_metadata_validator
 
         cache_metadata_validator()
         course = Course(root)
@@ -299,6 +299,10 @@ def worker_context() -> Any:
     if sys.platform != "linux":
         return multiprocessing.get_context("spawn")
     import nbgrader.apps.api  # noqa: F401  (loaded once here, shared by every forked worker)
+
+    from medialit.grading.nbgrader_patches import check_worker_patches
+
+    check_worker_patches()  # here, so a changed nbgrader stops the run with its message, not a broken pool
 
     from medialit.grading import preprocessors, score  # noqa: F401
 
