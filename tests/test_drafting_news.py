@@ -384,3 +384,16 @@ def test_a_stated_purpose_or_funding_is_fact_a_named_panel_and_words_of_reputati
     assert s["p1s4"]["label"] == "framing", "'thanks to the mayor's stubborn pride': a cause the writer gives"
     assert s["p1s5"]["label"] == "named", "'A panel of Harbor Health Trust doctors': a body the reader can find"
     assert s["p1s6"]["label"] == "framing", "'a storied harbor pilot': praise in the writer's voice"
+
+
+def test_a_cue_in_a_side_remark_is_not_the_sentences_report(tmp_path):
+    path = tmp_path / "ferry2.txt"
+    path.write_text(
+        "Ferry crowds\n\n"
+        "It is a bleak week for Ana Ruiz, who runs one of the ferries the board says will close.\n"
+        "The board, which met on Monday, said the ferries will close in June.\n",
+        encoding="utf-8",
+    )
+    s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
+    assert s["p1s1"]["cue"] == [] and s["p1s1"]["label"] == "framing", "'bleak' is the writer's; 'says' a side remark"
+    assert s["p1s2"]["label"] == "named" and s["p1s2"]["source"]["span"] == "The board", "the cue after the remark"

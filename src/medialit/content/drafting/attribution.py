@@ -59,6 +59,9 @@ VERB_START = re.compile(
 )
 
 
+# A cue inside a non-restrictive relative clause ("good news for Ana, who joined the 4 million expected by AAA")
+# reports something about the clause's noun, not the sentence's claim.
+NONRESTRICTIVE = re.compile(r",\s+(?:who|which)\s+[^,;:—]*$")
 # Belief cues that need an unnamed group as subject (PARC 3.0 counts beliefs as attributions):
 # "forecasters see smooth sailing", "Social conservatives see a winning issue"; "she saw the ship" is a sight.
 SEE = re.compile(r"\b(?:see|sees)\b")
@@ -248,6 +251,8 @@ def cue_and_source(text: str, *, headline: bool = False, quote_open: bool = Fals
                 source = text[PASSIVE.search(text[: m.start()]).start() : m.end()]
             if RELATIVE.search(source):  # "territory that Ukraine still claims": the cue of a relative clause
                 continue
+        if NONRESTRICTIVE.search(text[: m.start()]):  # "..., who joined those expected by AAA": a side remark
+            continue
         if m.re is SEE and not _stand_in(source):  # "forecasters see": a belief; "she saw" a sight
             continue
         low = source.lower()
