@@ -36,6 +36,7 @@ def test_every_guard_passes_on_the_installed_nbgrader():
     patches.check_metadata_validator()
     patches.check_unused_checkers()
     patches.check_worker_patches()
+    patches.check_alembic_head()
 
 
 def _loud(excinfo: pytest.ExceptionInfo, what: str) -> None:
@@ -65,6 +66,28 @@ def test_a_changed_gradebook_close_or_engine_factory_stops_share_engines(monkeyp
     with pytest.raises(NbgraderChanged) as excinfo:
         patches.check_worker_patches()
     _loud(excinfo, "create_engine")
+
+
+def test_a_changed_schema_version_lookup_stops_the_alembic_cache(monkeypatch):
+    def get_alembic_version() -> str:
+        return "0123456789ab"  # say, read from a file nbgrader now ships
+
+    monkeypatch.setattr(api, "get_alembic_version", get_alembic_version)
+    with pytest.raises(NbgraderChanged) as excinfo:
+        patches.cache_alembic_head()
+    _loud(excinfo, "get_alembic_version")
+    assert api.get_alembic_version is get_alembic_version  # nothing was patched
+
+
+def test_the_alembic_cache_asks_the_command_once(monkeypatch):
+    calls = []
+    monkeypatch.setattr(api.sp, "check_output", lambda *a, **k: calls.append(a) or b"abc123 (head)\n")
+    original = getattr(api.get_alembic_version, "__wrapped__", api.get_alembic_version)
+    monkeypatch.setattr(api, "get_alembic_version", original)  # a fresh cache, restored after the test
+    patches.cache_alembic_head()
+    patches.cache_alembic_head()  # idempotent
+    assert api.get_alembic_version() == api.get_alembic_version() == "abc123"
+    assert len(calls) == 1
 
 
 def test_a_changed_metadata_check_stops_the_cached_validator(monkeypatch):

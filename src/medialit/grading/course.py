@@ -16,6 +16,7 @@ from medialit.content.kit import grading_kit
 from medialit.grading import gradebook_url
 from medialit.grading.layout import DEFAULT_COURSE_ID, Layout, write_timestamp
 from medialit.grading.nbgrader_env import load_config, scripts_on_path
+from medialit.grading.nbgrader_patches import cache_alembic_head
 from medialit.grading.roster import Student, read_roster, write_roster
 
 CONFIG_TEMPLATE = '''"""nbgrader configuration of a medialit course workspace (written by medialit)."""
@@ -58,6 +59,7 @@ class Course(Layout):
                 "Create one with: medialit course init DIR"
             )
         scripts_on_path()  # nbgrader's gradebook runs the `alembic` command
+        cache_alembic_head()
 
     @classmethod
     def init(

@@ -20,17 +20,18 @@ patch (what it replaces)  what it saves                                  guard (
 (``common.jsonschema``)   without, 5.1 s with; noisy)
 ``skip_unused_checkers``  ``import jsonschema, nbformat``: 2.1 s         jsonschema's ``_format.py`` imports it under
 (``rfc3987_syntax``)      without, 0.4 s with: every command's start     ``suppress(ImportError)`` (read, not imported)
+``cache_alembic_head``    nothing in a command (nbgrader runs            sources of ``get_alembic_version`` and
+(``api.get_alembic_``     ``alembic heads`` only when it creates a       ``Gradebook.__init__``
+``version``)              gradebook: autograde of 40 runs it 0 times);
+                          a process creating several: test_gradebook_
+                          backends + test_course_workflow ran it 11
+                          times without, once with: 56 s CPU and 166 s
+                          wall without, 32 s and 104 s with (load ~6)
 ========================  =============================================  ============================================
-
-Removed: ``api.get_alembic_version`` cached with ``functools.cache``. nbgrader 0.9.6 runs
-``alembic heads`` only when it creates a gradebook, once in a command: autograde of 40 made no
-call, and ``tests/test_course_workflow.py`` one. The cache saved nothing a teacher waits for.
 """
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import re
 import sys
 from collections import OrderedDict
@@ -45,6 +46,7 @@ DIGESTS = {
     "Gradebook.__init__": "c60c420276e8355e",
     "Gradebook.close": "089cf56cf4f8a224",
     "BaseMetadataValidator.validate_cell": "e5f97f45a9aba510",
+    "get_alembic_version": "40160af67d70e523",
 }
 
 
@@ -73,6 +75,9 @@ def _changed(patch: str, what: str, package: str = "nbgrader") -> NbgraderChange
 
 def digest(obj: Any) -> str:
     """The first 16 hex digits of the sha256 of ``obj``'s source."""
+    import hashlib
+    import inspect  # here, not at the top: every command imports this module at its start
+
     return hashlib.sha256(inspect.getsource(obj).encode()).hexdigest()[:16]
 
 
@@ -168,6 +173,7 @@ def share_engines() -> None:
 
 def check_metadata_validator() -> None:
     """Raise :class:`NbgraderChanged` unless nbgrader validates cell metadata only with ``jsonschema.validate``."""
+    import inspect
     import types
 
     import jsonschema
@@ -247,6 +253,34 @@ def skip_unused_checkers() -> None:
     check_unused_checkers()
     for name in UNUSED_CHECKERS:
         sys.modules.setdefault(name, None)  # type: ignore[assignment]  # "import name" now raises ImportError
+
+
+# --- cache_alembic_head: ask the `alembic` command for nbgrader's schema version once a process --
+
+
+def check_alembic_head() -> None:
+    """Raise :class:`NbgraderChanged` unless nbgrader gets its schema version as :func:`cache_alembic_head` expects."""
+    import nbgrader.api as api
+
+    patch = "cache_alembic_head"
+    if not hasattr(api.get_alembic_version, "cache_info"):  # once cached, the original was checked then
+        _check_digest(patch, "get_alembic_version", api.get_alembic_version)
+    _check_digest(patch, "Gradebook.__init__", _ORIGINAL_INIT or api.Gradebook.__init__)
+
+
+def cache_alembic_head() -> None:
+    """Remember nbgrader's gradebook schema version instead of asking the `alembic` command again (idempotent).
+
+    nbgrader runs ``alembic heads`` (a new Python process: 0.4 s on a quiet machine, 4-8 s on a busy
+    one) each time it creates a gradebook; the answer cannot change while nbgrader stays installed.
+    """
+    import functools
+
+    import nbgrader.api as api
+
+    check_alembic_head()
+    if not hasattr(api.get_alembic_version, "cache_info"):
+        api.get_alembic_version = functools.cache(api.get_alembic_version)
 
 
 def check_worker_patches() -> None:
