@@ -397,3 +397,25 @@ def test_a_cue_in_a_side_remark_is_not_the_sentences_report(tmp_path):
     s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
     assert s["p1s1"]["cue"] == [] and s["p1s1"]["label"] == "framing", "'bleak' is the writer's; 'says' a side remark"
     assert s["p1s2"]["label"] == "named" and s["p1s2"]["source"]["span"] == "The board", "the cue after the remark"
+
+
+THEFT = """Bike theft
+
+Ana Ruiz, a detective, spoke to reporters on Monday.
+The theft took place at about 9:40 p.m. Nov. 3 when a man cut a lock, Ruiz said.
+The man, described as tall, took a red bike and rode off, she said.
+"Harbor Lights" opens at the Rex cinema on Friday.
+Ben Cole will star in two films next year, and "The Long Harbor Road" is the first.
+Ruiz attributed the rise in thefts to the new cycle lanes.
+"""
+
+
+def test_a_clock_time_before_a_date_a_side_description_a_closing_tag_titles_and_attributed(tmp_path):
+    path = tmp_path / "theft.txt"
+    path.write_text(THEFT, encoding="utf-8")
+    s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
+    assert s["p1s2"]["text"].endswith("Ruiz said.") and s["p1s2"]["label"] == "named", "'9:40 p.m. Nov. 3' ends nothing"
+    assert s["p1s3"]["cue"] == ["said"] and s["p1s3"]["label"] == "named", "', described as tall,' is no report"
+    assert s["p1s4"]["cue"] == [] and s["p1s4"]["label"] == "unsourced", "a film's title in quotes is no quotation"
+    assert s["p1s5"]["cue"] == [] and s["p1s5"]["label"] == "unsourced", "a title inside the sentence neither"
+    assert s["p1s6"]["label"] == "named" and s["p1s6"]["cue"] == ["attributed"], "'attributed X to Y' is a belief"

@@ -61,6 +61,8 @@ VERB_START = re.compile(
 
 # A cue inside a non-restrictive relative clause ("good news for Ana, who joined the 4 million expected by AAA")
 # reports something about the clause's noun, not the sentence's claim.
+TRAILING_TAG = re.compile(r"\w+(?:\s+[\w.-]+){0,2}\.?[”\"]?$")  # "said Monday." at the sentence's end
+APPOSITIVE = re.compile(r"\w,\s+$")  # ", described as X,": a participle after a comma, a side description
 NONRESTRICTIVE = re.compile(r",\s+(?:who|which)\s+[^,;:—]*$")
 # Belief cues that need an unnamed group as subject (PARC 3.0 counts beliefs as attributions):
 # "forecasters see smooth sailing", "Social conservatives see a winning issue"; "she saw the ship" is a sight.
@@ -233,6 +235,12 @@ def cue_and_source(text: str, *, headline: bool = False, quote_open: bool = Fals
     lead = leadin(text)
     matches = find_all(text, lex.cue_phrases) + find_all(text, lex.cue_verbs) + belief(text)
     matches += list(SEE.finditer(text)) + list(EXPERIENCER.finditer(text))
+    tag = [
+        m
+        for m in matches
+        if TRAILING_TAG.match(text[m.start() :]) and re.search(r",\s+(?:\S+\s+){1,4}$", text[: m.start()])
+    ]
+    matches = tag[-1:] + [m for m in matches if m not in tag[-1:]]  # ", he said.": the tag governs the sentence
     for m in matches:
         if any(a < m.start() < b for a, b in quoted) or not _usable(text, m, headline):
             continue
@@ -251,6 +259,8 @@ def cue_and_source(text: str, *, headline: bool = False, quote_open: bool = Fals
                 source = text[PASSIVE.search(text[: m.start()]).start() : m.end()]
             if RELATIVE.search(source):  # "territory that Ukraine still claims": the cue of a relative clause
                 continue
+        if APPOSITIVE.search(text[: m.start()]) and re.match(r"ed\s+as\b", text[m.end() - 2 :]):
+            continue  # "the suspect, described as a white male, had ...": a side description, no report
         if NONRESTRICTIVE.search(text[: m.start()]):  # "..., who joined those expected by AAA": a side remark
             continue
         if m.re is SEE and not _stand_in(source):  # "forecasters see": a belief; "she saw" a sight

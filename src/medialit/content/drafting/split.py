@@ -9,6 +9,11 @@ from functools import cache
 from medialit.content.article_text import Layout, read_layout
 
 QUOTE_END = re.compile(r"[,!?]['’]?[\"”]$")
+CLOCK = re.compile(r"\b\d{1,2}(?::\d\d)?\s?[ap]\.m\.$")
+DAY = re.compile(
+    r"(?:Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.\s\d|(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\s\d|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
 SPEAKER_TAG = re.compile(r"^(?:[A-Z][\w.'’-]*\s){1,3}(?:said|says|added|asked|wrote|explained)(?:\s[\w-]+){0,4}\.$")
 
 
@@ -55,10 +60,11 @@ def sentences_of(paragraph_lines: list[str] | tuple[str, ...]) -> list[str]:
 
 def _rejoin_speaker(parts: list[str]) -> list[str]:
     """Put a split-off speaker tag back on its quote: pysbd cuts '"... the word 'failed,'" Doherty said.'
-    after the nested quote; "Doherty said." is no sentence of its own."""
+    after the nested quote; "Doherty said." is no sentence of its own. Likewise a clock time before a
+    date ("at 3:15 p.m. Dec. 22 when ...") ends no sentence."""
     out: list[str] = []
     for part in parts:
-        if out and QUOTE_END.search(out[-1]) and SPEAKER_TAG.match(part):
+        if out and (QUOTE_END.search(out[-1]) and SPEAKER_TAG.match(part) or CLOCK.search(out[-1]) and DAY.match(part)):
             out[-1] = f"{out[-1]} {part}"
         else:
             out.append(part)

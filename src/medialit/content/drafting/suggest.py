@@ -161,6 +161,25 @@ class Suggestion:
     notes: dict[str, str] = field(default_factory=dict)
 
 
+def _is_title(quoted: str) -> bool:
+    """Whether quoted words are a title, not speech: every word capitalised but short function words
+    ("A Most Violent Year", "Star Wars: Episode VII")."""
+    words = re.findall(r"[\w'’-]+", quoted)
+    small = {"a", "an", "the", "of", "in", "on", "and", "or", "for", "to", "at", "by", "with"}
+    return 0 < len(words) <= 8 and all(w[:1].isupper() or w[:1].isdigit() or w in small for w in words)
+
+
+def _opens_quote(text: str) -> bool:
+    """The sentence opens with a quotation (not with a quoted title such as a film's)."""
+    title = re.match(r"[“\"]([^”\"]+)[”\"]", text)
+    return text.startswith(QUOTES) and not (title and _is_title(title.group(1)))
+
+
+def _embedded(text: str) -> re.Match[str] | None:
+    """The first quote of four words or more with no verb of saying that is not a title."""
+    return next((m for m in EMBEDDED.finditer(text) if not _is_title(m.group(0).strip('“”"'))), None)
+
+
 def _is_proper(word: str, first: bool) -> bool:
     bare = word.strip("'’\".,")
     if not bare[:1].isupper():
@@ -370,8 +389,8 @@ def suggest(
         cue = [cue_m.group(0)]
         notes["cue"] = f"{cue[0]!r} is a reporting word ({lex.provenance['cue']})"
         notes["source"] = f"{source_span!r} stands next to the reporting word; {kind}: {why_kind}"
-    elif not is_headline and ctx.last and (text.startswith(QUOTES) or in_quote or EMBEDDED.search(text)):
-        embedded = EMBEDDED.search(text)
+    elif not is_headline and ctx.last and (_opens_quote(text) or in_quote or _embedded(text)):
+        embedded = _embedded(text)
         carried = text[0] if text.startswith(QUOTES) else embedded.group(0)[0] if embedded else _first_words(text)
         who = ctx.last["who"]
         source, cue = {"kind": ctx.last["kind"], "span": carried}, [carried]
