@@ -7,17 +7,18 @@ changed, if not: an nbgrader upgrade stops medialit loudly instead of grading wr
 ``pyproject.toml`` pins nbgrader to the versions in :data:`CHECKED`.
 
 Measured on 2 shared cores (load 4-13), 40 submissions of ps1-sources from saved answers,
-``--jobs 2``, in-process, medians of 3 interleaved runs:
+``--jobs 2``, in-process, medians of 3 interleaved runs, twice (grades identical with and without):
 
 ========================  =============================================  ============================================
 patch (what it replaces)  what it saves                                  guard (``check_*``)
 ========================  =============================================  ============================================
-``share_engines``         autograde 16.9 s without it, 5.1 s with        sources of ``Gradebook.__init__`` and
-(``Gradebook.__init__``,  (one engine per URL; schema and course         ``Gradebook.close``; ``nbgrader.api.
-``api.create_engine``)    checked once per worker)                       create_engine`` is SQLAlchemy's
-``cache_metadata_``       ``validate_nb`` of a graded notebook: 12.5 ms  source of ``validate_cell``; nbgrader's
-``validator``             without, 1.2 ms with (autograde: 9.2 s         ``common`` uses only ``jsonschema.validate``
-(``common.jsonschema``)   without, 5.1 s with; noisy)
+``share_engines``         autograde 16.9 s without it, 5.1 s with;       sources of ``Gradebook.__init__`` and
+(``Gradebook.__init__``,  again: 15.8 s without, 8.1 s with (one         ``Gradebook.close``; ``nbgrader.api.
+``api.create_engine``)    engine per URL; checks once per worker)        create_engine`` is SQLAlchemy's
+``cache_metadata_``       30 validations a submission (1200 for 40);     source of ``validate_cell``; nbgrader's
+``validator``             a 15-cell notebook: 12.5 ms without, 1.2 ms    ``common`` uses only ``jsonschema.validate``
+(``common.jsonschema``)   with: about 0.9 s CPU for 40 (autograde
+                          9.3 s without, 8.1 s with; noisy)
 ``skip_unused_checkers``  ``import jsonschema, nbformat``: 2.1 s         jsonschema's ``_format.py`` imports it under
 (``rfc3987_syntax``)      without, 0.4 s with: every command's start     ``suppress(ImportError)`` (read, not imported)
 ``cache_alembic_head``    nothing in a command (nbgrader runs            sources of ``get_alembic_version`` and
