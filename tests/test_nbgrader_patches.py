@@ -125,3 +125,14 @@ def test_a_jsonschema_that_needs_rfc3987_stops_skip_unused_checkers(tmp_path):
         patches.check_unused_checkers(changed)
     message = str(excinfo.value)
     assert "rfc3987_syntax" in message and version("jsonschema") in message
+
+
+def test_a_changed_nbgrader_stops_a_run_before_its_workers_start(monkeypatch):
+    """The parent checks, so the teacher reads the message instead of a broken process pool."""
+    from medialit.grading.worker import worker_context
+
+    worker_context()
+    monkeypatch.setattr(api.Gradebook, "close", lambda self: None)
+    with pytest.raises(NbgraderChanged) as excinfo:
+        worker_context()
+    _loud(excinfo, "Gradebook.close")
