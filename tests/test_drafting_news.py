@@ -419,3 +419,18 @@ def test_a_clock_time_before_a_date_a_side_description_a_closing_tag_titles_and_
     assert s["p1s4"]["cue"] == [] and s["p1s4"]["label"] == "unsourced", "a film's title in quotes is no quotation"
     assert s["p1s5"]["cue"] == [] and s["p1s5"]["label"] == "unsourced", "a title inside the sentence neither"
     assert s["p1s6"]["label"] == "named" and s["p1s6"]["cue"] == ["attributed"], "'attributed X to Y' is a belief"
+
+
+def test_a_noun_like_state_before_its_head_is_no_report_and_a_reading_declared_plain_is_framing(tmp_path):
+    path = tmp_path / "port.txt"
+    path.write_text(
+        "Port sale\n\n"
+        "The port is run by a private firm or state enterprise.\n"
+        "It is becoming clear that the sale has changed the town more than the flood did.\n"
+        "The port rules state that ships must dock by noon.\n",
+        encoding="utf-8",
+    )
+    s = {x["id"]: x for x in draft_annotation(path)["sentences"]}
+    assert s["p1s1"]["cue"] == [] and s["p1s1"]["label"] == "unsourced", "'state enterprise' is a noun"
+    assert s["p1s2"]["label"] == "framing", "'It is becoming clear that': the writer's reading, declared plain"
+    assert s["p1s3"]["cue"] == ["state"], "'the port rules state that' still reports"

@@ -182,6 +182,8 @@ def _usable(text: str, m: re.Match[str], headline: bool) -> bool:
         return False  # "found themselves at odds"
     if ATTRIBUTIVE.search(before):  # "above predicted strength", "a think tank": an adjective or a noun
         return False
+    if word.lower() in NOUN_OR_VERB and re.match(r"\s+[a-z][\w-]*\s*(?:[.,;:—]|$)", after):
+        return False  # "a company or state enterprise.": a noun before its head noun, no report
     if word.lower() in NOUN_OR_VERB and (NOUN_AFTER.match(after) or QUANTIFIER.search(before)):
         return False  # "has added about 80 jobs", "the only non-energy state among", "those states"
     return not PARTIAL.search(before)

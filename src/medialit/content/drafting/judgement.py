@@ -4,7 +4,8 @@
   "the most reluctant"), not only its base form;
 - an article or "one" + an adjective of importance or obviousness + a noun ("a key consideration",
   "the obvious choice", "one major contribution", "ample reason"): the writer ranks on their own authority;
-- a copula + a minimizer + an article ("is just a first step", "was merely a pause").
+- a copula + a minimizer + an article ("is just a first step", "was merely a pause");
+- the writer's reading declared plain: "it's becoming clear that ...".
 """
 
 from __future__ import annotations
@@ -17,6 +18,14 @@ from medialit.content.drafting.lexicon import lexicons
 NOT_NOUN = {"to", "of", "in", "on", "at", "for", "and", "or", "that", "than", "as", "with", "by", "from", "is", "was"}
 MINIMIZER = re.compile(
     r"\b(?:is|are|was|were|be|been|remains?|remained)\s+(?:just|only|merely|simply)\s+(?:a|an|one)\b"
+)
+
+
+# The writer declares their own reading plain ("it's becoming clear that", "it is obvious that").
+PLAIN = re.compile(
+    r"\bit(?:’s|'s|\s+is|\s+was|\s+has\s+become|\s+had\s+become)\s+(?:becoming\s+|now\s+|increasingly\s+)?"
+    r"(?:clear|obvious|evident|apparent|plain)\s+that\b",
+    re.I,
 )
 
 
@@ -58,4 +67,5 @@ def judgements(text: str) -> list[str]:
     found = [(m.start(), m.group(0)) for m in graded.finditer(text)]
     found += [(m.start(), m.group(0)) for m in ranked.finditer(text) if m.group(1).lower() not in NOT_NOUN]
     found += [(m.start(), m.group(0)) for m in minimizer.finditer(text)]
+    found += [(m.start(), m.group(0)) for m in PLAIN.finditer(text)]
     return [span for _, span in sorted(found)]
