@@ -38,6 +38,7 @@ c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = site.hub["hub_port"]
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{site.hub['proxy_api_port']}"
 c.ConfigurableHTTPProxy.command = ["configurable-http-proxy"]  # npm's, on PATH (/usr/bin or /usr/local/bin)
+c.ConfigurableHTTPProxy.pid_file = str(state / "jupyterhub-proxy.pid")  # medialit-admin stop reads it
 c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(state / "jupyterhub.pid")

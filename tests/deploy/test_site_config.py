@@ -87,3 +87,40 @@ def test_a_wrong_site_file_says_where(tmp_path: Path, change: tuple[str, str], m
 def test_a_missing_site_file_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(SiteError, match="Copy deploy/site.example.yaml there"):
         load_site(tmp_path / "nope.yaml")
+
+
+def _admin_module():
+    import importlib.machinery
+    import importlib.util
+
+    loader = importlib.machinery.SourceFileLoader("medialit_admin", str(DEPLOY / "bin" / "medialit-admin"))
+    spec = importlib.util.spec_from_loader("medialit_admin", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def test_stop_ends_a_proxy_the_hub_left_running_and_nothing_else(tmp_path: Path) -> None:
+    """A Hub killed before its clean-up leaves its proxy (its own session) running: stop ends it by its pid file."""
+    import subprocess
+    from types import SimpleNamespace
+
+    admin = _admin_module()
+    site = SimpleNamespace(state=tmp_path)
+    (tmp_path / "hub").mkdir()
+    pid_file = tmp_path / "hub" / admin.PROXY_PID_FILE
+    proxy = subprocess.Popen(["bash", "-c", "exec -a configurable-http-proxy sleep 120"], start_new_session=True)
+    other = subprocess.Popen(["sleep", "120"])  # a pid file naming a process that is no proxy: left alone
+    try:
+        pid_file.write_text(f"{other.pid}\n")
+        assert admin.stop_left_proxy(site) is None
+        assert other.poll() is None
+        pid_file.write_text(f"{proxy.pid}\n")
+        assert admin.stop_left_proxy(site) == proxy.pid
+        assert proxy.wait(timeout=30) is not None
+        assert not pid_file.exists()
+        assert admin.stop_left_proxy(site) is None  # no pid file: nothing to do
+    finally:
+        for p in (proxy, other):
+            p.kill()
+            p.wait()
