@@ -201,6 +201,7 @@ def prepared_pages(root, limit: int):
 def test_prepared_pages_are_bounded_used_once_and_never_stale(tmp_path):
     """One page per student, ``limit`` in all; a page is used only while its answers files are unchanged."""
     import asyncio
+    import concurrent.futures
 
     for name in ("00-start-here", "01-anatomy", "02-who-says-so"):
         (tmp_path / f"{name}.ipynb").write_text("{}", encoding="utf-8")
@@ -232,7 +233,10 @@ def test_prepared_pages_are_bounded_used_once_and_never_stale(tmp_path):
         await asyncio.sleep(0.05)
         assert not pages.pages and list(kernels) == [kernel_id]
 
-    asyncio.run(scenario())
+    # in a thread of its own: a browser test run before it in this process (Playwright's sync API) leaves an
+    # event loop running in the main thread, where asyncio.run refuses to start
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
 
 
 def test_answers_of_other_lessons_do_not_make_a_page_stale(tmp_path):
