@@ -38,11 +38,17 @@ def test_review_changes_a_label_and_saves_the_yaml(
     out.get_by_role("button", name="Open").click()
     expect(out.get_by_text("[h1]")).to_be_visible(timeout=UI_MS)
     expect(out.get_by_text("Draft suggestions, and why")).to_be_visible()
+    # Open fills the fields one after another and the problems list last: on a busy machine the label's
+    # draft value can reach the page after the sentence's text, so wait until the form is filled
+    expect(out.get_by_text("Problems (").or_(out.get_by_text("No problems."))).to_be_visible(timeout=UI_MS)
+    label = out.locator(".widget-dropdown", has_text="Label").locator("select")
+    expect(label.locator("option:checked")).to_have_text("unsourced", timeout=UI_MS)
     out.locator(".widget-textarea", has_text="Loaded").locator("textarea").fill("Flawed | writer")
-    out.locator(".widget-dropdown", has_text="Label").locator("select").select_option("framing")
+    label.select_option("framing")
     out.locator(".widget-text", has_text="Decisive").locator("input").fill("Flawed")
     out.get_by_role("button", name="Accept this sentence").click()
     expect(out.get_by_text("Still to write: rationale")).to_be_visible(timeout=UI_MS)  # the DRAFT text stays a draft
+    expect(label.locator("option:checked")).to_have_text("framing")  # Accept shows the sentence as now kept
     rationale = "Nobody is quoted: the headline writer calls the shake-up Flawed, a judgement, so it is framing."
     out.locator(".widget-textarea", has_text="Rationale").locator("textarea").fill(rationale)
     out.get_by_role("button", name="Accept this sentence").click()
