@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from medialit.cli.demo import answers_file, gold_answers
+from medialit.cli.demo import answers_file, gold_answers, master_answers
 from medialit.grading.course import Course
 
 PS = "ps1-sources"
@@ -41,13 +41,28 @@ def _medialit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_kit_kernel_prints_no_tcp_warning(tmp_path, capfd):
+def test_a_kit_kernel_prints_no_tcp_warning(tmp_path, capfd, monkeypatch):
+    import tempfile
+
+    from medialit.grading import kernels
+
+    made: list[str] = []  # this kernel's private folders (another test's kernels share /tmp)
+    real = tempfile.mkdtemp
+
+    def mkdtemp(*args, **kwargs):
+        path = real(*args, **kwargs)
+        if kwargs.get("prefix") == "medialit-kernel-":
+            made.append(path)
+        return path
+
+    monkeypatch.setattr(kernels.tempfile, "mkdtemp", mkdtemp)
     course = Course.init(tmp_path / "course")
     capfd.readouterr()
-    assert gold_answers(course, PS)["labels"]
+    assert master_answers(course, PS)["labels"]  # runs the master in a kit kernel (gold_answers reads the key)
     out, err = capfd.readouterr()
     assert "TCP" not in out + err, err
-    assert not list(Path("/tmp").glob("medialit-kernel-*/kernel.json")), "the kernel's private folder was left"
+    assert made, "no kit kernel ran"
+    assert not [p for p in made if Path(p).exists()], "the kernel's private folder was left"
 
 
 def test_autograde_prints_the_table_and_no_library_warnings(course):
