@@ -124,3 +124,31 @@ def test_stop_ends_a_proxy_the_hub_left_running_and_nothing_else(tmp_path: Path)
         for p in (proxy, other):
             p.kill()
             p.wait()
+
+
+def test_stop_ends_the_servers_a_killed_hub_left_and_nothing_else(tmp_path: Path) -> None:
+    """A person's server or kernel (the site's Python, run as that person) outliving the Hub is ended by stop."""
+    import os
+    import pwd
+    import subprocess
+    from types import SimpleNamespace
+
+    if os.geteuid() != 0:
+        pytest.skip("starts a process as another account (root only)")
+    admin = _admin_module()
+    venv = tmp_path / "venv"
+    site = SimpleNamespace(venv=venv, people=lambda: ["nobody", "no-such-person"])
+    server = subprocess.Popen(
+        ["bash", "-c", f"exec -a {venv}/bin/jupyterhub-singleuser sleep 120"], user="nobody", start_new_session=True
+    )
+    mine = subprocess.Popen(["bash", "-c", f"exec -a {venv}/bin/python sleep 120"])  # root's: not a person's
+    elsewhere = subprocess.Popen(["sleep", "120"], user="nobody")  # a person's, not the site's Python
+    try:
+        assert pwd.getpwnam("nobody")
+        assert admin.stop_left_servers(site) == [server.pid]
+        assert server.wait(timeout=30) is not None
+        assert mine.poll() is None and elsewhere.poll() is None
+    finally:
+        for p in (server, mine, elsewhere):
+            p.kill()
+            p.wait()
