@@ -13,14 +13,13 @@ list says when the automatic score under it, or the flag it accepted, has change
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from medialit.grading.course import Course, CourseError
+from medialit.grading.records import read_rows, write_rows
 from medialit.grading.status import FAILED, FLAGGED
 
 MARK = "Score set by the teacher"  # first words of the gradebook comment an override writes
@@ -102,18 +101,13 @@ def record_path(course: Course, assignment: str) -> Path:
 
 def read_actions(course: Course, assignment: str) -> list[Action]:
     """Every recorded action of ``assignment``, oldest first (none when nothing was overridden)."""
-    path = record_path(course, assignment)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return []
-    except (OSError, ValueError) as exc:
-        raise CourseError(
-            f"{path} cannot be read ({exc}); it holds the overrides of {assignment}. Put back a copy from "
-            ".medialit-backups/ or your own backup, or delete it and set the overrides again"
-        ) from exc
-    known = set(Action.__dataclass_fields__)
-    return [Action(**{k: v for k, v in row.items() if k in known}) for row in data.get("actions", [])]
+    return read_rows(
+        record_path(course, assignment),
+        "actions",
+        Action,
+        f"it holds the overrides of {assignment}. Put back a copy from .medialit-backups/ or your own backup, "
+        "or delete it and set the overrides again",
+    )
 
 
 def active(course: Course, assignment: str) -> dict[str, Override]:
@@ -128,15 +122,8 @@ def active(course: Course, assignment: str) -> dict[str, Override]:
 
 
 def _append(course: Course, assignment: str, action: Action) -> Path:
-    path = record_path(course, assignment)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    actions = [asdict(a) for a in read_actions(course, assignment)] + [asdict(action)]
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(
-        json.dumps({"assignment": assignment, "actions": actions}, indent=1, ensure_ascii=False), encoding="utf-8"
-    )
-    os.replace(tmp, path)
-    return path
+    actions = [*read_actions(course, assignment), action]
+    return write_rows(record_path(course, assignment), assignment, "actions", actions)
 
 
 # ---------------------------------------------------------------- checking what the teacher typed

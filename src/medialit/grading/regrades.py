@@ -21,13 +21,12 @@ student's assignment after it arrived (``medialit override``), or *closed* with 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
 import tempfile
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from medialit.grading import overrides
 from medialit.grading.collect import match_student, parse_upload
 from medialit.grading.course import Course, CourseError
 from medialit.grading.lms_download import CONTROL, MB, Caps, entry_text, name_problem, zip_entries
+from medialit.grading.records import read_rows, write_rows
 from medialit.grading.roster import Student
 
 HEADER = "Regrade request"
@@ -102,28 +102,17 @@ def record_path(course: Course, assignment: str) -> Path:
 
 
 def load(course: Course, assignment: str) -> list[Request]:
-    path = record_path(course, assignment)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return []
-    except (OSError, ValueError) as exc:
-        raise CourseError(
-            f"{path} cannot be read ({exc}); it holds the regrade requests of {assignment}. Put back a copy from "
-            "your backup, or delete it and read the requests again (medialit regrades --from DOWNLOAD)"
-        ) from exc
-    known = set(Request.__dataclass_fields__)
-    return [Request(**{k: v for k, v in row.items() if k in known}) for row in data.get("requests", [])]
+    return read_rows(
+        record_path(course, assignment),
+        "requests",
+        Request,
+        f"it holds the regrade requests of {assignment}. Put back a copy from your backup, or delete it and "
+        "read the requests again (medialit regrades --from DOWNLOAD)",
+    )
 
 
 def save(course: Course, assignment: str, requests: list[Request]) -> Path:
-    path = record_path(course, assignment)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    data = {"assignment": assignment, "requests": [asdict(r) for r in requests]}
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_rows(record_path(course, assignment), assignment, "requests", requests)
 
 
 def status(request: Request, current: dict[str, overrides.Override]) -> tuple[str, str]:
